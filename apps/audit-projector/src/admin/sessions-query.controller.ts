@@ -1,0 +1,116 @@
+import { Controller, Get, Inject, Param, Query, UseGuards } from '@nestjs/common';
+import type { DataSource } from 'typeorm';
+import { AdminAuthGuard, ProblemError, RequiresRole, SERVICE_DATA_SOURCE } from '@hallmark/platform';
+import { TIMELINE_COLUMNS, rowToEntry } from '../session-projection.writer';
+
+const encodeCursor = (parts: string[]): string => Buffer.from(JSON.stringify(parts)).toString('base64url');
+const decodeCursor = (cursor: string, size: number): string[] => {
+  try {
+    const parts = JSON.parse(Buffer.from(cursor, 'base64url').toString());
+    if (Array.isArray(parts) && parts.length === size && parts.every((p) => typeof p === 'string')) return parts;
+  } catch {
+    /* fall through */
+  }
+  throw new ProblemError(400, 'Invalid request', 'cursor is not a cursor this API issued', [{ field: 'cursor', message: 'invalid' }]);
+};
+const limitOf = (raw: string | undefined, max: number, dflt: number): number => {
+  if (raw === undefined) return dflt;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > max) throw new ProblemError(400, 'Invalid request', `limit must be an integer from 1 to ${max}`, [{ field: 'limit', message: 'out of range' }]);
+  return n;
+};
+const dateOf = (raw: string | undefined, field: string): string | undefined => {
+  if (raw === undefined) return undefined;
+  if (Number.isNaN(Date.parse(raw))) throw new ProblemError(400, 'Invalid request', `${field} must be an RFC 3339 date-time`, [{ field, message: 'not a date-time' }]);
+  return new Date(raw).toISOString();
+};
+
+const summaryOf = (r: Record<string, any>, now: Date) => ({ // eslint-disable-line @typescript-eslint/no-explicit-any
+  session_id: r.session_id,
+  // An offer nobody finished before it expired is expired; derived at read time from expires_at.
+  status: ['created', 'offer_created', 'offer_retrieved'].includes(r.status) && r.expires_at && new Date(r.expires_at) <= now ? 'expired' : r.status,
+  grant_type: r.grant_type,
+  credential_configuration_ids: r.credential_configuration_ids,
+  created_at: new Date(r.created_at).toISOString(),
+  updated_at: new Date(r.updated_at).toISOString(),
+  expires_at: r.expires_at ? new Date(r.expires_at).toISOString() : null,
+  event_count: r.event_count,
+  offer_retrievals: r.offer_retrievals,
+  last_error: r.last_error,
+});
+
+/** The session inspection views: the list of sessions and one session's summary and timeline. */
+@Controller('admin/sessions')
+@UseGuards(AdminAuthGuard)
+@RequiresRole('auditor')
+export class SessionsQueryController {
+  constructor(@Inject(SERVICE_DATA_SOURCE) private readonly db: DataSource) {}
+
+  @Get()
+  async list(@Query() q: Record<string, string | undefined>): Promise<{ sessions: unknown[]; next_cursor: string | null }> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const add = (sql: string, value: unknown) => {
+      params.push(value);
+      where.push(sql.replace('?', `$${params.length}`));
+    };
+    const now = new Date();
+    if (q.status === 'expired') {
+      add(`status IN ('created','offer_created','offer_retrieved') AND expires_at <= ?`, now.toISOString());
+    } else if (q.status) {
+      add('status = ?', q.status);
+      if (['created', 'offer_created', 'offer_retrieved'].includes(q.status)) add('(expires_at IS NULL OR expires_at > ?)', now.toISOString());
+    }
+    if (q.credential_configuration_id) add('? = ANY(credential_configuration_ids)', q.credential_configuration_id);
+    if (q.grant_type) add('grant_type = ?', q.grant_type);
+    const from = dateOf(q.from, 'from');
+    const to = dateOf(q.to, 'to');
+    if (from) add('created_at >= ?', from);
+    if (to) add('created_at < ?', to);
+    if (q.cursor) {
+      const [createdAt, id] = decodeCursor(q.cursor, 2);
+      params.push(createdAt, id);
+      where.push(`(created_at, session_id) < ($${params.length - 1}::timestamptz, $${params.length})`);
+    }
+    const limit = limitOf(q.limit, 200, 50);
+    params.push(limit + 1);
+    const rows = await this.db.query(
+      `SELECT * FROM session_summaries ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+        ORDER BY created_at DESC, session_id DESC LIMIT $${params.length}`,
+      params,
+    );
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1];
+    return {
+      sessions: page.map((r: Record<string, unknown>) => summaryOf(r, now)),
+      next_cursor: rows.length > limit && last ? encodeCursor([new Date(last.created_at).toISOString(), last.session_id]) : null,
+    };
+  }
+
+  @Get(':session_id')
+  async get(@Param('session_id') sessionId: string, @Query() q: Record<string, string | undefined>): Promise<Record<string, unknown>> {
+    const [summary] = await this.db.query('SELECT * FROM session_summaries WHERE session_id = $1', [sessionId]);
+    if (!summary) throw new ProblemError(404, 'Not Found', `no session ${sessionId}`);
+    const limit = limitOf(q.limit, 500, 100);
+    const params: unknown[] = [sessionId, limit + 1];
+    let before = '';
+    if (q.cursor) {
+      const [seq] = decodeCursor(q.cursor, 1);
+      params.push(Number(seq));
+      before = 'WHERE seq < $3';
+    }
+    // seq numbers entries by occurrence, so it is the same live and after a rebuild.
+    const rows = await this.db.query(
+      `SELECT * FROM (SELECT ${TIMELINE_COLUMNS}, row_number() OVER (ORDER BY occurred_at, event_id) AS seq
+                        FROM timeline_entries WHERE session_id = $1) t
+        ${before} ORDER BY seq DESC LIMIT $2`,
+      params,
+    );
+    const page = rows.slice(0, limit);
+    return {
+      ...summaryOf(summary, new Date()),
+      timeline: page.map((r: Record<string, unknown>) => ({ seq: Number(r.seq), ...rowToEntry(r) })),
+      timeline_next_cursor: rows.length > limit ? encodeCursor([String(page[page.length - 1].seq)]) : null,
+    };
+  }
+}

@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { ServiceStoreModule } from '@hallmark/platform';
+import { SessionsQueryController } from './admin/sessions-query.controller';
+import { AuditProjections1732780002000 } from './migrations/1732780002000-audit-projections';
+import { SessionProjectionConsumer } from './session-projection.consumer';
+
+/** Consumes every event into the session inspection projections and serves the auditors' queries. */
+@Module({
+  imports: [
+    ServiceStoreModule.forService({ service: 'audit-projector', schema: 'hallmark_audit', migrations: [AuditProjections1732780002000], publishes: false }),
+  ],
+  controllers: [SessionsQueryController],
+  providers: [SessionProjectionConsumer],
+})
+export class AuditProjectorModule {}

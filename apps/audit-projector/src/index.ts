@@ -1,0 +1,1 @@
+export { AuditProjectorModule } from './audit-projector.module';

@@ -1,0 +1,24 @@
+import { openDatabase, EventStore1732780000000 } from '@hallmark/event-store';
+import { readPlatformConfig } from '@hallmark/platform';
+import { AuditProjections1732780002000 } from '../migrations/1732780002000-audit-projections';
+import { projectionChecksum, rebuildProjections, replaySourcesFromEnv } from './rebuild-projections';
+
+/** `npm run projections:rebuild`: drop the projections and replay every service's event store. */
+async function main(): Promise<void> {
+  const config = readPlatformConfig();
+  const db = await openDatabase({ url: config.databaseUrl, schema: 'hallmark_audit', migrations: [EventStore1732780000000, AuditProjections1732780002000] });
+  try {
+    const before = await projectionChecksum(db);
+    const started = Date.now();
+    const { events } = await rebuildProjections(db, replaySourcesFromEnv(process.env, config.databaseUrl));
+    const after = await projectionChecksum(db);
+    process.stdout.write(JSON.stringify({ replayed_events: events, ms: Date.now() - started, checksum_before: before, checksum_after: after, identical: before === after }) + '\n');
+  } finally {
+    await db.destroy();
+  }
+}
+
+main().catch((err) => {
+  process.stderr.write(`rebuild failed: ${(err as Error).message}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,71 @@
+import { DataSource } from 'typeorm';
+import type { ServiceName } from '@hallmark/contracts';
+import { EventStore } from '@hallmark/event-store';
+import { applyEvent } from '../session-projection.writer';
+
+/** An event store to replay: the producing service, its database and schema. */
+export interface ReplaySource {
+  service: ServiceName;
+  url: string;
+  schema: string;
+}
+
+/** Where each producing service keeps its events (override with HALLMARK_REBUILD_SOURCES). */
+export const SERVICE_SCHEMAS: Array<[ServiceName, string]> = [
+  ['offer-service', 'hallmark_offer'],
+  ['authorization-server', 'hallmark_authorization'],
+  ['credential-service', 'hallmark_credential'],
+];
+
+/** `service=url#schema,...`, or every producing service in DATABASE_URL. */
+export function replaySourcesFromEnv(env: NodeJS.ProcessEnv, databaseUrl: string): ReplaySource[] {
+  if (!env.HALLMARK_REBUILD_SOURCES) return SERVICE_SCHEMAS.map(([service, schema]) => ({ service, url: databaseUrl, schema }));
+  return env.HALLMARK_REBUILD_SOURCES.split(',').map((item) => {
+    const m = /^([\w-]+)=(.+)#(\w+)$/.exec(item.trim());
+    if (!m) throw new Error(`HALLMARK_REBUILD_SOURCES entry ${item} is not service=url#schema`);
+    return { service: m[1] as ServiceName, url: m[2], schema: m[3] };
+  });
+}
+
+/**
+ * Drops the projections and replays every service's event store through the same projection
+ * code the live consumer runs, in one transaction: readers see the old projections until the
+ * new ones are complete. Live events arriving meanwhile wait and then find their entries there.
+ */
+export async function rebuildProjections(db: DataSource, sources: ReplaySource[]): Promise<{ events: number }> {
+  const stores: DataSource[] = [];
+  try {
+    const readers: EventStore[] = [];
+    for (const source of sources) {
+      const ds = new DataSource({ type: 'postgres', url: source.url, extra: { max: 2, options: `-c search_path=${source.schema}` } });
+      await ds.initialize();
+      stores.push(ds);
+      const [{ present }] = await ds.query(`SELECT to_regclass('${source.schema}.events') IS NOT NULL AS present`);
+      if (present) readers.push(new EventStore(ds, source.service));
+    }
+    let events = 0;
+    await db.transaction(async (em) => {
+      await em.query('TRUNCATE timeline_entries, session_summaries');
+      for (const reader of readers) {
+        for await (const stored of reader.readAll()) {
+          await applyEvent(em, stored.envelope);
+          events += 1;
+        }
+      }
+    });
+    return { events };
+  } finally {
+    await Promise.all(stores.map((s) => s.destroy()));
+  }
+}
+
+/** A digest of both projections, for comparing a rebuild with the live state. */
+export async function projectionChecksum(db: DataSource): Promise<string> {
+  const [t] = await db.query(
+    `SELECT md5(coalesce(string_agg(row_to_json(t)::text, '|' ORDER BY event_id), '')) AS digest FROM timeline_entries t`,
+  );
+  const [s] = await db.query(
+    `SELECT md5(coalesce(string_agg(row_to_json(s)::text, '|' ORDER BY session_id), '')) AS digest FROM session_summaries s`,
+  );
+  return `${t.digest}:${s.digest}`;
+}

@@ -1,0 +1,70 @@
+import type { TimelineEntry } from '../session-timeline/timeline-entry';
+
+export type SessionStatus = 'created' | 'offer_created' | 'offer_retrieved' | 'token_issued' | 'credential_issued' | 'credential_deferred' | 'failed' | 'erased';
+
+/** The summary row behind GET /admin/sessions, derived from all of a session's timeline entries. */
+export interface SessionSummary {
+  session_id: string;
+  status: SessionStatus;
+  grant_type: string | null;
+  credential_configuration_ids: string[];
+  created_at: string;
+  updated_at: string;
+  expires_at: string | null;
+  event_count: number;
+  offer_retrievals: number;
+  last_error: { type: string; message: string; occurred_at: string } | null;
+}
+
+/** How far along the flow an event type moves a session; events may arrive in any order. */
+const PROGRESS: Partial<Record<string, SessionStatus>> = {
+  session_created: 'created',
+  offer_created: 'offer_created',
+  offer_retrieved: 'offer_retrieved',
+  token_issued: 'token_issued',
+  credential_deferred: 'credential_deferred',
+  credential_issued: 'credential_issued',
+};
+const RANK: SessionStatus[] = ['created', 'offer_created', 'offer_retrieved', 'token_issued', 'credential_deferred', 'credential_issued'];
+
+/**
+ * Folds entries sorted by occurrence, so the result does not depend on the order in which they
+ * arrived from the different topics: the same set of events always gives the same summary.
+ */
+export function summarize(sessionId: string, entries: TimelineEntry[]): SessionSummary {
+  const sorted = [...entries].sort((a, b) => a.occurred_at.localeCompare(b.occurred_at) || a.event_id.localeCompare(b.event_id));
+  let status: SessionStatus = 'created';
+  let erased = false;
+  let lastError: SessionSummary['last_error'] = null;
+  let grantType: string | null = null;
+  let configurationIds: string[] = [];
+  let expiresAt: string | null = null;
+  let retrievals = 0;
+  for (const e of sorted) {
+    const progress = PROGRESS[e.type];
+    if (progress && RANK.indexOf(progress) > RANK.indexOf(status === 'failed' ? 'created' : status)) status = progress;
+    if (e.level === 'error') {
+      lastError = { type: e.type, message: e.message, occurred_at: e.occurred_at };
+      status = 'failed';
+    }
+    if (e.type === 'session_created') {
+      grantType = (e.data.grant_type as string) ?? null;
+      configurationIds = (e.data.credential_configuration_ids as string[]) ?? [];
+      expiresAt = (e.data.expires_at as string) ?? null;
+    }
+    if (e.type === 'offer_retrieved') retrievals += 1;
+    if (e.type === 'session_erased') erased = true;
+  }
+  return {
+    session_id: sessionId,
+    status: erased ? 'erased' : status,
+    grant_type: grantType,
+    credential_configuration_ids: configurationIds,
+    created_at: sorted[0]?.occurred_at ?? new Date(0).toISOString(),
+    updated_at: sorted[sorted.length - 1]?.occurred_at ?? new Date(0).toISOString(),
+    expires_at: expiresAt,
+    event_count: sorted.length,
+    offer_retrievals: retrievals,
+    last_error: lastError,
+  };
+}

@@ -1,0 +1,60 @@
+import type { EventEnvelope, RequestContext } from '@hallmark/contracts';
+import { traceIdOf } from '@hallmark/telemetry';
+
+export type Level = 'debug' | 'info' | 'warn' | 'error';
+
+/** One row of a session's timeline: what happened, where, and the ids to find it in traces and logs. */
+export interface TimelineEntry {
+  event_id: string;
+  session_id: string;
+  occurred_at: string;
+  type: string;
+  level: Level;
+  source: string;
+  endpoint: string | null;
+  message: string;
+  data: Record<string, unknown>;
+  trace_id: string | null;
+  request_id: string;
+}
+
+const MESSAGES: Record<string, (data: Record<string, unknown>) => string> = {
+  session_created: (d) => `Issuance session created for ${(d.credential_configuration_ids as string[]).join(', ')}`,
+  offer_created: (d) => `Credential offer created (${(d.grant as { type: string }).type} grant)`,
+  offer_retrieved: () => 'Wallet fetched the credential offer',
+  session_erased: () => 'Session erased: its personal data and secrets are no longer readable',
+};
+
+/**
+ * Redaction for the timeline, applied to every payload: sealed values show only their size,
+ * secret hashes a short fingerprint. Events never carry secrets in clear, so this is the second
+ * line of defence, not the first.
+ */
+export function redact(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(redact);
+  if (value && typeof value === 'object') {
+    const v = value as Record<string, unknown>;
+    if (v.alg === 'A256GCM' && typeof v.ciphertext === 'string') return `<sealed, len=${Buffer.from(v.ciphertext, 'base64url').length}>`;
+    return Object.fromEntries(
+      Object.entries(v).map(([k, x]) => [k, k.endsWith('_hash') && typeof x === 'string' ? `sha256:${x.slice(0, 12)}` : redact(x)]),
+    );
+  }
+  return value;
+}
+
+export function toTimelineEntry(event: EventEnvelope): TimelineEntry {
+  const request = event.data.request as RequestContext | undefined;
+  return {
+    event_id: event.event_id,
+    session_id: event.session_id,
+    occurred_at: event.occurred_at,
+    type: event.event_type,
+    level: 'info',
+    source: event.source,
+    endpoint: request ? `${request.method} ${request.path}` : null,
+    message: MESSAGES[event.event_type]?.(event.data) ?? event.event_type.replace(/_/g, ' '),
+    data: redact(event.data) as Record<string, unknown>,
+    trace_id: traceIdOf(event.traceparent),
+    request_id: event.correlation_id,
+  };
+}

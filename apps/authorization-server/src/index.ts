@@ -1,0 +1,1 @@
+export { AuthorizationServerModule } from './authorization-server.module';

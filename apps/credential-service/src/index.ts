@@ -1,0 +1,1 @@
+export { CredentialServiceModule } from './credential-service.module';

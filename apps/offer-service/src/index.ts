@@ -1,0 +1,1 @@
+export { OfferServiceModule } from './offer-service.module';

@@ -1,0 +1,30 @@
+import { Injectable } from '@nestjs/common';
+import { EventStore } from '@hallmark/event-store';
+import { ProblemError } from '@hallmark/platform';
+import { SessionKeys } from '../data-keys/session-keys';
+import { decide, foldSession, SessionRejected } from './session.decider';
+import { sessionStream } from './create-session.handler';
+
+/** DELETE /admin/sessions/{id}: destroys the data key (crypto-shredding) and appends session_erased. */
+@Injectable()
+export class EraseSessionHandler {
+  constructor(
+    private readonly store: EventStore,
+    private readonly keys: SessionKeys,
+  ) {}
+
+  async handle(sessionId: string, reason?: string): Promise<void> {
+    const history = await this.store.readStream(sessionStream(sessionId));
+    let events;
+    try {
+      events = decide({ type: 'erase_session', reason }, foldSession(history));
+    } catch (err) {
+      if (err instanceof SessionRejected) throw new ProblemError(404, 'Not Found', `no session ${sessionId}`);
+      throw err;
+    }
+    await this.store.transaction(async (tx) => {
+      await tx.append(sessionStream(sessionId), sessionId, 'any', events);
+      await this.keys.destroy(tx, sessionId);
+    });
+  }
+}

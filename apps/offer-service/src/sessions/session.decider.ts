@@ -1,0 +1,172 @@
+import type {
+  GrantType,
+  NewEvent,
+  OfferCreatedV1,
+  RequestContext,
+  SealedValue,
+  SessionCreatedV1,
+  TxCodeDescriptor,
+} from '@hallmark/contracts';
+import type { FieldProblem } from '@hallmark/platform';
+import { claimNamesOf, type IssuerConfig } from '@hallmark/issuer-config';
+import type { CreateSessionRequest } from './create-session.request';
+
+/** The issuance session as the offer service knows it, folded from its own events. */
+export interface SessionState {
+  status: 'none' | 'offered' | 'erased';
+  offerId?: string;
+  expiresAt?: string;
+  grant?: OfferCreatedV1['grant'];
+  credentialIssuer?: string;
+  credentialConfigurationIds?: string[];
+  sealedSecrets?: SealedValue;
+  retrievals: number;
+}
+
+export const initialSessionState: SessionState = { status: 'none', retrievals: 0 };
+
+type SessionEvent = Pick<NewEvent, 'event_type' | 'data'>;
+
+export function evolve(state: SessionState, event: SessionEvent): SessionState {
+  switch (event.event_type) {
+    case 'offer_created': {
+      const d = event.data as unknown as OfferCreatedV1;
+      return {
+        ...state,
+        status: 'offered',
+        offerId: d.offer_id,
+        expiresAt: d.expires_at,
+        grant: d.grant,
+        credentialIssuer: d.credential_issuer,
+        credentialConfigurationIds: d.credential_configuration_ids,
+        sealedSecrets: d.sealed_secrets,
+      };
+    }
+    case 'offer_retrieved':
+      return { ...state, retrievals: state.retrievals + 1 };
+    case 'session_erased':
+      return { ...state, status: 'erased', sealedSecrets: undefined };
+    default:
+      return state;
+  }
+}
+
+export const foldSession = (events: SessionEvent[]): SessionState => events.reduce(evolve, initialSessionState);
+
+/** A command the session's state or the issuer's configuration does not allow. */
+export class SessionRejected extends Error {
+  constructor(
+    readonly reason: 'not_found' | 'expired' | 'erased' | 'exists' | 'invalid',
+    message: string,
+    readonly problems: FieldProblem[] = [],
+  ) {
+    super(message);
+    this.name = 'SessionRejected';
+  }
+}
+
+/** Business rules of a create request that a JSON Schema cannot express. */
+export function checkCreateSession(request: CreateSessionRequest, config: IssuerConfig): FieldProblem[] {
+  const problems: FieldProblem[] = [];
+  const known = config.credential_configurations_supported;
+  request.credential_configuration_ids.forEach((id, i) => {
+    if (!known[id]) problems.push({ field: `credential_configuration_ids.${i}`, message: `unknown credential configuration ${JSON.stringify(id)}; known: ${Object.keys(known).join(', ')}` });
+  });
+  const grant = request.grant_type ?? 'pre-authorized_code';
+  const tx = request.tx_code;
+  if (tx && grant !== 'pre-authorized_code') problems.push({ field: 'tx_code', message: 'a tx_code goes only with the pre-authorized_code grant' });
+  if (tx?.value !== undefined) {
+    const mode = tx.input_mode ?? 'numeric';
+    if (tx.length !== undefined && tx.value.length !== tx.length) problems.push({ field: 'tx_code.value', message: `has ${tx.value.length} characters but tx_code.length is ${tx.length}` });
+    if (mode === 'numeric' && !/^[0-9]+$/.test(tx.value)) problems.push({ field: 'tx_code.value', message: 'must contain digits only when input_mode is numeric' });
+    if (tx.value.length < 4) problems.push({ field: 'tx_code.value', message: 'must be at least 4 characters' });
+  }
+  for (const [configId, claims] of Object.entries(request.claims ?? {})) {
+    if (!request.credential_configuration_ids.includes(configId)) {
+      problems.push({ field: `claims.${configId}`, message: 'claims given for a configuration this session does not offer' });
+      continue;
+    }
+    const declared = known[configId] ? claimNamesOf(known[configId]) : [];
+    for (const name of Object.keys(claims)) {
+      if (declared.length && !declared.includes(name)) problems.push({ field: `claims.${configId}.${name}`, message: `not a claim of ${configId}; declared: ${declared.join(', ')}` });
+    }
+  }
+  return problems;
+}
+
+export interface CreateSession {
+  type: 'create_session';
+  now: Date;
+  offerId: string;
+  credentialIssuer: string;
+  request: CreateSessionRequest;
+  txCode: TxCodeDescriptor | null;
+  personalData: SealedValue | null;
+  sealedSecrets: SealedValue;
+  /** Hash of the pre-authorized code or of the issuer_state, by grant type. */
+  grantSecretHash: string;
+}
+
+export interface RetrieveOffer {
+  type: 'retrieve_offer';
+  now: Date;
+  offerId: string;
+  request: RequestContext;
+}
+
+export interface EraseSession {
+  type: 'erase_session';
+  reason?: string;
+}
+
+export type SessionCommand = CreateSession | RetrieveOffer | EraseSession;
+
+export const DEFAULT_OFFER_LIFETIME_S = 900;
+
+/** Decides which events a command produces from the session's current state (no I/O). */
+export function decide(command: SessionCommand, state: SessionState): NewEvent[] {
+  switch (command.type) {
+    case 'create_session': {
+      if (state.status !== 'none') throw new SessionRejected('exists', 'the session already exists');
+      const r = command.request;
+      const grantType: GrantType = r.grant_type ?? 'pre-authorized_code';
+      const expiresAt = new Date(command.now.getTime() + (r.expires_in ?? DEFAULT_OFFER_LIFETIME_S) * 1000).toISOString();
+      const sessionCreated: SessionCreatedV1 = {
+        credential_configuration_ids: r.credential_configuration_ids,
+        grant_type: grantType,
+        expires_at: expiresAt,
+        require_wallet_attestation: r.require_wallet_attestation ?? false,
+        require_key_attestation: r.require_key_attestation ?? false,
+        claim_names: Object.fromEntries(Object.entries(r.claims ?? {}).map(([id, c]) => [id, Object.keys(c)])),
+        personal_data: command.personalData,
+      };
+      const offerCreated: OfferCreatedV1 = {
+        offer_id: command.offerId,
+        credential_issuer: command.credentialIssuer,
+        credential_configuration_ids: r.credential_configuration_ids,
+        expires_at: expiresAt,
+        grant:
+          grantType === 'pre-authorized_code'
+            ? { type: 'pre-authorized_code', pre_authorized_code_hash: command.grantSecretHash, tx_code: command.txCode }
+            : { type: 'authorization_code', issuer_state_hash: command.grantSecretHash },
+        sealed_secrets: command.sealedSecrets,
+      };
+      const occurred_at = command.now.toISOString();
+      return [
+        { event_type: 'session_created', data: sessionCreated as unknown as Record<string, unknown>, occurred_at },
+        { event_type: 'offer_created', data: offerCreated as unknown as Record<string, unknown>, occurred_at },
+      ];
+    }
+    case 'retrieve_offer': {
+      if (state.status === 'none' || state.offerId !== command.offerId) throw new SessionRejected('not_found', 'no such offer');
+      if (state.status === 'erased') throw new SessionRejected('erased', 'the session was erased');
+      if (state.expiresAt && new Date(state.expiresAt) <= command.now) throw new SessionRejected('expired', `the offer expired at ${state.expiresAt}`);
+      return [{ event_type: 'offer_retrieved', data: { offer_id: command.offerId, request: command.request }, occurred_at: command.now.toISOString() }];
+    }
+    case 'erase_session': {
+      if (state.status === 'none') throw new SessionRejected('not_found', 'no such session');
+      if (state.status === 'erased') return [];
+      return [{ event_type: 'session_erased', data: command.reason ? { reason: command.reason } : {} }];
+    }
+  }
+}

@@ -1,0 +1,61 @@
+import type { ServiceName } from './envelope';
+import {
+  offerCreatedV1Schema,
+  offerRetrievedV1Schema,
+  offerRetrievedV2Schema,
+  sessionCreatedV1Schema,
+  sessionErasedV1Schema,
+  upcastOfferRetrievedV1,
+} from './events/offer-service.events';
+
+type JsonSchema = Record<string, unknown>;
+type Upcaster = (data: any) => unknown; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/** Everything the platform knows about one event type: who emits it and every schema it ever had. */
+export interface EventDefinition {
+  type: string;
+  producer: ServiceName;
+  currentVersion: number;
+  /** Schema per version; old versions stay so stored events remain readable. */
+  schemas: Record<number, JsonSchema>;
+  /** `upcasters[n]` turns version n into version n + 1. */
+  upcasters: Record<number, Upcaster>;
+}
+
+const define = (d: EventDefinition): EventDefinition => d;
+
+/** The public language between services. Names are snake_case and past tense. */
+export const EVENT_CATALOG: Readonly<Record<string, EventDefinition>> = Object.fromEntries(
+  [
+    define({
+      type: 'session_created',
+      producer: 'offer-service',
+      currentVersion: 1,
+      schemas: { 1: sessionCreatedV1Schema },
+      upcasters: {},
+    }),
+    define({
+      type: 'offer_created',
+      producer: 'offer-service',
+      currentVersion: 1,
+      schemas: { 1: offerCreatedV1Schema },
+      upcasters: {},
+    }),
+    define({
+      type: 'offer_retrieved',
+      producer: 'offer-service',
+      currentVersion: 2,
+      schemas: { 1: offerRetrievedV1Schema, 2: offerRetrievedV2Schema },
+      upcasters: { 1: upcastOfferRetrievedV1 },
+    }),
+    define({
+      type: 'session_erased',
+      producer: 'offer-service',
+      currentVersion: 1,
+      schemas: { 1: sessionErasedV1Schema },
+      upcasters: {},
+    }),
+  ].map((d) => [d.type, d]),
+);
+
+export const EVENT_TYPES = Object.keys(EVENT_CATALOG);

@@ -1,0 +1,6 @@
+export * from './envelope';
+export * from './topics';
+export * from './event-catalog';
+export * from './event-validation';
+export * from './events/common.schemas';
+export * from './events/offer-service.events';

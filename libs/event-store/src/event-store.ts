@@ -1,0 +1,197 @@
+import type { DataSource, EntityManager } from 'typeorm';
+import {
+  assertAppendable,
+  newEventId,
+  newId,
+  upcastAndValidate,
+  type EventEnvelope,
+  type NewEvent,
+  type ServiceName,
+} from '@hallmark/contracts';
+import { activeTraceHeaders, currentRequestScope } from '@hallmark/telemetry';
+
+/** The stream's version did not match what the command decided from. */
+export class ConcurrencyError extends Error {
+  constructor(
+    readonly streamId: string,
+    readonly expected: number,
+    readonly actual: number,
+  ) {
+    super(`stream ${streamId} is at version ${actual}, expected ${expected}`);
+    this.name = 'ConcurrencyError';
+  }
+}
+
+/** `number`: the version the decision was made from (0 = new stream); `any`: append after whatever is there. */
+export type ExpectedVersion = number | 'any';
+
+export interface AppendOptions {
+  causationId?: string | null;
+  correlationId?: string;
+}
+
+export interface StoredEvent {
+  position: string;
+  transactionId: string;
+  envelope: EventEnvelope;
+}
+
+const COLUMNS = `global_position, transaction_id::text AS transaction_id, event_id, event_type, schema_version,
+  stream_id, stream_version, session_id, occurred_at, recorded_at, source, correlation_id, causation_id,
+  traceparent, tracestate, data`;
+
+/** Rows come back with Date objects and bigint strings; the envelope uses ISO strings. */
+export function rowToStoredEvent(row: Record<string, any>): StoredEvent { // eslint-disable-line @typescript-eslint/no-explicit-any
+  return {
+    position: String(row.global_position),
+    transactionId: String(row.transaction_id),
+    envelope: {
+      event_id: row.event_id,
+      event_type: row.event_type,
+      schema_version: row.schema_version,
+      stream_id: row.stream_id,
+      stream_version: row.stream_version,
+      session_id: row.session_id,
+      occurred_at: new Date(row.occurred_at).toISOString(),
+      recorded_at: new Date(row.recorded_at).toISOString(),
+      source: row.source,
+      correlation_id: row.correlation_id,
+      causation_id: row.causation_id,
+      traceparent: row.traceparent,
+      tracestate: row.tracestate,
+      data: row.data,
+    },
+  };
+}
+
+/**
+ * A service's own event store. Appends are validated against the event contract, take a
+ * per-stream lock before their first write (so that within a stream, transaction ids follow
+ * stream versions), and carry the active trace context and request id.
+ */
+export class EventStore {
+  private readonly listeners = new Set<() => void>();
+
+  constructor(
+    readonly dataSource: DataSource,
+    readonly source: ServiceName,
+  ) {}
+
+  /** Called after every committed append (the outbox relay uses it to publish without polling delay). */
+  onAppended(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Appends in a transaction of its own. */
+  async append(
+    streamId: string,
+    sessionId: string,
+    expected: ExpectedVersion,
+    events: NewEvent[],
+    options: AppendOptions = {},
+  ): Promise<EventEnvelope[]> {
+    return this.transaction((tx) => tx.append(streamId, sessionId, expected, events, options));
+  }
+
+  /**
+   * Runs `work` in one transaction: appends and the service's other writes (read models, keys)
+   * commit together or not at all. Append before any other write in the transaction.
+   */
+  async transaction<T>(work: (tx: EventStoreTransaction) => Promise<T>): Promise<T> {
+    const result = await this.dataSource.transaction((em) => work(new EventStoreTransaction(em, this.source)));
+    this.listeners.forEach((l) => l());
+    return result;
+  }
+
+  async readStream(streamId: string): Promise<EventEnvelope[]> {
+    const rows = await this.dataSource.query(`SELECT ${COLUMNS} FROM events WHERE stream_id = $1 ORDER BY stream_version`, [streamId]);
+    return rows.map((r: Record<string, unknown>) => upcastAndValidate(rowToStoredEvent(r).envelope));
+  }
+
+  async readSession(sessionId: string): Promise<EventEnvelope[]> {
+    const rows = await this.dataSource.query(`SELECT ${COLUMNS} FROM events WHERE session_id = $1 ORDER BY global_position`, [sessionId]);
+    return rows.map((r: Record<string, unknown>) => upcastAndValidate(rowToStoredEvent(r).envelope));
+  }
+
+  /** Every committed event in publication order, for replays (projection rebuilds). */
+  async *readAll(batchSize = 1000): AsyncGenerator<StoredEvent> {
+    let after = { tx: '0', pos: '0' };
+    for (;;) {
+      const rows: Record<string, unknown>[] = await this.dataSource.query(
+        `SELECT ${COLUMNS} FROM events
+          WHERE (transaction_id, global_position) > ($1::xid8, $2::bigint)
+          ORDER BY transaction_id, global_position LIMIT $3`,
+        [after.tx, after.pos, batchSize],
+      );
+      for (const row of rows) {
+        const stored = rowToStoredEvent(row);
+        yield { ...stored, envelope: upcastAndValidate(stored.envelope) };
+      }
+      if (rows.length < batchSize) return;
+      const last = rows[rows.length - 1];
+      after = { tx: String(last.transaction_id), pos: String(last.global_position) };
+    }
+  }
+}
+
+export class EventStoreTransaction {
+  constructor(
+    readonly manager: EntityManager,
+    private readonly source: ServiceName,
+  ) {}
+
+  query<T = any>(sql: string, params?: unknown[]): Promise<T> { // eslint-disable-line @typescript-eslint/no-explicit-any
+    return this.manager.query(sql, params);
+  }
+
+  async append(
+    streamId: string,
+    sessionId: string,
+    expected: ExpectedVersion,
+    events: NewEvent[],
+    options: AppendOptions = {},
+  ): Promise<EventEnvelope[]> {
+    if (events.length === 0) return [];
+    const versions = events.map((e) => assertAppendable(e, this.source));
+    await this.manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [streamId]);
+    const [{ version }] = await this.manager.query(
+      'SELECT coalesce(max(stream_version), 0)::int AS version FROM events WHERE stream_id = $1',
+      [streamId],
+    );
+    if (expected !== 'any' && expected !== version) throw new ConcurrencyError(streamId, expected, version);
+
+    const trace = activeTraceHeaders();
+    const correlationId = options.correlationId ?? currentRequestScope()?.requestId ?? newId();
+    const now = new Date().toISOString();
+    const params: unknown[] = [];
+    const tuples = events.map((e, i) => {
+      const values = [
+        newEventId(),
+        e.event_type,
+        versions[i],
+        streamId,
+        version + i + 1,
+        sessionId,
+        e.occurred_at ?? now,
+        this.source,
+        correlationId,
+        options.causationId ?? null,
+        trace.traceparent,
+        trace.tracestate,
+        JSON.stringify(e.data),
+      ];
+      const start = params.length;
+      params.push(...values);
+      return `(${values.map((_, j) => `$${start + j + 1}`).join(', ')})`;
+    });
+    const rows = await this.manager.query(
+      `INSERT INTO events (event_id, event_type, schema_version, stream_id, stream_version, session_id, occurred_at,
+                           source, correlation_id, causation_id, traceparent, tracestate, data)
+       VALUES ${tuples.join(', ')}
+       RETURNING ${COLUMNS}`,
+      params,
+    );
+    return rows.map((r: Record<string, unknown>) => rowToStoredEvent(r).envelope);
+  }
+}

@@ -1,0 +1,191 @@
+import { Client } from 'pg';
+import { Gauge, register } from 'prom-client';
+import type { DataSource } from 'typeorm';
+import type { EventTransport } from '@hallmark/messaging';
+import type { JsonLogger } from '@hallmark/telemetry';
+import { rowToStoredEvent, type EventStore } from './event-store';
+
+export interface OutboxRelayOptions {
+  store: EventStore;
+  transport: EventTransport;
+  topic: string;
+  /** URL for the connection that holds the leader lock (one relay per service publishes at a time). */
+  databaseUrl: string;
+  logger: JsonLogger;
+  batchSize?: number;
+  pollIntervalMs?: number;
+  maxBackoffMs?: number;
+}
+
+const gauge = (name: string, help: string): Gauge =>
+  (register.getSingleMetric(name) as Gauge) ?? new Gauge({ name, help, labelNames: ['service'] });
+const backlogGauge = gauge('hallmark_outbox_backlog', 'Committed events not yet acknowledged by the transport');
+const oldestAgeGauge = gauge('hallmark_outbox_oldest_unpublished_age_seconds', 'Age of the oldest committed event not yet published');
+
+/**
+ * Publishes committed events from the service's event store, in commit-safe order, and advances
+ * its checkpoint only after the transport acknowledged them.
+ *
+ * Ordering: positions come from a sequence, so a transaction can commit position 7 after 8 is
+ * already visible. The relay therefore reads only events whose transaction id is below the
+ * oldest transaction still running (`pg_snapshot_xmin`), ordered by (transaction id, position):
+ * nothing can later appear before its checkpoint. Transient failures are retried forever with
+ * backoff; the checkpoint stays where it was, so nothing is lost or reordered.
+ */
+export class OutboxRelay {
+  private running = false;
+  private leaderClient?: Client;
+  private wakeUp?: () => void;
+  private loop?: Promise<void>;
+  private readonly relayName: string;
+  private unsubscribe?: () => void;
+  private idle = true;
+  /** Last published (transaction id, position); loaded when leadership is acquired. */
+  private checkpoint = { tx: '0', pos: '0' };
+
+  constructor(private readonly options: OutboxRelayOptions) {
+    this.relayName = `${options.transport.kind}:${options.topic}`;
+  }
+
+  private get ds(): DataSource {
+    return this.options.store.dataSource;
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.unsubscribe = this.options.store.onAppended(() => this.wake());
+    this.loop = this.run();
+  }
+
+  wake(): void {
+    this.wakeUp?.();
+  }
+
+  /** Waits until everything committed so far is published (graceful shutdown, tests). */
+  async flush(timeoutMs = 10000): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      const { backlog } = await this.backlog();
+      if (backlog === 0) return true;
+      this.wake();
+      await sleep(20);
+    }
+    return false;
+  }
+
+  async stop(options: { flushTimeoutMs?: number } = {}): Promise<void> {
+    if (!this.running) return;
+    if (options.flushTimeoutMs) await this.flush(options.flushTimeoutMs).catch(() => false);
+    this.running = false;
+    this.unsubscribe?.();
+    this.wake();
+    await this.loop;
+    await this.leaderClient?.end().catch(() => undefined);
+    this.leaderClient = undefined;
+  }
+
+  /** Backlog size and age of the oldest unpublished event (also exported as metrics). */
+  async backlog(): Promise<{ backlog: number; oldestAgeSeconds: number }> {
+    const [row] = await this.ds.query(
+      `SELECT count(*)::int AS backlog,
+              coalesce(extract(epoch FROM now() - min(e.recorded_at)), 0)::float AS age
+         FROM events e
+         LEFT JOIN outbox_checkpoints c ON c.relay = $1
+        WHERE c.relay IS NULL OR (e.transaction_id, e.global_position) > (c.transaction_id, c.global_position)`,
+      [this.relayName],
+    );
+    const service = this.options.store.source;
+    backlogGauge.set({ service }, row.backlog);
+    oldestAgeGauge.set({ service }, row.age);
+    return { backlog: row.backlog, oldestAgeSeconds: row.age };
+  }
+
+  private async run(): Promise<void> {
+    let backoff = 100;
+    while (this.running) {
+      try {
+        if (!(await this.holdLeadership())) {
+          await this.sleepUntilWoken(1000);
+          continue;
+        }
+        const published = await this.publishBatch();
+        backoff = 100;
+        this.idle = published === 0;
+        if (this.idle) await this.sleepUntilWoken(this.options.pollIntervalMs ?? 100);
+      } catch (err) {
+        this.options.logger.warn('outbox relay could not publish, will retry', { topic: this.options.topic, backoff_ms: backoff, error: err as Error });
+        await this.sleepUntilWoken(backoff, false);
+        backoff = Math.min(backoff * 2, this.options.maxBackoffMs ?? 5000);
+      }
+    }
+  }
+
+  /** One publisher per service: a session-level advisory lock held on a dedicated connection. */
+  private async holdLeadership(): Promise<boolean> {
+    if (this.leaderClient) {
+      try {
+        await this.leaderClient.query('SELECT 1');
+        return true;
+      } catch {
+        await this.leaderClient.end().catch(() => undefined);
+        this.leaderClient = undefined;
+      }
+    }
+    const client = new Client({ connectionString: this.options.databaseUrl });
+    client.on('error', () => undefined);
+    await client.connect();
+    const [{ locked }] = (await client.query('SELECT pg_try_advisory_lock(hashtext($1)) AS locked', [`hallmark-relay:${this.options.store.source}:${this.relayName}`])).rows;
+    if (!locked) {
+      await client.end();
+      return false;
+    }
+    this.leaderClient = client;
+    const [row] = await this.ds.query('SELECT transaction_id::text AS tx, global_position::text AS pos FROM outbox_checkpoints WHERE relay = $1', [this.relayName]);
+    this.checkpoint = row ?? { tx: '0', pos: '0' };
+    return true;
+  }
+
+  private async publishBatch(): Promise<number> {
+    const rows: Record<string, unknown>[] = await this.ds.query(
+      `SELECT e.global_position, e.transaction_id::text AS transaction_id, e.event_id, e.event_type, e.schema_version,
+              e.stream_id, e.stream_version, e.session_id, e.occurred_at, e.recorded_at, e.source, e.correlation_id,
+              e.causation_id, e.traceparent, e.tracestate, e.data
+         FROM events e
+        WHERE (e.transaction_id, e.global_position) > ($1::xid8, $2::bigint)
+          AND e.transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+        ORDER BY e.transaction_id, e.global_position
+        LIMIT $3`,
+      [this.checkpoint.tx, this.checkpoint.pos, this.options.batchSize ?? 500],
+    );
+    if (!rows.length) return 0;
+    const stored = rows.map(rowToStoredEvent);
+    await this.options.transport.publish(
+      this.options.topic,
+      stored.map((s) => s.envelope),
+    );
+    const last = stored[stored.length - 1];
+    await this.ds.query(
+      `INSERT INTO outbox_checkpoints (relay, transaction_id, global_position, updated_at)
+       VALUES ($1, $2::xid8, $3, now())
+       ON CONFLICT (relay) DO UPDATE SET transaction_id = EXCLUDED.transaction_id,
+         global_position = EXCLUDED.global_position, updated_at = now()`,
+      [this.relayName, last.transactionId, last.position],
+    );
+    this.checkpoint = { tx: last.transactionId, pos: last.position };
+    return rows.length;
+  }
+
+  private sleepUntilWoken(ms: number, wakeable = true): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done(): void {
+        clearTimeout(timer);
+        resolve();
+      }
+      if (wakeable) this.wakeUp = done;
+    });
+  }
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));

@@ -1,0 +1,50 @@
+import type { EventEnvelope } from '@hallmark/contracts';
+
+/** Where a delivered event came from (the provenance a dead letter keeps). */
+export interface Delivery {
+  topic: string;
+  partition: number;
+  offset: string;
+  groupId: string;
+}
+
+export type EventHandler = (event: EventEnvelope, delivery: Delivery) => Promise<void>;
+
+export interface SubscribeOptions {
+  groupId: string;
+  topics: readonly string[];
+  handler: EventHandler;
+}
+
+export interface Subscription {
+  /** True once the consumer has joined its group and receives records. */
+  isReady(): boolean;
+  /** Stops fetching, finishes the record in hand, leaves the group. */
+  close(): Promise<void>;
+}
+
+/**
+ * What appending and consuming code relies on, whichever transport runs (Kafka or in-process):
+ * per-session order (records keyed by session id), at-least-once delivery, and `publish` resolving
+ * only once the events are durably accepted, so the outbox relay can advance its checkpoint.
+ */
+export interface EventTransport {
+  readonly kind: 'kafka' | 'in-process';
+  start(): Promise<void>;
+  publish(topic: string, events: readonly EventEnvelope[]): Promise<void>;
+  subscribe(options: SubscribeOptions): Promise<Subscription>;
+  /** Reachability for /health/ready. */
+  isReachable(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+/**
+ * Thrown by a handler for an event it can never process (bad content, not a passing failure):
+ * the event goes to the dead-letter topic instead of being retried.
+ */
+export class PoisonEventError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PoisonEventError';
+  }
+}

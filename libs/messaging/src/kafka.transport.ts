@@ -1,0 +1,205 @@
+import { Kafka, logLevel, type Admin, type Consumer, type IHeaders, type Producer } from 'kafkajs';
+import { DEAD_LETTER_TOPIC, type EventEnvelope } from '@hallmark/contracts';
+import { SpanKind, activeTraceHeaders, contextFromHeaders, inSpan, type JsonLogger } from '@hallmark/telemetry';
+import type { EventTransport, SubscribeOptions, Subscription } from './event-transport';
+import { ConsumerStoppingError, processRecord, type RawRecord } from './consume-pipeline';
+import { envelopeHeaders } from './record-headers';
+import { consumerLag, deadLettered } from './metrics';
+
+export interface KafkaTransportOptions {
+  brokers: string[];
+  clientId: string;
+  /** Topics this process publishes to or reads; created explicitly (auto-creation stays off). */
+  topics: readonly string[];
+  partitions?: number;
+  replicationFactor?: number;
+  logger: JsonLogger;
+}
+
+const toHeaders = (headers: IHeaders | undefined): Record<string, string> => {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(headers ?? {})) {
+    if (v === undefined) continue;
+    out[k] = Array.isArray(v) ? String(v[0]) : Buffer.isBuffer(v) ? v.toString() : String(v);
+  }
+  return out;
+};
+
+/**
+ * kafkajs behind our transport interface: an idempotent producer with acks from all in-sync
+ * replicas, records keyed by session id, consumers that commit only what they handled.
+ */
+export class KafkaTransport implements EventTransport {
+  readonly kind = 'kafka' as const;
+  private readonly kafka: Kafka;
+  private readonly admin: Admin;
+  private readonly producer: Producer;
+  private readonly consumers = new Set<Consumer>();
+  private producerConnected = false;
+
+  constructor(private readonly options: KafkaTransportOptions) {
+    this.kafka = new Kafka({
+      clientId: options.clientId,
+      brokers: options.brokers,
+      logLevel: logLevel.NOTHING,
+      retry: { retries: 3, initialRetryTime: 100, maxRetryTime: 1000 },
+      connectionTimeout: 3000,
+    });
+    this.admin = this.kafka.admin();
+    this.producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+  }
+
+  async start(): Promise<void> {
+    await this.admin.connect();
+    const existing = new Set(await this.admin.listTopics());
+    const missing = [...new Set([...this.options.topics, DEAD_LETTER_TOPIC])].filter((t) => !existing.has(t));
+    if (missing.length) {
+      await this.admin.createTopics({
+        waitForLeaders: true,
+        topics: missing.map((topic) => ({
+          topic,
+          numPartitions: this.options.partitions ?? 6,
+          replicationFactor: this.options.replicationFactor ?? 1,
+        })),
+      });
+    }
+    await this.producer.connect();
+    this.producerConnected = true;
+  }
+
+  async publish(topic: string, events: readonly EventEnvelope[]): Promise<void> {
+    if (!events.length) return;
+    if (!this.producerConnected) {
+      await this.producer.connect();
+      this.producerConnected = true;
+    }
+    // One producer span per event, each a child of the request that appended it: the relay
+    // sends on behalf of many traces, so the stored context (not the relay's) is the parent.
+    const messages = await Promise.all(
+      events.map((event) =>
+        inSpan(
+          `${topic} publish`,
+          {
+            kind: SpanKind.PRODUCER,
+            parent: contextFromHeaders(event),
+            attributes: {
+              'messaging.system': 'kafka',
+              'messaging.operation.type': 'send',
+              'messaging.destination.name': topic,
+              'hallmark.event_type': event.event_type,
+              'hallmark.event_id': event.event_id,
+            },
+          },
+          async () => ({ key: event.session_id, value: JSON.stringify(event), headers: envelopeHeaders(event, activeTraceHeaders()) }),
+        ),
+      ),
+    );
+    await this.producer.send({ topic, acks: -1, messages });
+  }
+
+  async subscribe(options: SubscribeOptions): Promise<Subscription> {
+    const consumer = this.kafka.consumer({
+      groupId: options.groupId,
+      allowAutoTopicCreation: false,
+      sessionTimeout: 30000,
+      heartbeatInterval: 3000,
+      retry: { retries: 10, initialRetryTime: 200, maxRetryTime: 5000 },
+    });
+    let ready = false;
+    let stopping = false;
+    consumer.on(consumer.events.GROUP_JOIN, () => {
+      ready = true;
+    });
+    consumer.on(consumer.events.CRASH, (e) => {
+      ready = false;
+      this.options.logger.error('consumer crashed', { group: options.groupId, error: e.payload.error });
+    });
+    await consumer.connect();
+    for (const topic of options.topics) await consumer.subscribe({ topic, fromBeginning: true });
+    const logger = this.options.logger;
+    await consumer.run({
+      autoCommit: true,
+      eachBatchAutoResolve: false,
+      eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
+        for (const message of batch.messages) {
+          if (!isRunning() || isStale()) return;
+          const record: RawRecord = {
+            topic: batch.topic,
+            partition: batch.partition,
+            offset: message.offset,
+            key: message.key?.toString() ?? null,
+            value: message.value,
+            headers: toHeaders(message.headers),
+          };
+          try {
+            await processRecord(record, {
+              groupId: options.groupId,
+              handler: options.handler,
+              deadLetter: (r, reason, group) => this.deadLetter(r, reason, group),
+              logger,
+              isStopping: () => stopping,
+            });
+          } catch (err) {
+            if (err instanceof ConsumerStoppingError) return;
+            throw err;
+          }
+          resolveOffset(message.offset);
+          consumerLag.set(
+            { group: options.groupId, topic: batch.topic, partition: String(batch.partition) },
+            Math.max(0, Number(batch.highWatermark) - Number(message.offset) - 1),
+          );
+          await heartbeat();
+        }
+      },
+    });
+    this.consumers.add(consumer);
+    return {
+      isReady: () => ready,
+      close: async () => {
+        stopping = true;
+        this.consumers.delete(consumer);
+        await consumer.disconnect();
+      },
+    };
+  }
+
+  /** Dead letters keep the original key, value and headers, plus where and why they failed. */
+  private async deadLetter(record: RawRecord, reason: Error, groupId: string): Promise<void> {
+    await this.producer.send({
+      topic: DEAD_LETTER_TOPIC,
+      acks: -1,
+      messages: [
+        {
+          key: record.key,
+          value: record.value,
+          headers: {
+            ...record.headers,
+            'dlq.original_topic': record.topic,
+            'dlq.original_partition': String(record.partition),
+            'dlq.original_offset': record.offset,
+            'dlq.consumer_group': groupId,
+            'dlq.reason': reason.message.slice(0, 1000),
+            'dlq.failed_at': new Date().toISOString(),
+          },
+        },
+      ],
+    });
+    deadLettered.inc({ group: groupId, topic: record.topic });
+  }
+
+  async isReachable(): Promise<boolean> {
+    try {
+      await this.admin.describeCluster();
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.consumers].map((c) => c.disconnect()));
+    this.consumers.clear();
+    await this.producer.disconnect().catch(() => undefined);
+    await this.admin.disconnect().catch(() => undefined);
+  }
+}

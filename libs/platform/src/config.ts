@@ -1,0 +1,37 @@
+import { SERVICES, type ServiceName } from '@hallmark/contracts';
+
+/** Process configuration from the environment, read in one place and checked at start. */
+export interface PlatformConfig {
+  databaseUrl: string;
+  transport: 'kafka' | 'in-process';
+  kafkaBrokers: string[];
+  topicPartitions: number;
+  topicReplicationFactor: number;
+  publicUrl: string;
+  adminToken: string | undefined;
+  auditorToken: string | undefined;
+  /** 32-byte key (base64) that wraps each session's data key. */
+  masterKey: Buffer | undefined;
+}
+
+export class ConfigError extends Error {}
+
+export function readPlatformConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig {
+  const transport = (env.HALLMARK_TRANSPORT ?? 'kafka') as PlatformConfig['transport'];
+  if (!['kafka', 'in-process'].includes(transport)) throw new ConfigError(`HALLMARK_TRANSPORT must be kafka or in-process, got ${transport}`);
+  const masterKey = env.HALLMARK_MASTER_KEY ? Buffer.from(env.HALLMARK_MASTER_KEY, 'base64') : undefined;
+  if (masterKey && masterKey.length !== 32) throw new ConfigError('HALLMARK_MASTER_KEY must be 32 bytes, base64-encoded');
+  return {
+    databaseUrl: env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/hallmark',
+    transport,
+    kafkaBrokers: (env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',').map((s) => s.trim()).filter(Boolean),
+    topicPartitions: Number(env.HALLMARK_TOPIC_PARTITIONS ?? 6),
+    topicReplicationFactor: Number(env.HALLMARK_TOPIC_REPLICATION_FACTOR ?? 1),
+    publicUrl: (env.HALLMARK_PUBLIC_URL ?? `http://localhost:${env.PORT ?? 8080}`).replace(/\/$/, ''),
+    adminToken: env.HALLMARK_ADMIN_TOKEN || undefined,
+    auditorToken: env.HALLMARK_AUDITOR_TOKEN || undefined,
+    masterKey,
+  };
+}
+
+export const isServiceName = (s: string): s is ServiceName => (SERVICES as readonly string[]).includes(s);

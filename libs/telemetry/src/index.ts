@@ -1,0 +1,3 @@
+export * from './tracing';
+export * from './request-scope';
+export * from './logger';
