@@ -1,0 +1,51 @@
+import { resolve } from 'path';
+import { readPlatformConfig, serve } from '@hallmark/platform';
+import { JsonLogger } from '@hallmark/telemetry';
+import { startEmbeddedDatabase } from './embedded-database';
+import { HallmarkModule } from './hallmark.module';
+import { loadOrCreateSecrets } from './local-secrets';
+
+/**
+ * `npm start`: the whole issuer in one process, with an embedded PostgreSQL and the in-process
+ * event transport. DATABASE_URL, when set, replaces the embedded database.
+ */
+async function main(): Promise<void> {
+  const logger = new JsonLogger('hallmark');
+  const port = Number(process.env.PORT ?? 8080);
+  const dataDir = resolve(process.env.HALLMARK_DATA_DIR ?? '.hallmark/data');
+  const started = Date.now();
+  const secrets = loadOrCreateSecrets(dataDir);
+  const database = process.env.DATABASE_URL ? undefined : await startEmbeddedDatabase(dataDir, logger);
+  const config = readPlatformConfig({
+    HALLMARK_TRANSPORT: 'in-process',
+    HALLMARK_ADMIN_TOKEN: secrets.admin_token,
+    HALLMARK_MASTER_KEY: secrets.master_key,
+    ...process.env,
+    ...(database ? { DATABASE_URL: database.url } : {}),
+    PORT: String(port),
+  });
+  const app = await serve(HallmarkModule.forRoot({ processName: 'hallmark', config }), { processName: 'hallmark', port });
+  if (database) process.on('exit', () => void database.stop());
+  const adminToken = config.adminToken!;
+  const tokenShown = process.env.HALLMARK_ADMIN_TOKEN ? '(from HALLMARK_ADMIN_TOKEN)' : secrets.created ? adminToken : `(kept in ${dataDir}/secrets.json)`;
+  const body = JSON.stringify({ credential_configuration_ids: ['eu.europa.ec.eudi.pid_vc_sd_jwt'], tx_code: { length: 4 } });
+  process.stdout.write(
+    [
+      '',
+      `Hallmark is ready (${Date.now() - started} ms, data in ${dataDir})`,
+      `  Issuer:        ${config.publicUrl}`,
+      `  Admin API:     ${config.publicUrl}/admin/sessions   (OpenAPI: ${config.publicUrl}/admin/openapi.json)`,
+      `  Admin token:   ${tokenShown}`,
+      '',
+      'Create an offer:',
+      `  curl -s -X POST ${config.publicUrl}/admin/sessions -H 'authorization: Bearer ${process.env.HALLMARK_ADMIN_TOKEN ? '$HALLMARK_ADMIN_TOKEN' : adminToken}' -H 'content-type: application/json' -d '${body}'`,
+      '',
+    ].join('\n') + '\n',
+  );
+  void app;
+}
+
+main().catch((err) => {
+  process.stderr.write(`Hallmark failed to start: ${(err as Error).message}\n`);
+  process.exit(1);
+});
