@@ -24,8 +24,7 @@ async function main(): Promise<void> {
     ...(database ? { DATABASE_URL: database.url } : {}),
     PORT: String(port),
   });
-  const app = await serve(HallmarkModule.forRoot({ processName: 'hallmark', config }), { processName: 'hallmark', port });
-  if (database) process.on('exit', () => void database.stop());
+  await serve(HallmarkModule.forRoot({ processName: 'hallmark', config }), { processName: 'hallmark', port, afterClose: async () => database?.stop() });
   const adminToken = config.adminToken!;
   const tokenShown = process.env.HALLMARK_ADMIN_TOKEN ? '(from HALLMARK_ADMIN_TOKEN)' : secrets.created ? adminToken : `(kept in ${dataDir}/secrets.json)`;
   const body = JSON.stringify({ credential_configuration_ids: ['eu.europa.ec.eudi.pid_vc_sd_jwt'], tx_code: { length: 4 } });
@@ -42,7 +41,6 @@ async function main(): Promise<void> {
       '',
     ].join('\n') + '\n',
   );
-  void app;
 }
 
 main().catch((err) => {

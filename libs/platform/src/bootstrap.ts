@@ -21,6 +21,8 @@ export interface ServeOptions {
   processName: string;
   port: number;
   host?: string;
+  /** Runs after the application closed, before the process exits (e.g. stop an embedded database). */
+  afterClose?: () => Promise<void>;
 }
 
 /** Creates the Nest application on Fastify (the platform's HTTP adapter everywhere). */
@@ -52,6 +54,7 @@ export async function serve(rootModule: Parameters<typeof NestFactory.create>[0]
     force.unref();
     try {
       await app.close();
+      await options.afterClose?.();
       process.exit(0);
     } catch (err) {
       logger.error('shutdown failed', { error: err as Error });

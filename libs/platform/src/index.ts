@@ -10,3 +10,4 @@ export * from './service-store.module';
 export * from './bootstrap';
 export * from './json-schema';
 export * from './request-context';
+export * from './routes';

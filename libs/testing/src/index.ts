@@ -1,2 +1,6 @@
 export * from './kafka-broker';
 export * from './postgres';
+export * from './processes';
+export * from './dev-gateway';
+export * from './stack';
+export * from './embedded';

@@ -38,6 +38,8 @@ export interface StartKafkaBrokerOptions {
   dir?: string;
   /** JVM max heap in MiB (default 256: plenty for a test broker, and quick to start). */
   heapMb?: number;
+  /** Restart on the storage a previous start in `dir` left (topics, records, offsets survive). */
+  keepData?: boolean;
 }
 
 const REPO_ROOT = resolve(__dirname, '../../..');
@@ -398,8 +400,9 @@ async function launch(dir: string, ownDir: boolean, opts: StartKafkaBrokerOption
   const heapMb = opts.heapMb ?? 256;
   const brokers = [`127.0.0.1:${port}`];
 
-  // Fresh storage on every start: a test broker carries no state over.
-  rmSync(join(dir, 'data'), { recursive: true, force: true });
+  // Fresh storage on every start unless asked to restart on what is there (broker outage tests).
+  const restart = !!opts.keepData && existsSync(join(dir, 'data', 'meta.properties'));
+  if (!restart) rmSync(join(dir, 'data'), { recursive: true, force: true });
   rmSync(join(dir, INFO_FILE), { force: true });
   const propsFile = join(dir, 'server.properties');
   writeFileSync(propsFile, serverProperties(dir, port, controllerPort));
@@ -410,7 +413,7 @@ async function launch(dir: string, ownDir: boolean, opts: StartKafkaBrokerOption
   const dumpArchive = archive && !useArchive.length ? [`-XX:ArchiveClassesAtExit=${join(dir, DUMPED_ARCHIVE)}`] : [];
   rmSync(join(dir, DUMPED_ARCHIVE), { force: true });
 
-  const format = spawnSync(
+  const format = restart ? { status: 0, error: undefined, stdout: '', stderr: '' } : spawnSync(
     javaBinary(),
     // A short-lived tool: C1 only starts it a little faster.
     ['-Xmx128m', '-XX:TieredStopAtLevel=1', ...useArchive, log4j, '-cp', classpath,

@@ -1,0 +1,24 @@
+import type { ServiceName } from '@hallmark/contracts';
+
+/** Which service answers which public path: the one routing table for the gateway (dev gateway, Istio). */
+export interface Route {
+  methods?: string[];
+  /** Path prefix; a trailing `/` matches sub-paths only. */
+  prefix: string;
+  service: ServiceName;
+}
+
+export const ROUTES: readonly Route[] = [
+  { prefix: '/admin/openapi.json', service: 'audit-projector' },
+  { methods: ['POST'], prefix: '/admin/sessions', service: 'offer-service' },
+  { methods: ['DELETE'], prefix: '/admin/sessions/', service: 'offer-service' },
+  { methods: ['GET', 'HEAD'], prefix: '/admin/', service: 'audit-projector' },
+  { prefix: '/offers/', service: 'offer-service' },
+];
+
+export function routeFor(method: string, path: string): ServiceName | undefined {
+  const route = ROUTES.find(
+    (r) => (!r.methods || r.methods.includes(method.toUpperCase())) && (path === r.prefix || path.startsWith(r.prefix.endsWith('/') ? r.prefix : `${r.prefix}/`) || path.startsWith(`${r.prefix}?`)),
+  );
+  return route?.service;
+}
