@@ -17,8 +17,21 @@ export interface OutboxRelayOptions {
   maxBackoffMs?: number;
 }
 
+/** Relays of this process, measured on every scrape of /metrics. */
+const activeRelays = new Set<OutboxRelay>();
+let refreshing: Promise<unknown> | undefined;
+const refreshAll = (): Promise<unknown> =>
+  (refreshing ??= Promise.all([...activeRelays].map((r) => r.backlog().catch(() => undefined))).finally(() => (refreshing = undefined)));
 const gauge = (name: string, help: string): Gauge =>
-  (register.getSingleMetric(name) as Gauge) ?? new Gauge({ name, help, labelNames: ['service'] });
+  (register.getSingleMetric(name) as Gauge) ??
+  new Gauge({
+    name,
+    help,
+    labelNames: ['service'],
+    async collect() {
+      await refreshAll();
+    },
+  });
 const backlogGauge = gauge('hallmark_outbox_backlog', 'Committed events not yet acknowledged by the transport');
 const oldestAgeGauge = gauge('hallmark_outbox_oldest_unpublished_age_seconds', 'Age of the oldest committed event not yet published');
 
@@ -54,6 +67,7 @@ export class OutboxRelay {
   start(): void {
     if (this.running) return;
     this.running = true;
+    activeRelays.add(this);
     this.unsubscribe = this.options.store.onAppended(() => this.wake());
     this.loop = this.run();
   }
@@ -78,6 +92,7 @@ export class OutboxRelay {
     if (!this.running) return;
     if (options.flushTimeoutMs) await this.flush(options.flushTimeoutMs).catch(() => false);
     this.running = false;
+    activeRelays.delete(this);
     this.unsubscribe?.();
     this.wake();
     await this.loop;
