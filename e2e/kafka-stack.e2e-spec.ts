@@ -66,13 +66,13 @@ describe('Kafka stack resilience', () => {
   it('changes nothing when the same Kafka record is delivered twice', async () => {
     const r = await create();
     await eventually(async () => (await session(r.body.session_id)).body?.event_count === 2);
-    const records = await readTopic(topicOf('offer-service'));
+    const records = await readTopic(stack.topic(topicOf('offer-service')));
     const original = records.find((m) => JSON.parse(m.value!.toString()).session_id === r.body.session_id)!;
     const before = await checksum();
     const consumedBefore = await consumedTotal();
     const producer = kafka().producer();
     await producer.connect();
-    await producer.send({ topic: topicOf('offer-service'), messages: [{ key: original.key, value: original.value, headers: original.headers, partition: original.partition }] });
+    await producer.send({ topic: stack.topic(topicOf('offer-service')), messages: [{ key: original.key, value: original.value, headers: original.headers, partition: original.partition }] });
     await producer.disconnect();
     await eventually(async () => (await consumedTotal()) > consumedBefore, 15000, 'redelivered record consumed');
     expect(await checksum()).toBe(before);
@@ -82,24 +82,24 @@ describe('Kafka stack resilience', () => {
   it('dead-letters a poison record with its provenance, and the partition keeps flowing', async () => {
     const admin = kafka().admin();
     await admin.connect();
-    const partitions = (await admin.fetchTopicOffsets(topicOf('offer-service'))).map((p) => p.partition);
+    const partitions = (await admin.fetchTopicOffsets(stack.topic(topicOf('offer-service')))).map((p) => p.partition);
     await admin.disconnect();
     const producer = kafka().producer();
     await producer.connect();
     const marker = `poison-${Date.now()}`;
     // One poison record in front of every partition, so the next session's events queue behind one.
-    await producer.send({ topic: topicOf('offer-service'), messages: partitions.map((partition) => ({ partition, key: marker, value: '{"not":"an event"}', headers: { marker } })) });
+    await producer.send({ topic: stack.topic(topicOf('offer-service')), messages: partitions.map((partition) => ({ partition, key: marker, value: '{"not":"an event"}', headers: { marker } })) });
     await producer.disconnect();
     const r = await create();
     await eventually(async () => (await session(r.body.session_id)).body?.event_count === 2, 20000, 'session behind the poison projected');
     const dead = await eventually(async () => {
-      const all = await readTopic(DEAD_LETTER_TOPIC);
-      const mine = all.filter((m) => m.headers?.marker?.toString() === marker && m.headers?.['dlq.consumer_group']?.toString() === 'hallmark.audit-projector');
+      const all = await readTopic(stack.topic(DEAD_LETTER_TOPIC));
+      const mine = all.filter((m) => m.headers?.marker?.toString() === marker && m.headers?.['dlq.consumer_group']?.toString() === stack.topic('hallmark.audit-projector'));
       return mine.length === partitions.length && mine;
     }, 20000, 'poison records dead-lettered');
     expect(dead[0].key!.toString()).toBe(marker);
     expect(dead[0].value!.toString()).toBe('{"not":"an event"}');
-    expect(dead[0].headers!['dlq.original_topic']!.toString()).toBe(topicOf('offer-service'));
+    expect(dead[0].headers!['dlq.original_topic']!.toString()).toBe(stack.topic(topicOf('offer-service')));
     expect(dead[0].headers!['dlq.reason']!.toString()).toMatch(/not an event envelope/);
     expect(dead.map((m) => Number(m.headers!['dlq.original_partition']!.toString())).sort()).toEqual([...partitions].sort());
   });
@@ -155,7 +155,7 @@ describe('Kafka stack while the broker is down', () => {
       }, 60000, `session ${id} projected after the outage`);
       expect([...s.timeline].reverse().map((e: { type: string }) => e.type)).toEqual(['session_created', 'offer_created', 'offer_retrieved']);
     }
-    const records = (await readTopic(topicOf('offer-service'), broker.brokers)).map((m) => JSON.parse(m.value!.toString()) as EventEnvelope);
+    const records = (await readTopic(stack.topic(topicOf('offer-service')), broker.brokers)).map((m) => JSON.parse(m.value!.toString()) as EventEnvelope);
     for (const id of ids) {
       const versions = records.filter((e) => e.session_id === id).map((e) => e.stream_version);
       expect(versions).toEqual([1, 2, 3]);

@@ -13,6 +13,11 @@ export interface KafkaTransportOptions {
   topics: readonly string[];
   partitions?: number;
   replicationFactor?: number;
+  /**
+   * Prefix for topics and consumer groups, so that several deployments (or test stacks) can share
+   * one Kafka cluster: `<namespace>.hallmark.offer-service.events`. None by default.
+   */
+  namespace?: string;
   logger: JsonLogger;
 }
 
@@ -49,10 +54,15 @@ export class KafkaTransport implements EventTransport {
     this.producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
   }
 
+  /** The topic or group name on the cluster. */
+  private physical(name: string): string {
+    return this.options.namespace ? `${this.options.namespace}.${name}` : name;
+  }
+
   async start(): Promise<void> {
     await this.admin.connect();
     const existing = new Set(await this.admin.listTopics());
-    const missing = [...new Set([...this.options.topics, DEAD_LETTER_TOPIC])].filter((t) => !existing.has(t));
+    const missing = [...new Set([...this.options.topics, DEAD_LETTER_TOPIC])].map((t) => this.physical(t)).filter((t) => !existing.has(t));
     if (missing.length) {
       await this.admin.createTopics({
         waitForLeaders: true,
@@ -94,12 +104,12 @@ export class KafkaTransport implements EventTransport {
         ),
       ),
     );
-    await this.producer.send({ topic, acks: -1, messages });
+    await this.producer.send({ topic: this.physical(topic), acks: -1, messages });
   }
 
   async subscribe(options: SubscribeOptions): Promise<Subscription> {
     const consumer = this.kafka.consumer({
-      groupId: options.groupId,
+      groupId: this.physical(options.groupId),
       allowAutoTopicCreation: false,
       sessionTimeout: 30000,
       heartbeatInterval: 3000,
@@ -115,7 +125,7 @@ export class KafkaTransport implements EventTransport {
       this.options.logger.error('consumer crashed', { group: options.groupId, error: e.payload.error });
     });
     await consumer.connect();
-    for (const topic of options.topics) await consumer.subscribe({ topic, fromBeginning: true });
+    for (const topic of options.topics) await consumer.subscribe({ topic: this.physical(topic), fromBeginning: true });
     const logger = this.options.logger;
     await consumer.run({
       autoCommit: true,
@@ -166,7 +176,7 @@ export class KafkaTransport implements EventTransport {
   /** Dead letters keep the original key, value and headers, plus where and why they failed. */
   private async deadLetter(record: RawRecord, reason: Error, groupId: string): Promise<void> {
     await this.producer.send({
-      topic: DEAD_LETTER_TOPIC,
+      topic: this.physical(DEAD_LETTER_TOPIC),
       acks: -1,
       messages: [
         {
@@ -177,7 +187,7 @@ export class KafkaTransport implements EventTransport {
             'dlq.original_topic': record.topic,
             'dlq.original_partition': String(record.partition),
             'dlq.original_offset': record.offset,
-            'dlq.consumer_group': groupId,
+            'dlq.consumer_group': this.physical(groupId),
             'dlq.reason': reason.message.slice(0, 1000),
             'dlq.failed_at': new Date().toISOString(),
           },

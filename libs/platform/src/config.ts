@@ -5,6 +5,8 @@ export interface PlatformConfig {
   databaseUrl: string;
   transport: 'kafka' | 'in-process';
   kafkaBrokers: string[];
+  /** HALLMARK_KAFKA_NAMESPACE: prefix of topics and consumer groups on a shared cluster. */
+  kafkaNamespace: string | undefined;
   topicPartitions: number;
   topicReplicationFactor: number;
   publicUrl: string;
@@ -25,6 +27,7 @@ export function readPlatformConfig(env: NodeJS.ProcessEnv = process.env): Platfo
     databaseUrl: env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/hallmark',
     transport,
     kafkaBrokers: (env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',').map((s) => s.trim()).filter(Boolean),
+    kafkaNamespace: env.HALLMARK_KAFKA_NAMESPACE || undefined,
     topicPartitions: Number(env.HALLMARK_TOPIC_PARTITIONS ?? 6),
     topicReplicationFactor: Number(env.HALLMARK_TOPIC_REPLICATION_FACTOR ?? 1),
     publicUrl: (env.HALLMARK_PUBLIC_URL ?? `http://localhost:${env.PORT ?? 8080}`).replace(/\/$/, ''),

@@ -31,6 +31,7 @@ export function createTransport(config: PlatformConfig, clientId: string, logger
         topics: EVENT_TOPICS,
         partitions: config.topicPartitions,
         replicationFactor: config.topicReplicationFactor,
+        namespace: config.kafkaNamespace,
         logger,
       })
     : new InProcessTransport(logger);

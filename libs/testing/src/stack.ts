@@ -29,6 +29,8 @@ export class HallmarkStack {
   readonly adminToken = randomBytes(18).toString('base64url');
   readonly auditorToken = randomBytes(18).toString('base64url');
   readonly masterKey = randomBytes(32).toString('base64');
+  /** Topics and groups of this stack are its own, so stacks can share one broker. */
+  readonly kafkaNamespace = `stack-${randomBytes(4).toString('hex')}`;
   private readonly services = new Map<ServiceName, RunningService>();
   private gateway?: DevGateway;
 
@@ -55,6 +57,11 @@ export class HallmarkStack {
     return this.gateway!.url;
   }
 
+  /** A topic's name on the broker. */
+  topic(logical: string): string {
+    return `${this.kafkaNamespace}.${logical}`;
+  }
+
   urlOf(name: ServiceName): string {
     return this.services.get(name)!.url;
   }
@@ -74,6 +81,7 @@ export class HallmarkStack {
         HALLMARK_ADMIN_TOKEN: this.adminToken,
         HALLMARK_AUDITOR_TOKEN: this.auditorToken,
         HALLMARK_MASTER_KEY: this.masterKey,
+        HALLMARK_KAFKA_NAMESPACE: this.kafkaNamespace,
         ...this.options.env,
       },
       this.options.logDir,
@@ -99,6 +107,7 @@ export class HallmarkStack {
       admin_token: this.adminToken,
       auditor_token: this.auditorToken,
       kafka_brokers: this.options.kafkaBrokers,
+      kafka_namespace: this.kafkaNamespace,
     };
   }
 }
