@@ -17,7 +17,7 @@ import {
   isPortFree,
   startKafkaBroker,
   stopKafkaBrokerInDir,
-} from '../../libs/testing/src/kafka-broker';
+} from '@hallmark/testing';
 
 const REPO_ROOT = resolve(__dirname, '../..');
 const USAGE = 'usage: broker.ts start|stop|status [--dir DIR] [--port PORT]';

@@ -12,7 +12,6 @@ export interface HallmarkTestInfra {
 }
 
 declare global {
-  // eslint-disable-next-line no-var
   var __HALLMARK_TEST_INFRA__: HallmarkTestInfra | undefined;
 }
 
