@@ -56,21 +56,31 @@ describe('event store and outbox relay (real Postgres)', () => {
   });
 
   it('does not skip an event whose transaction commits after a later position became visible', async () => {
+    expect(await relay.flush()).toBe(true); // nothing of earlier tests still on its way
+    received.length = 0;
     // Transaction A takes a position first but commits last.
     const a = new Client({ connectionString: url });
     await a.connect();
-    await a.query(`SET search_path = ${schema}`);
-    await a.query('BEGIN');
-    await a.query(
-      `INSERT INTO events (event_id, event_type, schema_version, stream_id, stream_version, session_id, occurred_at, source, correlation_id, data)
-       VALUES (gen_random_uuid(), 'offer_retrieved', 2, 's:slow', 1, 'slow', now(), 'offer-service', 'c', $1)`,
-      [JSON.stringify(retrieved(0).data)],
-    );
-    await store.append('s:fast', 'fast', 0, [retrieved(1)]);
-    await new Promise((r) => setTimeout(r, 300)); // the relay polls several times meanwhile
-    expect(received.map((e) => e.stream_id)).toEqual([]); // held back: A might still commit before it
-    await a.query('COMMIT');
-    await a.end();
+    let open = false;
+    try {
+      await a.query(`SET search_path = ${schema}`);
+      await a.query('BEGIN');
+      open = true;
+      await a.query(
+        `INSERT INTO events (event_id, event_type, schema_version, stream_id, stream_version, session_id, occurred_at, source, correlation_id, data)
+         VALUES (gen_random_uuid(), 'offer_retrieved', 2, 's:slow', 1, 'slow', now(), 'offer-service', 'c', $1)`,
+        [JSON.stringify(retrieved(0).data)],
+      );
+      await store.append('s:fast', 'fast', 0, [retrieved(1)]);
+      await new Promise((r) => setTimeout(r, 300)); // the relay polls several times meanwhile
+      expect(received.map((e) => e.stream_id)).toEqual([]); // held back: A might still commit before it
+      await a.query('COMMIT');
+      open = false;
+    } finally {
+      // An open transaction here would hold back every relay on this server.
+      if (open) await a.query('ROLLBACK').catch(() => undefined);
+      await a.end();
+    }
     expect(await relay.flush()).toBe(true);
     expect(received.map((e) => e.stream_id)).toEqual(['s:slow', 's:fast']);
   });
