@@ -84,11 +84,22 @@ describe.each(TARGETS)('issuance sessions and offers [%s]', (targetName) => {
     expect(none.status).toBe(401);
     expect(none.headers.get('www-authenticate')).toContain('Bearer');
     expect(none.headers.get('content-type')).toContain('application/problem+json');
+    expect(none.headers.get('x-request-id')).toEqual(expect.any(String)); // traced even when refused before the handler
     expect((await call('POST', `${t.baseUrl}/admin/sessions`, { token: 'wrong', body: { credential_configuration_ids: [PID] } })).status).toBe(401);
     expect((await call('POST', `${t.baseUrl}/admin/sessions`, { token: t.auditorToken, body: { credential_configuration_ids: [PID] } })).status).toBe(403);
     expect((await call('GET', `${t.baseUrl}/admin/sessions`)).status).toBe(401);
     expect((await call('GET', `${t.baseUrl}/admin/sessions`, { token: t.auditorToken })).status).toBe(200);
     expect((await call('GET', `${t.baseUrl}/admin/sessions`, { token: t.adminToken })).status).toBe(200);
+  });
+
+  it('publishes the admin API as OpenAPI 3.1 whose request schema is the one the service enforces', async () => {
+    const doc = await call('GET', `${t.baseUrl}/admin/openapi.json`);
+    expect(doc.status).toBe(200);
+    expect(doc.body.openapi).toBe('3.1.0');
+    expect(Object.keys(doc.body.paths)).toEqual(['/admin/sessions', '/admin/sessions/{session_id}']);
+    const schema = ajv.compile(doc.body.components.schemas.CreateSessionRequest);
+    expect(schema({ credential_configuration_ids: [PID] })).toBe(true);
+    expect(schema({ credential_configuration_ids: [PID], surprise: 1 })).toBe(false);
   });
 
   it('answers an unknown offer with an OAuth-style 404', async () => {
@@ -117,13 +128,15 @@ describe.each(TARGETS)('issuance sessions and offers [%s]', (targetName) => {
   it('erases a session: its offer is gone and its timeline says so', async () => {
     const created = await createSession({ credential_configuration_ids: [PID], claims: { [PID]: { given_name: 'Erika' } }, subject_id: 'user-4711' });
     expect((await call('DELETE', `${t.baseUrl}/admin/sessions/${created.body.session_id}`, { token: t.auditorToken })).status).toBe(403);
-    expect((await call('DELETE', `${t.baseUrl}/admin/sessions/${created.body.session_id}`, { token: t.adminToken })).status).toBe(204);
+    const both = await Promise.all([1, 2].map(() => call('DELETE', `${t.baseUrl}/admin/sessions/${created.body.session_id}`, { token: t.adminToken })));
+    expect(both.map((r) => r.status)).toEqual([204, 204]);
     expect((await call('GET', created.body.credential_offer_uri)).status).toBe(404);
     const session = await eventually(async () => {
       const r = await getSession(created.body.session_id);
       return r.body?.status === 'erased' && r.body;
     });
     expect(session.timeline[0].type).toBe('session_erased');
+    expect(session.timeline.filter((e: { type: string }) => e.type === 'session_erased')).toHaveLength(1);
     expect((await call('DELETE', `${t.baseUrl}/admin/sessions/no-such-session`, { token: t.adminToken })).status).toBe(404);
   });
 

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ServiceStoreModule } from '@hallmark/platform';
+import { OpenApiController } from './admin/openapi.controller';
 import { SessionsQueryController } from './admin/sessions-query.controller';
 import { AuditProjections1732780002000 } from './migrations/1732780002000-audit-projections';
 import { SessionProjectionConsumer } from './session-projection.consumer';
@@ -9,7 +10,7 @@ import { SessionProjectionConsumer } from './session-projection.consumer';
   imports: [
     ServiceStoreModule.forService({ service: 'audit-projector', schema: 'hallmark_audit', migrations: [AuditProjections1732780002000], publishes: false }),
   ],
-  controllers: [SessionsQueryController],
+  controllers: [OpenApiController, SessionsQueryController],
   providers: [SessionProjectionConsumer],
 })
 export class AuditProjectorModule {}

@@ -145,6 +145,16 @@ export class EventStoreTransaction {
     return this.manager.query(sql, params);
   }
 
+  /**
+   * Locks the stream until the transaction ends and reads it: decide from this history and
+   * append in the same transaction, and no concurrent command can decide from the same state.
+   */
+  async readStreamLocked(streamId: string): Promise<EventEnvelope[]> {
+    await this.manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [streamId]);
+    const rows = await this.manager.query(`SELECT ${COLUMNS} FROM events WHERE stream_id = $1 ORDER BY stream_version`, [streamId]);
+    return rows.map((r: Record<string, unknown>) => upcastAndValidate(rowToStoredEvent(r).envelope));
+  }
+
   async append(
     streamId: string,
     sessionId: string,

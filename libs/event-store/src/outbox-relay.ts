@@ -127,6 +127,7 @@ export class OutboxRelay {
         const published = await this.publishBatch();
         backoff = 100;
         this.idle = published === 0;
+        await this.watchForStall(published);
         if (this.idle) await this.sleepUntilWoken(this.options.pollIntervalMs ?? 100);
       } catch (err) {
         this.options.logger.warn('outbox relay could not publish, will retry', { topic: this.options.topic, backoff_ms: backoff, error: err as Error });
@@ -134,6 +135,32 @@ export class OutboxRelay {
         backoff = Math.min(backoff * 2, this.options.maxBackoffMs ?? 5000);
       }
     }
+  }
+
+  private stalledSince?: number;
+
+  /**
+   * Events committed but held back by an older transaction still open somewhere on the server
+   * (the snapshot horizon is server-wide): say which one, so an operator can find it.
+   */
+  private async watchForStall(published: number): Promise<void> {
+    if (published > 0) {
+      this.stalledSince = undefined;
+      return;
+    }
+    const { backlog } = await this.backlog();
+    if (backlog === 0) {
+      this.stalledSince = undefined;
+      return;
+    }
+    this.stalledSince ??= Date.now();
+    if (Date.now() - this.stalledSince < 10000) return;
+    this.stalledSince = Date.now();
+    const [oldest] = await this.ds.query(
+      `SELECT pid, datname, state, extract(epoch FROM now() - xact_start)::int AS seconds
+         FROM pg_stat_activity WHERE backend_xid IS NOT NULL ORDER BY xact_start LIMIT 1`,
+    );
+    this.options.logger.warn('outbox relay held back by an open transaction', { topic: this.options.topic, backlog, blocking_transaction: oldest ?? null });
   }
 
   /** One publisher per service: a session-level advisory lock held on a dedicated connection. */

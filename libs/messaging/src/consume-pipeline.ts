@@ -23,6 +23,8 @@ export interface PipelineOptions {
   logger: JsonLogger;
   /** True when the consumer is shutting down: stop retrying and leave the record unacknowledged. */
   isStopping: () => boolean;
+  /** Keeps the group membership alive while a record is retried (Kafka). */
+  heartbeat?: () => Promise<void>;
   maxBackoffMs?: number;
 }
 
@@ -81,6 +83,7 @@ export async function processRecord(record: RawRecord, options: PipelineOptions)
       handlerRetries.inc({ group: options.groupId });
       options.logger.warn('handler failed, retrying', { event_id: event.event_id, attempt, error: err as Error });
       await new Promise((r) => setTimeout(r, backoff));
+      await options.heartbeat?.().catch(() => undefined);
       backoff = Math.min(backoff * 2, options.maxBackoffMs ?? 5000);
     }
   }

@@ -148,6 +148,7 @@ export class KafkaTransport implements EventTransport {
               deadLetter: (r, reason, group) => this.deadLetter(r, reason, group),
               logger,
               isStopping: () => stopping,
+              heartbeat,
             });
           } catch (err) {
             if (err instanceof ConsumerStoppingError) return;

@@ -2,6 +2,7 @@ import type { INestApplication, LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { JsonLogger, initTelemetry } from '@hallmark/telemetry';
+import { readPlatformConfig } from './config';
 
 /** Nest's own messages (module init, routes) go through the same JSON logger. */
 export class NestJsonLogger implements LoggerService {
@@ -30,7 +31,7 @@ export async function createHttpApp(rootModule: Parameters<typeof NestFactory.cr
   initTelemetry({ serviceName: processName });
   const app = await NestFactory.create<NestFastifyApplication>(
     rootModule,
-    new FastifyAdapter({ bodyLimit: 256 * 1024, trustProxy: true }),
+    new FastifyAdapter({ bodyLimit: 256 * 1024, trustProxy: readPlatformConfig().trustProxyHops || false }),
     { logger: new NestJsonLogger(new JsonLogger(processName)), bufferLogs: false },
   );
   return app;

@@ -12,6 +12,11 @@ export interface PlatformConfig {
   publicUrl: string;
   adminToken: string | undefined;
   auditorToken: string | undefined;
+  /**
+   * HALLMARK_TRUST_PROXY: how many proxy hops in front of the service may set X-Forwarded-For
+   * (0: none, the socket address is the client). Behind an Istio sidecar and gateway: 2.
+   */
+  trustProxyHops: number;
   /** 32-byte key (base64) that wraps each session's data key. */
   masterKey: Buffer | undefined;
 }
@@ -31,6 +36,7 @@ export function readPlatformConfig(env: NodeJS.ProcessEnv = process.env): Platfo
     topicPartitions: Number(env.HALLMARK_TOPIC_PARTITIONS ?? 6),
     topicReplicationFactor: Number(env.HALLMARK_TOPIC_REPLICATION_FACTOR ?? 1),
     publicUrl: (env.HALLMARK_PUBLIC_URL ?? `http://localhost:${env.PORT ?? 8080}`).replace(/\/$/, ''),
+    trustProxyHops: Number(env.HALLMARK_TRUST_PROXY ?? 0),
     adminToken: env.HALLMARK_ADMIN_TOKEN || undefined,
     auditorToken: env.HALLMARK_AUDITOR_TOKEN || undefined,
     masterKey,

@@ -11,7 +11,10 @@ export class HealthController {
     return { status: 'ok' };
   }
 
-  /** Ready = its databases and broker answer and its consumers have joined their groups. */
+  /**
+   * Ready = its databases answer, and its broker answered and its consumers joined at least once
+   * (a later broker outage shows as `degraded`: the outbox absorbs it).
+   */
   @Get('ready')
   async ready(@Res() reply: FastifyReply): Promise<void> {
     const result = await this.readiness.evaluate();

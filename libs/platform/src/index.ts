@@ -4,7 +4,7 @@ export * from './errors';
 export * from './error.filter';
 export * from './readiness';
 export * from './admin-auth.guard';
-export * from './http-tracing.interceptor';
+export * from './http-tracing';
 export * from './platform.module';
 export * from './service-store.module';
 export * from './bootstrap';

@@ -1,4 +1,4 @@
-import { DynamicModule, Global, Inject, Injectable, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { DynamicModule, Global, Inject, Injectable, MiddlewareConsumer, Module, NestModule, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
 import { EVENT_TOPICS } from '@hallmark/contracts';
 import { InProcessTransport, KafkaTransport, type EventTransport } from '@hallmark/messaging';
@@ -6,7 +6,7 @@ import { JsonLogger } from '@hallmark/telemetry';
 import type { PlatformConfig } from './config';
 import { WireErrorFilter } from './error.filter';
 import { HealthController } from './health.controller';
-import { HttpTracingInterceptor } from './http-tracing.interceptor';
+import { HttpTracingMiddleware, RouteNameInterceptor } from './http-tracing';
 import { MetricsController } from './metrics.controller';
 import { ReadinessRegistry } from './readiness';
 import { EVENT_TRANSPORT, ISSUER_CONFIG, LOGGER, PLATFORM_CONFIG } from './tokens';
@@ -46,7 +46,7 @@ class TransportLifecycle implements OnModuleInit, OnApplicationShutdown {
 
   async onModuleInit(): Promise<void> {
     await this.transport.start();
-    this.readiness.register('broker', () => this.transport.isReachable());
+    this.readiness.register('broker', () => this.transport.isReachable(), { degradeAfterReady: true });
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -57,7 +57,11 @@ class TransportLifecycle implements OnModuleInit, OnApplicationShutdown {
 /** What every Hallmark process has: configuration, logger, event transport, health, metrics, wire errors, tracing. */
 @Global()
 @Module({})
-export class PlatformModule {
+export class PlatformModule implements NestModule {
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(HttpTracingMiddleware).forRoutes('*');
+  }
+
   static forRoot(options: PlatformOptions): DynamicModule {
     const logger = new JsonLogger(options.processName);
     const transport = options.transport ?? createTransport(options.config, options.processName, logger);
@@ -73,7 +77,7 @@ export class PlatformModule {
         ReadinessRegistry,
         TransportLifecycle,
         AdminAuthGuard,
-        { provide: APP_INTERCEPTOR, useClass: HttpTracingInterceptor },
+        { provide: APP_INTERCEPTOR, useClass: RouteNameInterceptor },
         { provide: APP_FILTER, useFactory: () => new WireErrorFilter(logger) },
       ],
       exports: [PLATFORM_CONFIG, LOGGER, JsonLogger, EVENT_TRANSPORT, ISSUER_CONFIG, ReadinessRegistry, AdminAuthGuard],

@@ -50,7 +50,7 @@ export class EventConsumers implements BeforeApplicationShutdown {
     const groupId = `hallmark.${this.options.service}${purpose ? `.${purpose}` : ''}`;
     const subscription = await this.transport.subscribe({ groupId, topics, handler });
     this.subscriptions.push(subscription);
-    this.readiness.register(`consumer:${groupId}`, async () => subscription.isReady());
+    this.readiness.register(`consumer:${groupId}`, async () => subscription.isReady(), { degradeAfterReady: true });
   }
 
   async beforeApplicationShutdown(): Promise<void> {

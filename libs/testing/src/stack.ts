@@ -82,6 +82,7 @@ export class HallmarkStack {
         HALLMARK_AUDITOR_TOKEN: this.auditorToken,
         HALLMARK_MASTER_KEY: this.masterKey,
         HALLMARK_KAFKA_NAMESPACE: this.kafkaNamespace,
+        HALLMARK_TRUST_PROXY: '1', // the dev gateway sets X-Forwarded-For
         ...this.options.env,
       },
       this.options.logDir,

@@ -7,7 +7,7 @@ import { ISSUER_CONFIG, PLATFORM_CONFIG, ProblemError, validateBody, type Platfo
 import { SessionKeys } from '../data-keys/session-keys';
 import { seal, secretHash } from '../data-keys/sealing';
 import { buildCredentialOffer, offerUris, type OfferSecrets } from '../offers/credential-offer';
-import { createSessionRequestSchema, type CreateSessionRequest } from './create-session.request';
+import { createSessionRequestSchema, type CreateSessionRequest } from '@hallmark/contracts';
 import { checkCreateSession, decide, initialSessionState } from './session.decider';
 
 export const sessionStream = (sessionId: string): string => `session:${sessionId}`;

@@ -14,16 +14,17 @@ export class EraseSessionHandler {
   ) {}
 
   async handle(sessionId: string, reason?: string): Promise<void> {
-    const history = await this.store.readStream(sessionStream(sessionId));
-    let events;
-    try {
-      events = decide({ type: 'erase_session', reason }, foldSession(history));
-    } catch (err) {
-      if (err instanceof SessionRejected) throw new ProblemError(404, 'Not Found', `no session ${sessionId}`);
-      throw err;
-    }
     await this.store.transaction(async (tx) => {
-      await tx.append(sessionStream(sessionId), sessionId, 'any', events);
+      // Decided under the stream lock: two concurrent erasures append session_erased once.
+      const history = await tx.readStreamLocked(sessionStream(sessionId));
+      let events;
+      try {
+        events = decide({ type: 'erase_session', reason }, foldSession(history));
+      } catch (err) {
+        if (err instanceof SessionRejected) throw new ProblemError(404, 'Not Found', `no session ${sessionId}`);
+        throw err;
+      }
+      await tx.append(sessionStream(sessionId), sessionId, history.length, events);
       await this.keys.destroy(tx, sessionId);
     });
   }

@@ -9,7 +9,7 @@ import type {
 } from '@hallmark/contracts';
 import type { FieldProblem } from '@hallmark/platform';
 import { claimNamesOf, type IssuerConfig } from '@hallmark/issuer-config';
-import type { CreateSessionRequest } from './create-session.request';
+import type { CreateSessionRequest } from '@hallmark/contracts';
 
 /** The issuance session as the offer service knows it, folded from its own events. */
 export interface SessionState {

@@ -1,4 +1,4 @@
-import type { GrantType } from '@hallmark/contracts';
+import type { GrantType } from '../events/offer-service.events';
 
 /** Body of POST /admin/sessions. */
 export interface CreateSessionRequest {

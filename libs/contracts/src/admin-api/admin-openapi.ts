@@ -1,0 +1,119 @@
+import { createSessionRequestSchema, createSessionResponseSchema } from './create-session.request';
+
+const problem = {
+  type: 'object',
+  description: 'RFC 9457 problem details',
+  required: ['type', 'title', 'status'],
+  properties: {
+    type: { type: 'string' },
+    title: { type: 'string' },
+    status: { type: 'integer' },
+    detail: { type: 'string' },
+    errors: { type: 'array', items: { type: 'object', required: ['field', 'message'], properties: { field: { type: 'string' }, message: { type: 'string' } } } },
+  },
+};
+
+const sessionSummary = {
+  type: 'object',
+  properties: {
+    session_id: { type: 'string' },
+    status: { enum: ['created', 'offer_created', 'offer_retrieved', 'token_issued', 'credential_issued', 'credential_deferred', 'failed', 'expired', 'erased'] },
+    grant_type: { type: ['string', 'null'] },
+    credential_configuration_ids: { type: 'array', items: { type: 'string' } },
+    created_at: { type: 'string', format: 'date-time' },
+    updated_at: { type: 'string', format: 'date-time' },
+    expires_at: { type: ['string', 'null'], format: 'date-time' },
+    event_count: { type: 'integer' },
+    offer_retrievals: { type: 'integer' },
+    last_error: { type: ['object', 'null'] },
+  },
+};
+
+const timelineEntry = {
+  type: 'object',
+  properties: {
+    seq: { type: 'integer', description: 'position in the session, by occurrence' },
+    event_id: { type: 'string' },
+    occurred_at: { type: 'string', format: 'date-time' },
+    type: { type: 'string', description: 'event type, e.g. offer_retrieved' },
+    level: { enum: ['debug', 'info', 'warn', 'error'] },
+    source: { type: 'string' },
+    endpoint: { type: ['string', 'null'] },
+    message: { type: 'string' },
+    data: { type: 'object', description: 'the event payload, redacted: sealed values and secrets never appear' },
+    trace_id: { type: ['string', 'null'] },
+    request_id: { type: 'string' },
+  },
+};
+
+const errors = (...codes: number[]) =>
+  Object.fromEntries(codes.map((c) => [String(c), { description: { 400: 'invalid request', 401: 'no or unknown token', 403: 'read-only token', 404: 'not found' }[c], content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } }]));
+
+/** The admin API as an OpenAPI 3.1 document, built from the same schemas the services validate with. */
+export function adminOpenApiDocument(serverUrl: string): Record<string, unknown> {
+  return {
+    openapi: '3.1.0',
+    info: { title: 'Hallmark admin API', version: '1', description: 'Issuance sessions, credential offers and the session inspection views.' },
+    servers: [{ url: serverUrl }],
+    security: [{ bearer: [] }],
+    paths: {
+      '/admin/sessions': {
+        post: {
+          summary: 'Create an issuance session and its credential offer (admin token)',
+          requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/CreateSessionRequest' } } } },
+          responses: { 201: { description: 'created', content: { 'application/json': { schema: { $ref: '#/components/schemas/CreateSessionResponse' } } } }, ...errors(400, 401, 403) },
+        },
+        get: {
+          summary: 'List sessions, newest first (admin or auditor token)',
+          parameters: [
+            ...['status', 'credential_configuration_id', 'grant_type', 'cursor'].map((name) => ({ name, in: 'query', schema: { type: 'string' } })),
+            ...['from', 'to'].map((name) => ({ name, in: 'query', schema: { type: 'string', format: 'date-time' } })),
+            { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 200, default: 50 } },
+          ],
+          responses: {
+            200: {
+              description: 'a page of sessions',
+              content: { 'application/json': { schema: { type: 'object', properties: { sessions: { type: 'array', items: { $ref: '#/components/schemas/SessionSummary' } }, next_cursor: { type: ['string', 'null'] } } } } },
+            },
+            ...errors(400, 401),
+          },
+        },
+      },
+      '/admin/sessions/{session_id}': {
+        parameters: [{ name: 'session_id', in: 'path', required: true, schema: { type: 'string' } }],
+        get: {
+          summary: "A session's summary and timeline, newest first (admin or auditor token)",
+          parameters: [
+            { name: 'cursor', in: 'query', schema: { type: 'string' } },
+            { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 500, default: 100 } },
+          ],
+          responses: {
+            200: {
+              description: 'the session',
+              content: {
+                'application/json': {
+                  schema: { allOf: [{ $ref: '#/components/schemas/SessionSummary' }, { type: 'object', properties: { timeline: { type: 'array', items: { $ref: '#/components/schemas/TimelineEntry' } }, timeline_next_cursor: { type: ['string', 'null'] } } }] },
+                },
+              },
+            },
+            ...errors(400, 401, 404),
+          },
+        },
+        delete: {
+          summary: 'Erase a session: its data key is destroyed, its personal data and secrets become unreadable (admin token)',
+          responses: { 204: { description: 'erased' }, ...errors(401, 403, 404) },
+        },
+      },
+    },
+    components: {
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'HALLMARK_ADMIN_TOKEN, or HALLMARK_AUDITOR_TOKEN for reading' } },
+      schemas: {
+        CreateSessionRequest: createSessionRequestSchema,
+        CreateSessionResponse: createSessionResponseSchema,
+        Problem: problem,
+        SessionSummary: sessionSummary,
+        TimelineEntry: timelineEntry,
+      },
+    },
+  };
+}
