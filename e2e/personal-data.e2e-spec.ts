@@ -80,10 +80,17 @@ describe.each(TARGETS)('personal data and secrets [%s]', (targetName) => {
           const { rows } = await c.query(`SELECT row_to_json(x)::text AS row FROM ${schema}.${table} x`);
           expectNone(`${schema}.${table}`, rows.map((r) => r.row).join('\n'));
         }
+        // The authorization server and the credential service keep their own read models of the offer.
+        const grants = await eventually(async () => (await c.query('SELECT grant_type, pre_authorized_code_hash, tx_code, erased FROM hallmark_authorization.offer_grants WHERE session_id = $1', [sessionId])).rows[0]);
+        expect(grants).toMatchObject({ grant_type: 'pre-authorized_code', pre_authorized_code_hash: expect.stringMatching(/^[\w-]{43}$/), tx_code: { input_mode: 'numeric', length: 8 }, erased: false });
+        const issuance = await eventually(async () => (await c.query('SELECT credential_configuration_ids, erased FROM hallmark_credential.issuance_sessions WHERE session_id = $1', [sessionId])).rows[0]);
+        expect(issuance).toEqual({ credential_configuration_ids: [PID], erased: false });
         // Crypto-shredding: erasing the session destroys its data key.
         expect((await c.query('SELECT 1 FROM hallmark_offer.session_data_keys WHERE session_id = $1', [sessionId])).rowCount).toBe(1);
         expect((await call('DELETE', `${t.baseUrl}/admin/sessions/${sessionId}`, { token: t.adminToken })).status).toBe(204);
         expect((await c.query('SELECT 1 FROM hallmark_offer.session_data_keys WHERE session_id = $1', [sessionId])).rowCount).toBe(0);
+        await eventually(async () => (await c.query('SELECT erased FROM hallmark_authorization.offer_grants WHERE session_id = $1', [sessionId])).rows[0]?.erased === true, 15000, 'grant marked erased');
+        await eventually(async () => (await c.query('SELECT erased FROM hallmark_credential.issuance_sessions WHERE session_id = $1', [sessionId])).rows[0]?.erased === true, 15000, 'session marked erased');
       } finally {
         await c.end();
       }
