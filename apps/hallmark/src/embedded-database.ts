@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, statSync } from 'fs';
+import { chmodSync, existsSync, readFileSync, statSync } from 'fs';
 import { createServer } from 'net';
 import { join } from 'path';
 import { userInfo } from 'os';
@@ -14,6 +14,39 @@ const freePort = (): Promise<number> =>
       srv.close(() => resolve(port));
     });
   });
+
+const alive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/**
+ * A server left running on our data directory by a previous process that was killed (SIGKILL
+ * gives the parent no chance to stop its child). It is ours if its command line names our data
+ * directory; a fast shutdown (SIGINT) lets it finish cleanly, then we start our own.
+ */
+async function stopOrphanedServer(databaseDir: string, logger: JsonLogger): Promise<void> {
+  const pidFile = join(databaseDir, 'postmaster.pid');
+  if (!existsSync(pidFile)) return;
+  const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
+  if (!Number.isInteger(pid) || pid <= 0 || !alive(pid)) return; // stale file: postgres removes it itself
+  let cmdline = '';
+  try {
+    cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
+  } catch {
+    return;
+  }
+  if (!cmdline.includes('postgres') || !cmdline.includes(databaseDir)) return;
+  logger.warn('stopping the database server a previous run left behind', { pid });
+  process.kill(pid, 'SIGINT');
+  for (let i = 0; i < 200 && alive(pid); i++) await new Promise((r) => setTimeout(r, 50));
+  if (alive(pid)) process.kill(pid, 'SIGQUIT');
+  for (let i = 0; i < 100 && alive(pid); i++) await new Promise((r) => setTimeout(r, 50));
+}
 
 export interface EmbeddedDatabase {
   url: string;
@@ -45,6 +78,7 @@ export async function startEmbeddedDatabase(dataDir: string, logger: JsonLogger)
     onLog: () => undefined,
     onError: (e: unknown) => logger.debug('embedded postgres', { detail: String(e).slice(0, 300) }),
   });
+  await stopOrphanedServer(databaseDir, logger);
   const fresh = !existsSync(join(databaseDir, 'PG_VERSION'));
   if (fresh) await pg.initialise();
   await pg.start();

@@ -1,0 +1,71 @@
+import { EmbeddedHallmark } from '@hallmark/testing';
+import { call, eventually } from './support/http';
+import { logDirFor } from './support/targets';
+
+const AGE = 'age_verification_sd_jwt';
+
+/** What only the one-process default has: its own data directory, kept across restarts and crashes. */
+describe('embedded process', () => {
+  let hallmark: EmbeddedHallmark;
+
+  beforeAll(async () => {
+    hallmark = await EmbeddedHallmark.start({ logDir: logDirFor('embedded', 'embedded') });
+  }, 120000);
+  afterAll(async () => hallmark?.stop());
+
+  const create = () => call('POST', `${hallmark.baseUrl}/admin/sessions`, { token: hallmark.adminToken, body: { credential_configuration_ids: [AGE], claims: { [AGE]: { age_over_18: true } } } });
+  const sessionView = (id: string) => call('GET', `${hallmark.baseUrl}/admin/sessions/${id}`, { token: hallmark.adminToken });
+
+  it('keeps sessions, projections, offers and its admin token across a restart', async () => {
+    const created = await create();
+    expect(created.status).toBe(201);
+    expect((await call('GET', created.body.credential_offer_uri)).status).toBe(200);
+    const before = await eventually(async () => {
+      const r = await sessionView(created.body.session_id);
+      return r.body?.event_count === 3 && r.body;
+    });
+    const listBefore = (await call('GET', `${hallmark.baseUrl}/admin/sessions?limit=200`, { token: hallmark.adminToken })).body;
+    const token = hallmark.adminToken;
+
+    await hallmark.stopProcess('SIGTERM');
+    await hallmark.startProcess();
+
+    expect(hallmark.adminToken).toBe(token);
+    expect((await sessionView(created.body.session_id)).body).toEqual(before);
+    expect((await call('GET', `${hallmark.baseUrl}/admin/sessions?limit=200`, { token })).body).toEqual(listBefore);
+    // The master key survived too: the sealed offer secrets are still readable.
+    const again = await call('GET', created.body.credential_offer_uri);
+    expect(again.status).toBe(200);
+    expect(again.body).toEqual(created.body.credential_offer);
+  }, 120000);
+
+  it('loses no answered session when killed in the middle of creating them (SIGKILL)', async () => {
+    const answered: string[] = [];
+    let stop = false;
+    const writers = Array.from({ length: 4 }, async () => {
+      while (!stop) {
+        try {
+          const r = await create();
+          if (r.status === 201) answered.push(r.body.session_id);
+        } catch {
+          return; // the connection died with the process
+        }
+      }
+    });
+    await eventually(async () => answered.length >= 40, 30000, '40 sessions created');
+    await hallmark.stopProcess('SIGKILL');
+    stop = true;
+    await Promise.all(writers);
+
+    await hallmark.startProcess();
+    for (const id of answered) {
+      const s = await eventually(async () => {
+        const r = await sessionView(id);
+        return r.status === 200 && r.body.event_count === 2 && r.body;
+      }, 20000, `session ${id} after the crash`);
+      expect(s.timeline.map((e: { type: string }) => e.type)).toEqual(['offer_created', 'session_created']);
+    }
+    const list = (await call('GET', `${hallmark.baseUrl}/admin/sessions?limit=200`, { token: hallmark.adminToken })).body.sessions.map((s: { session_id: string }) => s.session_id);
+    expect(new Set(list).size).toBe(list.length);
+  }, 180000);
+});
