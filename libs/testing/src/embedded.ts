@@ -26,6 +26,10 @@ export class EmbeddedHallmark {
     return `http://127.0.0.1:${this.port}`;
   }
 
+  get pid(): number | undefined {
+    return this.process?.pid;
+  }
+
   get adminToken(): string {
     return JSON.parse(readFileSync(join(this.dataDir, 'secrets.json'), 'utf8')).admin_token;
   }
