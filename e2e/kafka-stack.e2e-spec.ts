@@ -1,4 +1,5 @@
 import { execFile } from 'child_process';
+import { rmSync } from 'fs';
 import { join } from 'path';
 import { promisify } from 'util';
 import { DEAD_LETTER_TOPIC, topicOf, type EventEnvelope } from '@hallmark/contracts';
@@ -133,6 +134,7 @@ describe('Kafka stack while the broker is down', () => {
   afterAll(async () => {
     await stack?.stop();
     await broker?.stop();
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('keeps answering 201, and delivers every event in order, once, when the broker is back', async () => {
