@@ -43,7 +43,14 @@ describe('Kafka stack resilience', () => {
   };
 
   it('catches up after the projector was down: 50 sessions, each exactly once', async () => {
-    await stack.stopService('audit-projector');
+    const exit = await stack.stopService('audit-projector');
+    // Graceful shutdown: exit 0, and the consumer group was left at once (no session timeout to wait out).
+    expect(exit).toEqual({ code: 0, signal: null });
+    const admin = kafka().admin();
+    await admin.connect();
+    const { groups } = await admin.describeGroups([stack.topic('hallmark.audit-projector')]);
+    await admin.disconnect();
+    expect(groups[0]).toMatchObject({ state: 'Empty', members: [] });
     const ids: string[] = [];
     for (let i = 0; i < 50; i++) {
       const r = await create();

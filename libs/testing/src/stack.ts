@@ -90,10 +90,14 @@ export class HallmarkStack {
     await waitForHttp(`${service.url}/health/ready`, service.process);
   }
 
-  async stopService(name: ServiceName, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+  /** Stops one service; resolves with how it exited. */
+  async stopService(name: ServiceName, signal: NodeJS.Signals = 'SIGTERM'): Promise<{ code: number | null; signal: NodeJS.Signals | null } | undefined> {
     const service = this.services.get(name)!;
-    if (service.process) await stopProcess(service.process, signal);
+    const child = service.process;
+    if (!child) return undefined;
+    await stopProcess(child, signal);
     service.process = undefined;
+    return { code: child.exitCode, signal: child.signalCode };
   }
 
   async stop(): Promise<void> {
