@@ -1,3 +1,5 @@
+import { readFileSync } from 'fs';
+import { join } from 'path';
 import { EmbeddedHallmark } from '@hallmark/testing';
 import { call, eventually } from './support/http';
 import { logDirFor } from './support/targets';
@@ -26,11 +28,15 @@ describe('embedded process', () => {
     });
     const listBefore = (await call('GET', `${hallmark.baseUrl}/admin/sessions?limit=200`, { token: hallmark.adminToken })).body;
     const token = hallmark.adminToken;
+    const certificate = readFileSync(join(hallmark.dataDir, 'keys', 'credential-signing.cert.pem'), 'utf8');
+    expect(certificate).toContain('BEGIN CERTIFICATE');
 
     await hallmark.stopProcess('SIGTERM');
     await hallmark.startProcess();
 
     expect(hallmark.adminToken).toBe(token);
+    // The issuer keys generated on first start are kept, not generated again.
+    expect(readFileSync(join(hallmark.dataDir, 'keys', 'credential-signing.cert.pem'), 'utf8')).toBe(certificate);
     expect((await sessionView(created.body.session_id)).body).toEqual(before);
     expect((await call('GET', `${hallmark.baseUrl}/admin/sessions?limit=200`, { token })).body).toEqual(listBefore);
     // The master key survived too: the sealed offer secrets are still readable.

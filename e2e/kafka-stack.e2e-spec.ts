@@ -65,6 +65,11 @@ describe('Kafka stack resilience', () => {
       }, 30000, `session ${id} projected`);
       expect(s.timeline.map((e: { type: string }) => e.type)).toEqual(['offer_created', 'session_created']);
     }
+    // Caught up: the lag it reports per partition is back to zero.
+    const metrics = await (await fetch(`${stack.urlOf('audit-projector')}/metrics`)).text();
+    const lag = metrics.split('\n').filter((l) => l.startsWith('hallmark_consumer_lag{'));
+    expect(lag.length).toBeGreaterThan(0);
+    expect(lag.every((l) => l.endsWith(' 0'))).toBe(true);
     const list = await call('GET', `${stack.baseUrl}/admin/sessions?limit=200`, { token: stack.auditorToken });
     const listed = list.body.sessions.map((s: { session_id: string }) => s.session_id).filter((id: string) => ids.includes(id));
     expect(listed).toHaveLength(50);

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ServiceStoreModule } from '@hallmark/platform';
 import { CredentialService1732780004000 } from './migrations/1732780004000-credential-service';
+import { issuerKeysProvider } from './issuer-keys.provider';
 import { IssuanceSessionsProjection } from './read-models/issuance-sessions.projection';
 
 /** Issuer metadata, nonce and credential endpoints. This increment keeps its read model of sessions; the endpoints follow. */
@@ -8,6 +9,6 @@ import { IssuanceSessionsProjection } from './read-models/issuance-sessions.proj
   imports: [
     ServiceStoreModule.forService({ service: 'credential-service', schema: 'hallmark_credential', migrations: [CredentialService1732780004000], publishes: true }),
   ],
-  providers: [IssuanceSessionsProjection],
+  providers: [IssuanceSessionsProjection, issuerKeysProvider],
 })
 export class CredentialServiceModule {}

@@ -1,4 +1,4 @@
-import { resolve } from 'path';
+import { join, resolve } from 'path';
 import { readPlatformConfig, serve } from '@hallmark/platform';
 import { JsonLogger } from '@hallmark/telemetry';
 import { startEmbeddedDatabase } from './embedded-database';
@@ -20,6 +20,7 @@ async function main(): Promise<void> {
     HALLMARK_TRANSPORT: 'in-process',
     HALLMARK_ADMIN_TOKEN: secrets.admin_token,
     HALLMARK_MASTER_KEY: secrets.master_key,
+    HALLMARK_KEYS_DIR: join(dataDir, 'keys'),
     ...process.env,
     ...(database ? { DATABASE_URL: database.url } : {}),
     PORT: String(port),

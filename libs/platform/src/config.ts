@@ -17,6 +17,11 @@ export interface PlatformConfig {
    * (0: none, the socket address is the client). Behind an Istio sidecar and gateway: 2.
    */
   trustProxyHops: number;
+  /**
+   * HALLMARK_KEYS_DIR: the issuer's signing keys and certificates. Generated there on first start
+   * when empty; replicas must share one supplied set (a mounted secret).
+   */
+  keysDir: string;
   /** 32-byte key (base64) that wraps each session's data key. */
   masterKey: Buffer | undefined;
 }
@@ -37,6 +42,7 @@ export function readPlatformConfig(env: NodeJS.ProcessEnv = process.env): Platfo
     topicReplicationFactor: Number(env.HALLMARK_TOPIC_REPLICATION_FACTOR ?? 1),
     publicUrl: (env.HALLMARK_PUBLIC_URL ?? `http://localhost:${env.PORT ?? 8080}`).replace(/\/$/, ''),
     trustProxyHops: Number(env.HALLMARK_TRUST_PROXY ?? 0),
+    keysDir: env.HALLMARK_KEYS_DIR || '.hallmark/keys',
     adminToken: env.HALLMARK_ADMIN_TOKEN || undefined,
     auditorToken: env.HALLMARK_AUDITOR_TOKEN || undefined,
     masterKey,

@@ -1,5 +1,6 @@
 import type { ChildProcess } from 'child_process';
 import { randomBytes } from 'crypto';
+import { join } from 'path';
 import type { ServiceName } from '@hallmark/contracts';
 import { startDevGateway, type DevGateway } from './dev-gateway';
 import { freePort, spawnApp, stopProcess, waitForHttp } from './processes';
@@ -83,6 +84,7 @@ export class HallmarkStack {
         HALLMARK_MASTER_KEY: this.masterKey,
         HALLMARK_KAFKA_NAMESPACE: this.kafkaNamespace,
         HALLMARK_TRUST_PROXY: '1', // the dev gateway sets X-Forwarded-For
+        HALLMARK_KEYS_DIR: join(this.options.logDir, '..', `keys-${this.kafkaNamespace}`),
         ...this.options.env,
       },
       this.options.logDir,
