@@ -1,0 +1,17 @@
+export { OID4VC_REASONS, Oid4vcError, isOid4vcError, toErrorDescription } from './errors';
+export type { Oid4vcErrorCode, Oid4vcReason } from './errors';
+export { ASYMMETRIC_SIGNING_ALGS, accessTokenHash, isPrivateOrSymmetricJwk, jwkThumbprint, publicJwk } from './jwk';
+export type { JWK } from './jwk';
+export { normalizeHtu, verifyDpopProof } from './dpop';
+export type { VerifiedDpopProof, VerifyDpopProofOptions } from './dpop';
+export { verifyCredentialProof } from './key-proof';
+export type { ExpectedNonce, HolderKeySource, VerifiedCredentialProof, VerifyCredentialProofOptions } from './key-proof';
+export { didJwkFromJwk, didKeyFromP256Jwk, resolveKeyDid } from './did';
+export type { DidKeyResolution } from './did';
+export type { IssuerPrivateKey, IssuerSigningInput } from './signing';
+export { SD_JWT_VC_TYP, issueSdJwtVc } from './sd-jwt-vc';
+export type { IssueSdJwtVcOptions } from './sd-jwt-vc';
+export { VCDM_1_1_CONTEXT, issueJwtVcJson } from './jwt-vc-json';
+export type { IssueJwtVcJsonOptions } from './jwt-vc-json';
+export { GRANT_CODE_TYP, openGrantCode, sealGrantCode } from './grant-code';
+export type { GrantCodePayload, GrantCodeTxCode } from './grant-code';
