@@ -6,10 +6,12 @@ import { DEAD_LETTER_TOPIC, topicOf, type EventEnvelope } from '@hallmark/contra
 import { HallmarkStack, REPO_ROOT, createDatabase, freePort, startKafkaBroker, type KafkaBrokerHandle } from '@hallmark/testing';
 import { call, eventually } from './support/http';
 import { kafka, readTopic } from './support/kafka';
+import { dpopProof, form, walletKey } from './support/wallet';
 import { logDirFor } from './support/targets';
 
 const run = promisify(execFile);
 const AGE = 'age_verification_sd_jwt';
+const PRE_AUTH = 'urn:ietf:params:oauth:grant-type:pre-authorized_code';
 
 /** What only the Kafka deployment has: independent processes, a broker that can fail, topics. */
 describe('Kafka stack resilience', () => {
@@ -115,6 +117,31 @@ describe('Kafka stack resilience', () => {
     expect(dead[0].headers!['dlq.original_topic']!.toString()).toBe(stack.topic(topicOf('offer-service')));
     expect(dead[0].headers!['dlq.reason']!.toString()).toMatch(/not an event envelope/);
     expect(dead.map((m) => Number(m.headers!['dlq.original_partition']!.toString())).sort()).toEqual([...partitions].sort());
+  });
+
+  it('refuses a DPoP proof replayed to another instance of the authorization server', async () => {
+    const replica = await stack.startReplica('authorization-server');
+    try {
+      const key = await walletKey();
+      const htu = `${stack.baseUrl}/token`;
+      const redeemAt = async (base: string, proof: string) => {
+        const r = await create();
+        return call('POST', `${base}/token`, {
+          raw: form({ grant_type: PRE_AUTH, 'pre-authorized_code': r.body.credential_offer.grants[PRE_AUTH]['pre-authorized_code'] }),
+          headers: { 'content-type': 'application/x-www-form-urlencoded', dpop: proof },
+        });
+      };
+      const first = await redeemAt(stack.baseUrl, await dpopProof(key, { htm: 'POST', htu }));
+      expect(first.body.error).toBe('use_dpop_nonce');
+      const proof = await dpopProof(key, { htm: 'POST', htu, nonce: first.headers.get('dpop-nonce')! });
+      expect((await redeemAt(stack.urlOf('authorization-server'), proof)).status).toBe(200);
+      // Same proof, other replica: the nonce is valid there too (stateless), the jti is not.
+      const replayed = await redeemAt(replica.url, proof);
+      expect(replayed.status).toBe(400);
+      expect(replayed.body).toMatchObject({ error: 'invalid_dpop_proof', error_description: expect.stringMatching(/used before/) });
+    } finally {
+      await replica.stop();
+    }
   });
 
   it('rebuilds projections identical to the live ones', async () => {

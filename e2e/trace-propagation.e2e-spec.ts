@@ -34,6 +34,7 @@ describe('trace context end to end', () => {
       HALLMARK_TRANSPORT: 'kafka',
       HALLMARK_KAFKA_NAMESPACE: `trace-${randomBytes(4).toString('hex')}`,
       HALLMARK_MASTER_KEY: randomBytes(32).toString('base64'),
+      HALLMARK_GRANT_KEY: randomBytes(32).toString('base64'),
       HALLMARK_ADMIN_TOKEN: adminToken,
       LOG_LEVEL: 'error',
     });

@@ -1,13 +1,31 @@
 import { Module } from '@nestjs/common';
-import { ServiceStoreModule } from '@hallmark/platform';
+import { ServiceStoreModule, issuerKeysProvider, PLATFORM_CONFIG, type PlatformConfig } from '@hallmark/platform';
+import { DpopNonces } from './dpop/dpop-nonces';
+import { DpopReplayLedger } from './dpop/dpop-replay-ledger';
+import { AuthorizationServerMetadataController } from './metadata/authorization-server-metadata.controller';
 import { AuthorizationServer1732780003000 } from './migrations/1732780003000-authorization-server';
+import { TokenEndpoint1732780005000 } from './migrations/1732780005000-token-endpoint';
 import { OfferGrantsProjection } from './read-models/offer-grants.projection';
+import { RedeemPreAuthorizedCodeHandler } from './token/redeem-pre-authorized-code.handler';
+import { TokenController } from './token/token.controller';
 
-/** OAuth 2.0 for wallets. This increment keeps its read model of offer grants; the endpoints follow. */
+/** OAuth 2.0 for wallets: metadata, JWKS and the token endpoint (pre-authorized code, DPoP). */
 @Module({
   imports: [
-    ServiceStoreModule.forService({ service: 'authorization-server', schema: 'hallmark_authorization', migrations: [AuthorizationServer1732780003000], publishes: true }),
+    ServiceStoreModule.forService({
+      service: 'authorization-server',
+      schema: 'hallmark_authorization',
+      migrations: [AuthorizationServer1732780003000, TokenEndpoint1732780005000],
+      publishes: true,
+    }),
   ],
-  providers: [OfferGrantsProjection],
+  controllers: [AuthorizationServerMetadataController, TokenController],
+  providers: [
+    OfferGrantsProjection,
+    issuerKeysProvider,
+    DpopReplayLedger,
+    RedeemPreAuthorizedCodeHandler,
+    { provide: DpopNonces, inject: [PLATFORM_CONFIG], useFactory: (config: PlatformConfig) => new DpopNonces(config.grantKey ?? Buffer.alloc(32)) },
+  ],
 })
 export class AuthorizationServerModule {}

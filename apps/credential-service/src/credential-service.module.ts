@@ -1,7 +1,6 @@
 import { Module } from '@nestjs/common';
-import { ServiceStoreModule } from '@hallmark/platform';
+import { ServiceStoreModule, issuerKeysProvider } from '@hallmark/platform';
 import { CredentialService1732780004000 } from './migrations/1732780004000-credential-service';
-import { issuerKeysProvider } from './issuer-keys.provider';
 import { IssuanceSessionsProjection } from './read-models/issuance-sessions.projection';
 
 /** Issuer metadata, nonce and credential endpoints. This increment keeps its read model of sessions; the endpoints follow. */

@@ -20,6 +20,7 @@ async function main(): Promise<void> {
     HALLMARK_TRANSPORT: 'in-process',
     HALLMARK_ADMIN_TOKEN: secrets.admin_token,
     HALLMARK_MASTER_KEY: secrets.master_key,
+    HALLMARK_GRANT_KEY: secrets.grant_key,
     HALLMARK_KEYS_DIR: join(dataDir, 'keys'),
     ...process.env,
     ...(database ? { DATABASE_URL: database.url } : {}),

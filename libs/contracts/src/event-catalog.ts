@@ -7,6 +7,7 @@ import {
   sessionErasedV1Schema,
   upcastOfferRetrievedV1,
 } from './events/offer-service.events';
+import { tokenIssuedV1Schema, tokenRejectedV1Schema } from './events/authorization-server.events';
 
 type JsonSchema = Record<string, unknown>;
 type Upcaster = (data: any) => unknown; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -55,6 +56,8 @@ export const EVENT_CATALOG: Readonly<Record<string, EventDefinition>> = Object.f
       schemas: { 1: sessionErasedV1Schema },
       upcasters: {},
     }),
+    define({ type: 'token_issued', producer: 'authorization-server', currentVersion: 1, schemas: { 1: tokenIssuedV1Schema }, upcasters: {} }),
+    define({ type: 'token_rejected', producer: 'authorization-server', currentVersion: 1, schemas: { 1: tokenRejectedV1Schema }, upcasters: {} }),
   ].map((d) => [d.type, d]),
 );
 

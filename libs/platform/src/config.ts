@@ -24,6 +24,15 @@ export interface PlatformConfig {
   keysDir: string;
   /** 32-byte key (base64) that wraps each session's data key. */
   masterKey: Buffer | undefined;
+  /**
+   * HALLMARK_GRANT_KEY: 32-byte key (base64) shared by the offer service, which seals
+   * pre-authorized codes with it, and the authorization server, which opens them.
+   */
+  grantKey: Buffer | undefined;
+  /** HALLMARK_ALLOW_BEARER_TOKENS: issue Bearer tokens to clients without DPoP (default: DPoP only). */
+  allowBearerTokens: boolean;
+  /** HALLMARK_ACCESS_TOKEN_TTL: access token lifetime in seconds (default 600). */
+  accessTokenTtlSeconds: number;
 }
 
 export class ConfigError extends Error {}
@@ -33,7 +42,12 @@ export function readPlatformConfig(env: NodeJS.ProcessEnv = process.env): Platfo
   if (!['kafka', 'in-process'].includes(transport)) throw new ConfigError(`HALLMARK_TRANSPORT must be kafka or in-process, got ${transport}`);
   const masterKey = env.HALLMARK_MASTER_KEY ? Buffer.from(env.HALLMARK_MASTER_KEY, 'base64') : undefined;
   if (masterKey && masterKey.length !== 32) throw new ConfigError('HALLMARK_MASTER_KEY must be 32 bytes, base64-encoded');
+  const grantKey = env.HALLMARK_GRANT_KEY ? Buffer.from(env.HALLMARK_GRANT_KEY, 'base64') : undefined;
+  if (grantKey && grantKey.length !== 32) throw new ConfigError('HALLMARK_GRANT_KEY must be 32 bytes, base64-encoded');
   return {
+    grantKey,
+    allowBearerTokens: env.HALLMARK_ALLOW_BEARER_TOKENS === 'true',
+    accessTokenTtlSeconds: Number(env.HALLMARK_ACCESS_TOKEN_TTL ?? 600),
     databaseUrl: env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/hallmark',
     transport,
     kafkaBrokers: (env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',').map((s) => s.trim()).filter(Boolean),

@@ -11,3 +11,4 @@ export * from './bootstrap';
 export * from './json-schema';
 export * from './request-context';
 export * from './routes';
+export * from './issuer-keys.provider';

@@ -14,6 +14,9 @@ export const ROUTES: readonly Route[] = [
   { methods: ['DELETE'], prefix: '/admin/sessions/', service: 'offer-service' },
   { methods: ['GET', 'HEAD'], prefix: '/admin/', service: 'audit-projector' },
   { prefix: '/offers/', service: 'offer-service' },
+  { methods: ['POST'], prefix: '/token', service: 'authorization-server' },
+  { methods: ['GET', 'HEAD'], prefix: '/.well-known/oauth-authorization-server', service: 'authorization-server' },
+  { methods: ['GET', 'HEAD'], prefix: '/.well-known/jwks.json', service: 'authorization-server' },
 ];
 
 export function routeFor(method: string, path: string): ServiceName | undefined {

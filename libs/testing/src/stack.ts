@@ -30,6 +30,7 @@ export class HallmarkStack {
   readonly adminToken = randomBytes(18).toString('base64url');
   readonly auditorToken = randomBytes(18).toString('base64url');
   readonly masterKey = randomBytes(32).toString('base64');
+  readonly grantKey = randomBytes(32).toString('base64');
   /** Topics and groups of this stack are its own, so stacks can share one broker. */
   readonly kafkaNamespace = `stack-${randomBytes(4).toString('hex')}`;
   private readonly services = new Map<ServiceName, RunningService>();
@@ -70,11 +71,25 @@ export class HallmarkStack {
   /** Starts (or restarts) one service and waits until it is ready. */
   async startService(name: ServiceName): Promise<void> {
     const service = this.services.get(name)!;
-    service.process = spawnApp(
+    service.process = this.spawnService(name, service.port, name);
+    await waitForHttp(`${service.url}/health/ready`, service.process);
+  }
+
+  /** A second instance of a service on the same database and broker, reached directly (not through the gateway). */
+  async startReplica(name: ServiceName): Promise<{ url: string; stop: () => Promise<void> }> {
+    const port = await freePort();
+    const child = this.spawnService(name, port, `${name}-replica-${port}`);
+    const url = `http://127.0.0.1:${port}`;
+    await waitForHttp(`${url}/health/ready`, child);
+    return { url, stop: () => stopProcess(child) };
+  }
+
+  private spawnService(name: ServiceName, port: number, logName: string): ChildProcess {
+    return spawnApp(
       name,
-      name,
+      logName,
       {
-        PORT: String(service.port),
+        PORT: String(port),
         DATABASE_URL: this.options.databaseUrl,
         KAFKA_BROKERS: this.options.kafkaBrokers.join(','),
         HALLMARK_TRANSPORT: 'kafka',
@@ -82,6 +97,7 @@ export class HallmarkStack {
         HALLMARK_ADMIN_TOKEN: this.adminToken,
         HALLMARK_AUDITOR_TOKEN: this.auditorToken,
         HALLMARK_MASTER_KEY: this.masterKey,
+        HALLMARK_GRANT_KEY: this.grantKey,
         HALLMARK_KAFKA_NAMESPACE: this.kafkaNamespace,
         HALLMARK_TRUST_PROXY: '1', // the dev gateway sets X-Forwarded-For
         HALLMARK_KEYS_DIR: join(this.options.logDir, '..', `keys-${this.kafkaNamespace}`),
@@ -89,7 +105,6 @@ export class HallmarkStack {
       },
       this.options.logDir,
     );
-    await waitForHttp(`${service.url}/health/ready`, service.process);
   }
 
   /** Stops one service; resolves with how it exited. */

@@ -43,10 +43,8 @@ export function summarize(sessionId: string, entries: TimelineEntry[]): SessionS
   for (const e of sorted) {
     const progress = PROGRESS[e.type];
     if (progress && RANK.indexOf(progress) > RANK.indexOf(status === 'failed' ? 'created' : status)) status = progress;
-    if (e.level === 'error') {
-      lastError = { type: e.type, message: e.message, occurred_at: e.occurred_at };
-      status = 'failed';
-    }
+    if (e.level === 'error' || e.level === 'warn') lastError = { type: e.type, message: e.message, occurred_at: e.occurred_at };
+    if (e.level === 'error') status = 'failed';
     if (e.type === 'session_created') {
       grantType = (e.data.grant_type as string) ?? null;
       configurationIds = (e.data.credential_configuration_ids as string[]) ?? [];

@@ -23,6 +23,14 @@ const MESSAGES: Record<string, (data: Record<string, unknown>) => string> = {
   offer_created: (d) => `Credential offer created (${(d.grant as { type: string }).type} grant)`,
   offer_retrieved: () => 'Wallet fetched the credential offer',
   session_erased: () => 'Session erased: its personal data and secrets are no longer readable',
+  token_issued: (d) => `Access token issued (${d.token_type}${d.dpop_jkt ? ', bound to the wallet key' : ''})`,
+  token_rejected: (d) => `Token request refused: ${d.error} (${d.error_description})`,
+};
+
+/** Refusals a wallet can recover from are warnings; one that ends the session is an error. */
+const levelOf = (type: string, data: Record<string, unknown>): Level => {
+  if (type === 'token_rejected') return data.locked ? 'error' : 'warn';
+  return 'info';
 };
 
 /**
@@ -49,7 +57,7 @@ export function toTimelineEntry(event: EventEnvelope): TimelineEntry {
     session_id: event.session_id,
     occurred_at: event.occurred_at,
     type: event.event_type,
-    level: 'info',
+    level: levelOf(event.event_type, event.data),
     source: event.source,
     endpoint: request ? `${request.method} ${request.path}` : null,
     message: MESSAGES[event.event_type]?.(event.data) ?? event.event_type.replace(/_/g, ' '),

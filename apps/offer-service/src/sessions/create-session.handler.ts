@@ -8,7 +8,9 @@ import { SessionKeys } from '../data-keys/session-keys';
 import { seal, secretHash } from '../data-keys/sealing';
 import { buildCredentialOffer, offerUris, type OfferSecrets } from '../offers/credential-offer';
 import { createSessionRequestSchema, type CreateSessionRequest } from '@hallmark/contracts';
-import { checkCreateSession, decide, initialSessionState } from './session.decider';
+import { sealGrantCode } from '@hallmark/oid4vc';
+import { ConfigError } from '@hallmark/platform';
+import { checkCreateSession, decide, initialSessionState, offerExpiry } from './session.decider';
 
 export const sessionStream = (sessionId: string): string => `session:${sessionId}`;
 const randomToken = (): string => randomBytes(32).toString('base64url');
@@ -24,7 +26,9 @@ export class CreateSessionHandler {
     private readonly keys: SessionKeys,
     @Inject(ISSUER_CONFIG) private readonly issuerConfig: IssuerConfig,
     @Inject(PLATFORM_CONFIG) private readonly config: PlatformConfig,
-  ) {}
+  ) {
+    if (!config.grantKey) throw new ConfigError('HALLMARK_GRANT_KEY is required by the offer service (32 bytes, base64)');
+  }
 
   async handle(body: unknown): Promise<Record<string, unknown>> {
     const request = validateBody<CreateSessionRequest>(createSessionRequestSchema, body ?? {});
@@ -42,7 +46,18 @@ export class CreateSessionHandler {
       txCodeValue = request.tx_code.value ?? generateTxCode(mode, length);
       txCode = { input_mode: mode, length, ...(request.tx_code.description ? { description: request.tx_code.description } : {}) };
     }
-    const grantSecret = randomToken();
+    const now = new Date();
+    // A pre-authorized code is self-contained (sealed for the authorization server), so the token
+    // endpoint can redeem it without waiting for these events; issuer_state is a random handle.
+    const grantSecret =
+      grantType === 'pre-authorized_code'
+        ? await sealGrantCode(this.config.grantKey!, {
+            sid: sessionId,
+            exp: Math.floor(offerExpiry(now, request).getTime() / 1000),
+            cfg: request.credential_configuration_ids,
+            ...(txCode ? { tx: { value: txCodeValue!, input_mode: txCode.input_mode, length: txCode.length } } : {}),
+          })
+        : randomToken();
     const secrets: OfferSecrets = {
       offer_ref: randomToken(),
       ...(grantType === 'pre-authorized_code' ? { pre_authorized_code: grantSecret } : { issuer_state: grantSecret }),
@@ -53,7 +68,7 @@ export class CreateSessionHandler {
     const events = decide(
       {
         type: 'create_session',
-        now: new Date(),
+        now,
         offerId,
         credentialIssuer: this.config.publicUrl,
         request,

@@ -123,6 +123,10 @@ export type SessionCommand = CreateSession | RetrieveOffer | EraseSession;
 
 export const DEFAULT_OFFER_LIFETIME_S = 900;
 
+/** When an offer created at `now` expires. */
+export const offerExpiry = (now: Date, request: Pick<CreateSessionRequest, 'expires_in'>): Date =>
+  new Date(now.getTime() + (request.expires_in ?? DEFAULT_OFFER_LIFETIME_S) * 1000);
+
 /** Decides which events a command produces from the session's current state (no I/O). */
 export function decide(command: SessionCommand, state: SessionState): NewEvent[] {
   switch (command.type) {
@@ -130,7 +134,7 @@ export function decide(command: SessionCommand, state: SessionState): NewEvent[]
       if (state.status !== 'none') throw new SessionRejected('exists', 'the session already exists');
       const r = command.request;
       const grantType: GrantType = r.grant_type ?? 'pre-authorized_code';
-      const expiresAt = new Date(command.now.getTime() + (r.expires_in ?? DEFAULT_OFFER_LIFETIME_S) * 1000).toISOString();
+      const expiresAt = offerExpiry(command.now, r).toISOString();
       const sessionCreated: SessionCreatedV1 = {
         credential_configuration_ids: r.credential_configuration_ids,
         grant_type: grantType,

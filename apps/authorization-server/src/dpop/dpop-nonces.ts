@@ -1,0 +1,31 @@
+import { createHmac, hkdfSync } from 'crypto';
+
+const WINDOW_SECONDS = 60;
+const WINDOWS_ACCEPTED = 5;
+
+/**
+ * Server-provided DPoP nonces (RFC 9449 Section 8) that every replica issues and accepts without
+ * shared state: an HMAC of the current minute under a key derived from the grant key. A nonce
+ * stays valid for about five minutes.
+ */
+export class DpopNonces {
+  private readonly key: Buffer;
+
+  constructor(secret: Buffer) {
+    this.key = Buffer.from(hkdfSync('sha256', secret, Buffer.alloc(0), 'hallmark dpop nonce', 32));
+  }
+
+  private forWindow(window: number): string {
+    return createHmac('sha256', this.key).update(String(window)).digest('base64url').slice(0, 32);
+  }
+
+  current(now: Date): string {
+    return this.forWindow(Math.floor(now.getTime() / 1000 / WINDOW_SECONDS));
+  }
+
+  /** The nonces a proof may carry now: this minute's and the previous ones. */
+  accepted(now: Date): string[] {
+    const window = Math.floor(now.getTime() / 1000 / WINDOW_SECONDS);
+    return Array.from({ length: WINDOWS_ACCEPTED }, (_, i) => this.forWindow(window - i));
+  }
+}

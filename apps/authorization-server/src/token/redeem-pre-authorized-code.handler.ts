@@ -1,0 +1,94 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { createHash, randomBytes, timingSafeEqual } from 'crypto';
+import { SignJWT } from 'jose';
+import type { RequestContext } from '@hallmark/contracts';
+import { EventStore } from '@hallmark/event-store';
+import type { IssuerKeys } from '@hallmark/issuer-keys';
+import { openGrantCode } from '@hallmark/oid4vc';
+import { ConfigError, ISSUER_KEYS, PLATFORM_CONFIG, type PlatformConfig } from '@hallmark/platform';
+import { decideRedemption, foldGrant } from './pre-authorized-grant.decider';
+
+export const MAX_TX_CODE_ATTEMPTS = 5;
+export const grantStream = (sessionId: string): string => `grant:${sessionId}`;
+
+const sha256 = (s: string): Buffer => createHash('sha256').update(s).digest();
+/** Constant-time comparison of two strings of any length. */
+const sameSecret = (a: string, b: string): boolean => timingSafeEqual(sha256(a), sha256(b));
+
+export interface TokenRequest {
+  preAuthorizedCode: string;
+  txCode?: string;
+  clientId?: string;
+  /** The proof key's thumbprint when the request carried a valid DPoP proof. */
+  dpopJkt: string | null;
+  request: RequestContext;
+}
+
+export interface TokenResponse {
+  access_token: string;
+  token_type: 'DPoP' | 'Bearer';
+  expires_in: number;
+}
+
+/**
+ * Redeems a pre-authorized code: opens the self-contained code (no read model needed, so this
+ * works milliseconds after the offer was created), decides under the grant's stream lock, and
+ * signs an RFC 9068 access token bound to the DPoP key.
+ */
+@Injectable()
+export class RedeemPreAuthorizedCodeHandler {
+  private readonly grantKey: Buffer;
+
+  constructor(
+    private readonly store: EventStore,
+    @Inject(PLATFORM_CONFIG) private readonly config: PlatformConfig,
+    @Inject(ISSUER_KEYS) private readonly keys: IssuerKeys,
+  ) {
+    if (!config.grantKey) throw new ConfigError('HALLMARK_GRANT_KEY is required by the authorization server (32 bytes, base64)');
+    this.grantKey = config.grantKey;
+  }
+
+  async handle(command: TokenRequest): Promise<TokenResponse> {
+    const now = new Date();
+    const grant = await openGrantCode(this.grantKey, command.preAuthorizedCode, now);
+    const jti = randomBytes(16).toString('base64url');
+    const expiresAt = new Date(now.getTime() + this.config.accessTokenTtlSeconds * 1000);
+    const tokenType = command.dpopJkt ? 'DPoP' : 'Bearer';
+    const decision = await this.store.transaction(async (tx) => {
+      const history = await tx.readStreamLocked(grantStream(grant.sid));
+      const expected = grant.tx?.value;
+      const d = decideRedemption(
+        {
+          now,
+          request: command.request,
+          credentialConfigurationIds: grant.cfg,
+          txCodeExpected: expected !== undefined,
+          txCodeProvided: command.txCode !== undefined && command.txCode !== '',
+          txCodeMatches: expected !== undefined && command.txCode !== undefined && sameSecret(command.txCode, expected),
+          maxTxCodeAttempts: MAX_TX_CODE_ATTEMPTS,
+          token: { token_type: tokenType, dpop_jkt: command.dpopJkt, token_id_hash: sha256(jti).toString('base64url'), expires_at: expiresAt.toISOString() },
+        },
+        foldGrant(history),
+      );
+      await tx.append(grantStream(grant.sid), grant.sid, history.length, d.events);
+      return d;
+    });
+    if (decision.rejection) throw decision.rejection;
+
+    const signing = this.keys.accessTokenSigning;
+    const accessToken = await new SignJWT({
+      client_id: command.clientId ?? 'anonymous',
+      credential_configuration_ids: grant.cfg,
+      ...(command.dpopJkt ? { cnf: { jkt: command.dpopJkt } } : {}),
+    })
+      .setProtectedHeader({ alg: 'ES256', typ: 'at+jwt', kid: signing.kid })
+      .setIssuer(this.config.publicUrl)
+      .setSubject(grant.sid)
+      .setAudience(this.config.publicUrl)
+      .setIssuedAt(Math.floor(now.getTime() / 1000))
+      .setExpirationTime(Math.floor(expiresAt.getTime() / 1000))
+      .setJti(jti)
+      .sign(signing.privateKey);
+    return { access_token: accessToken, token_type: tokenType, expires_in: this.config.accessTokenTtlSeconds };
+  }
+}
