@@ -35,6 +35,7 @@ describe('trace context end to end', () => {
       HALLMARK_KAFKA_NAMESPACE: `trace-${randomBytes(4).toString('hex')}`,
       HALLMARK_MASTER_KEY: randomBytes(32).toString('base64'),
       HALLMARK_GRANT_KEY: randomBytes(32).toString('base64'),
+      HALLMARK_INTERNAL_TOKEN: randomBytes(16).toString('hex'),
       HALLMARK_ADMIN_TOKEN: adminToken,
       LOG_LEVEL: 'error',
     });

@@ -1,7 +1,6 @@
 import { Module } from '@nestjs/common';
-import { ServiceStoreModule, issuerKeysProvider, PLATFORM_CONFIG, type PlatformConfig } from '@hallmark/platform';
+import { DpopReplayLedger, ServiceStoreModule, issuerKeysProvider, PLATFORM_CONFIG, type PlatformConfig } from '@hallmark/platform';
 import { DpopNonces } from './dpop/dpop-nonces';
-import { DpopReplayLedger } from './dpop/dpop-replay-ledger';
 import { AuthorizationServerMetadataController } from './metadata/authorization-server-metadata.controller';
 import { AuthorizationServer1732780003000 } from './migrations/1732780003000-authorization-server';
 import { TokenEndpoint1732780005000 } from './migrations/1732780005000-token-endpoint';

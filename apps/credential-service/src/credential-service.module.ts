@@ -1,13 +1,22 @@
 import { Module } from '@nestjs/common';
-import { ServiceStoreModule, issuerKeysProvider } from '@hallmark/platform';
+import { DpopReplayLedger, ServiceStoreModule, issuerKeysProvider } from '@hallmark/platform';
+import { AccessTokenVerifier } from './credential/access-token.verifier';
+import { CredentialController } from './credential/credential.controller';
+import { IssueCredentialHandler } from './credential/issue-credential.handler';
+import { SessionClaimsClient } from './credential/session-claims.client';
+import { IssuerMetadataController } from './metadata/issuer-metadata.controller';
+import { CredentialEndpoints1732780006000 } from './migrations/1732780006000-credential-endpoints';
+import { CNonces } from './nonce/c-nonces';
+import { NonceController } from './nonce/nonce.controller';
 import { CredentialService1732780004000 } from './migrations/1732780004000-credential-service';
 import { IssuanceSessionsProjection } from './read-models/issuance-sessions.projection';
 
-/** Issuer metadata, nonce and credential endpoints. This increment keeps its read model of sessions; the endpoints follow. */
+/** Issuer metadata, the nonce endpoint and the credential endpoint (SD-JWT VC, JWT VC). */
 @Module({
   imports: [
-    ServiceStoreModule.forService({ service: 'credential-service', schema: 'hallmark_credential', migrations: [CredentialService1732780004000], publishes: true }),
+    ServiceStoreModule.forService({ service: 'credential-service', schema: 'hallmark_credential', migrations: [CredentialService1732780004000, CredentialEndpoints1732780006000], publishes: true }),
   ],
-  providers: [IssuanceSessionsProjection, issuerKeysProvider],
+  controllers: [IssuerMetadataController, NonceController, CredentialController],
+  providers: [IssuanceSessionsProjection, issuerKeysProvider, DpopReplayLedger, CNonces, AccessTokenVerifier, SessionClaimsClient, IssueCredentialHandler],
 })
 export class CredentialServiceModule {}

@@ -6,6 +6,7 @@ import { OffersController } from './offers/offers.controller';
 import { RetrieveOfferHandler } from './offers/retrieve-offer.handler';
 import { CreateSessionHandler } from './sessions/create-session.handler';
 import { EraseSessionHandler } from './sessions/erase-session.handler';
+import { SessionClaimsController } from './sessions/session-claims.controller';
 import { SessionsAdminController } from './sessions/sessions-admin.controller';
 
 /** Issuance sessions and credential offers: the admin API that creates them, the wallet-facing offer by reference. */
@@ -13,7 +14,7 @@ import { SessionsAdminController } from './sessions/sessions-admin.controller';
   imports: [
     ServiceStoreModule.forService({ service: 'offer-service', schema: 'hallmark_offer', migrations: [OfferService1732780001000], publishes: true }),
   ],
-  controllers: [SessionsAdminController, OffersController],
+  controllers: [SessionsAdminController, OffersController, SessionClaimsController],
   providers: [SessionKeys, CreateSessionHandler, RetrieveOfferHandler, EraseSessionHandler],
 })
 export class OfferServiceModule {}

@@ -5,5 +5,6 @@ export * from './event-validation';
 export * from './events/common.schemas';
 export * from './events/offer-service.events';
 export * from './events/authorization-server.events';
+export * from './events/credential-service.events';
 export * from './admin-api/create-session.request';
 export * from './admin-api/admin-openapi';

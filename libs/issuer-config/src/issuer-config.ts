@@ -2,18 +2,31 @@ import Ajv2020 from 'ajv/dist/2020';
 import { readFileSync } from 'fs';
 import { resolve } from 'path';
 
+export interface ClaimConfiguration {
+  path: Array<string | number | null>;
+  display?: Array<{ name?: string; locale?: string }>;
+  mandatory?: boolean;
+  /** Hallmark: whether the claim is a selective disclosure (SD-JWT VC). Default true. */
+  selectively_disclosable?: boolean;
+}
+
 export interface CredentialConfiguration {
   format: 'dc+sd-jwt' | 'jwt_vc_json' | 'mso_mdoc';
   scope?: string;
   vct?: string;
-  claims?: Array<{ path: Array<string | number | null>; display?: Array<{ name?: string; locale?: string }> }>;
+  credential_definition?: { type: string[] };
+  claims?: ClaimConfiguration[];
   display?: Array<{ name: string; locale?: string }>;
+  /** Hallmark: how long issued credentials are valid, in days. Default 365. */
+  validity_days?: number;
   [key: string]: unknown;
 }
 
 /** The issuer's configuration file (HALLMARK_CONFIG): what it issues and how it presents itself. */
 export interface IssuerConfig {
   display?: Array<{ name: string; locale?: string }>;
+  /** Most proofs (so credentials) one credential request may carry. Default 10. */
+  batch_size?: number;
   credential_configurations_supported: Record<string, CredentialConfiguration>;
 }
 
@@ -22,6 +35,7 @@ const schema = {
   required: ['credential_configurations_supported'],
   properties: {
     display: { type: 'array' },
+    batch_size: { type: 'integer', minimum: 2, maximum: 100 },
     credential_configurations_supported: {
       type: 'object',
       minProperties: 1,
@@ -33,8 +47,21 @@ const schema = {
           format: { enum: ['dc+sd-jwt', 'jwt_vc_json', 'mso_mdoc'] },
           scope: { type: 'string' },
           vct: { type: 'string' },
-          claims: { type: 'array', items: { type: 'object', required: ['path'], properties: { path: { type: 'array', minItems: 1 } } } },
+          credential_definition: { type: 'object', required: ['type'], properties: { type: { type: 'array', minItems: 1, items: { type: 'string' } } } },
+          validity_days: { type: 'integer', minimum: 1, maximum: 3650 },
+          claims: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['path'],
+              properties: { path: { type: 'array', minItems: 1 }, mandatory: { type: 'boolean' }, selectively_disclosable: { type: 'boolean' } },
+            },
+          },
         },
+        allOf: [
+          { if: { properties: { format: { const: 'dc+sd-jwt' } } }, then: { required: ['vct'] } },
+          { if: { properties: { format: { const: 'jwt_vc_json' } } }, then: { required: ['credential_definition'] } },
+        ],
       },
     },
   },
@@ -67,4 +94,8 @@ export function parseIssuerConfig(value: unknown, origin = 'issuer configuration
 
 /** Top-level claim names a configuration declares (used to check the claims an operator supplies). */
 export const claimNamesOf = (c: CredentialConfiguration): string[] =>
-  [...new Set((c.claims ?? []).map((claim) => claim.path[0]).filter((p): p is string => typeof p === 'string'))];
+  [...new Set((c.claims ?? []).map((claim) => subjectPath(c, claim)[0]).filter((p): p is string => typeof p === 'string'))];
+
+/** A claim's path below the subject: JWT VC claims live under `credentialSubject`. */
+export const subjectPath = (c: CredentialConfiguration, claim: ClaimConfiguration): ClaimConfiguration['path'] =>
+  c.format === 'jwt_vc_json' && claim.path[0] === 'credentialSubject' ? claim.path.slice(1) : claim.path;

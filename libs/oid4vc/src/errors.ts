@@ -14,6 +14,10 @@ export type Oid4vcErrorCode =
   | 'invalid_request'
   | 'invalid_grant'
   | 'unsupported_grant_type'
+  | 'invalid_token'
+  | 'unknown_credential_configuration'
+  | 'unknown_credential_identifier'
+  | 'credential_request_denied'
   | 'server_error';
 
 interface CatalogueEntry {
@@ -210,6 +214,105 @@ export const OID4VC_REASONS = {
     error: 'invalid_grant',
     spec_ref: TOKEN_ERRORS,
     description: 'The tx_code is wrong, and the pre-authorized code is now locked',
+  },
+
+  // Access tokens at the credential endpoint (RFC 6750 Section 3.1, RFC 9449 Section 7)
+  access_token_missing: {
+    error: 'invalid_token',
+    spec_ref: 'RFC 9449 Section 7.1',
+    description: 'The request carries no access token: send Authorization: DPoP <token> with a DPoP proof',
+  },
+  access_token_invalid: {
+    error: 'invalid_token',
+    spec_ref: 'RFC 6750 Section 3.1',
+    description: 'The access token is not valid: it does not verify, has expired, or was not issued for this issuer',
+  },
+  access_token_in_query: {
+    error: 'invalid_request',
+    spec_ref: 'OID4VCI 1.0 Section 8.2',
+    description: 'An access token in the query string is refused: send it in the Authorization header',
+  },
+  access_token_scheme_mismatch: {
+    error: 'invalid_token',
+    spec_ref: 'RFC 9449 Section 7.1',
+    description: 'The access token is DPoP-bound and must be sent with the DPoP scheme and a DPoP proof',
+  },
+  access_token_key_mismatch: {
+    error: 'invalid_token',
+    spec_ref: 'RFC 9449 Section 7.1',
+    description: 'The DPoP proof key is not the key the access token is bound to',
+  },
+
+  // Credential requests (OID4VCI 1.0 Section 8.2 and 8.3.1.2)
+  credential_request_malformed: {
+    error: 'invalid_credential_request',
+    spec_ref: 'OID4VCI 1.0 Section 8.2',
+    description: 'The credential request is malformed',
+  },
+  credential_request_both_ids: {
+    error: 'invalid_credential_request',
+    spec_ref: 'OID4VCI 1.0 Section 8.2',
+    description: 'Send exactly one of credential_configuration_id and credential_identifier',
+  },
+  credential_identifier_unknown: {
+    error: 'unknown_credential_identifier',
+    spec_ref: CREDENTIAL_ERRORS,
+    description: 'The credential_identifier is not one this issuer gave out for this access token',
+  },
+  credential_configuration_unknown: {
+    error: 'unknown_credential_configuration',
+    spec_ref: CREDENTIAL_ERRORS,
+    description: 'The credential_configuration_id is not in the issuer metadata',
+  },
+  credential_configuration_not_offered: {
+    error: 'credential_request_denied',
+    spec_ref: CREDENTIAL_ERRORS,
+    description: 'The access token was not issued for this credential configuration',
+  },
+  credential_proofs_missing: {
+    error: 'invalid_proof',
+    spec_ref: 'OID4VCI 1.0 Section 8.2',
+    description: 'The request has no proofs: send proofs with one jwt proof per key to bind',
+  },
+  credential_proofs_malformed: {
+    error: 'invalid_credential_request',
+    spec_ref: 'OID4VCI 1.0 Section 8.2',
+    description: 'proofs must be an object with exactly one proof type whose value is a non-empty array',
+  },
+  credential_proof_singular: {
+    error: 'invalid_credential_request',
+    spec_ref: 'OID4VCI 1.0 Section 8.2',
+    description: 'The request uses the draft proof parameter: OID4VCI 1.0 takes proofs with a jwt array',
+  },
+  credential_proof_type_unsupported: {
+    error: 'invalid_proof',
+    spec_ref: 'OID4VCI 1.0 Section 8.2',
+    description: 'Only the jwt proof type is supported',
+  },
+  credential_batch_too_large: {
+    error: 'invalid_credential_request',
+    spec_ref: 'OID4VCI 1.0 Section 12.2.4',
+    description: 'More proofs than batch_credential_issuance.batch_size allows',
+  },
+  credential_proof_keys_repeated: {
+    error: 'invalid_proof',
+    spec_ref: 'OID4VCI 1.0 Section 8.2',
+    description: 'Each proof in a batch must use a different key',
+  },
+  credential_nonce_used: {
+    error: 'invalid_nonce',
+    spec_ref: CREDENTIAL_ERRORS,
+    description: 'The c_nonce was used by another request: get a fresh one from the Nonce Endpoint',
+  },
+  credential_claims_missing: {
+    error: 'credential_request_denied',
+    spec_ref: CREDENTIAL_ERRORS,
+    description: 'No claims were supplied for this credential configuration when the session was created',
+  },
+  credential_session_unavailable: {
+    error: 'credential_request_denied',
+    spec_ref: CREDENTIAL_ERRORS,
+    description: 'The issuance session is unknown or was erased',
   },
 
   // Misuse by our own code: never the wallet's fault

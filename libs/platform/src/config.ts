@@ -33,6 +33,15 @@ export interface PlatformConfig {
   allowBearerTokens: boolean;
   /** HALLMARK_ACCESS_TOKEN_TTL: access token lifetime in seconds (default 600). */
   accessTokenTtlSeconds: number;
+  /**
+   * HALLMARK_INTERNAL_TOKEN: bearer token of service-to-service calls (the credential service asks
+   * the offer service, custodian of personal data, for a session's claims at issuance).
+   */
+  internalToken: string | undefined;
+  /** HALLMARK_OFFER_SERVICE_URL: where the credential service reaches the offer service. */
+  offerServiceUrl: string;
+  /** HALLMARK_AS_JWKS_URL: the authorization server's published keys, for verifying access tokens. */
+  authorizationServerJwksUrl: string;
 }
 
 export class ConfigError extends Error {}
@@ -48,6 +57,10 @@ export function readPlatformConfig(env: NodeJS.ProcessEnv = process.env): Platfo
     grantKey,
     allowBearerTokens: env.HALLMARK_ALLOW_BEARER_TOKENS === 'true',
     accessTokenTtlSeconds: Number(env.HALLMARK_ACCESS_TOKEN_TTL ?? 600),
+    internalToken: env.HALLMARK_INTERNAL_TOKEN || undefined,
+    offerServiceUrl: (env.HALLMARK_OFFER_SERVICE_URL ?? `http://127.0.0.1:${env.PORT ?? 8080}`).replace(/\/$/, ''),
+    authorizationServerJwksUrl:
+      env.HALLMARK_AS_JWKS_URL ?? `${(env.HALLMARK_PUBLIC_URL ?? `http://localhost:${env.PORT ?? 8080}`).replace(/\/$/, '')}/.well-known/jwks.json`,
     databaseUrl: env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/hallmark',
     transport,
     kafkaBrokers: (env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',').map((s) => s.trim()).filter(Boolean),

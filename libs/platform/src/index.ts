@@ -12,3 +12,4 @@ export * from './json-schema';
 export * from './request-context';
 export * from './routes';
 export * from './issuer-keys.provider';
+export * from './dpop-replay-ledger';

@@ -17,6 +17,9 @@ export const ROUTES: readonly Route[] = [
   { methods: ['POST'], prefix: '/token', service: 'authorization-server' },
   { methods: ['GET', 'HEAD'], prefix: '/.well-known/oauth-authorization-server', service: 'authorization-server' },
   { methods: ['GET', 'HEAD'], prefix: '/.well-known/jwks.json', service: 'authorization-server' },
+  { methods: ['GET', 'HEAD'], prefix: '/.well-known/openid-credential-issuer', service: 'credential-service' },
+  { methods: ['POST'], prefix: '/nonce', service: 'credential-service' },
+  { methods: ['POST'], prefix: '/credential', service: 'credential-service' },
 ];
 
 export function routeFor(method: string, path: string): ServiceName | undefined {

@@ -31,6 +31,7 @@ export class HallmarkStack {
   readonly auditorToken = randomBytes(18).toString('base64url');
   readonly masterKey = randomBytes(32).toString('base64');
   readonly grantKey = randomBytes(32).toString('base64');
+  readonly internalToken = randomBytes(18).toString('base64url');
   /** Topics and groups of this stack are its own, so stacks can share one broker. */
   readonly kafkaNamespace = `stack-${randomBytes(4).toString('hex')}`;
   private readonly services = new Map<ServiceName, RunningService>();
@@ -98,6 +99,8 @@ export class HallmarkStack {
         HALLMARK_AUDITOR_TOKEN: this.auditorToken,
         HALLMARK_MASTER_KEY: this.masterKey,
         HALLMARK_GRANT_KEY: this.grantKey,
+        HALLMARK_INTERNAL_TOKEN: this.internalToken,
+        HALLMARK_OFFER_SERVICE_URL: this.urlOf('offer-service'),
         HALLMARK_KAFKA_NAMESPACE: this.kafkaNamespace,
         HALLMARK_TRUST_PROXY: '1', // the dev gateway sets X-Forwarded-For
         HALLMARK_KEYS_DIR: join(this.options.logDir, '..', `keys-${this.kafkaNamespace}`),

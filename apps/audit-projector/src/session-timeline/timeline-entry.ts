@@ -25,11 +25,14 @@ const MESSAGES: Record<string, (data: Record<string, unknown>) => string> = {
   session_erased: () => 'Session erased: its personal data and secrets are no longer readable',
   token_issued: (d) => `Access token issued (${d.token_type}${d.dpop_jkt ? ', bound to the wallet key' : ''})`,
   token_rejected: (d) => `Token request refused: ${d.error} (${d.error_description})`,
+  credential_issued: (d) => `${d.count} credential${d.count === 1 ? '' : 's'} issued: ${d.credential_configuration_id} (${d.format})`,
+  credential_request_rejected: (d) => `Credential request refused: ${d.error} (${d.error_description})`,
 };
 
 /** Refusals a wallet can recover from are warnings; one that ends the session is an error. */
 const levelOf = (type: string, data: Record<string, unknown>): Level => {
   if (type === 'token_rejected') return data.locked ? 'error' : 'warn';
+  if (type === 'credential_request_rejected') return 'warn';
   return 'info';
 };
 

@@ -1,9 +1,8 @@
 import { Body, Controller, Headers, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Oid4vcError, verifyDpopProof } from '@hallmark/oid4vc';
-import { OAuthError, PLATFORM_CONFIG, requestContextOf, type PlatformConfig } from '@hallmark/platform';
+import { DpopReplayLedger, OAuthError, PLATFORM_CONFIG, requestContextOf, type PlatformConfig } from '@hallmark/platform';
 import { DpopNonces } from '../dpop/dpop-nonces';
-import { DpopReplayLedger } from '../dpop/dpop-replay-ledger';
 import { PRE_AUTHORIZED_GRANT_TYPE } from './pre-authorized-grant.decider';
 import { RedeemPreAuthorizedCodeHandler, type TokenResponse } from './redeem-pre-authorized-code.handler';
 

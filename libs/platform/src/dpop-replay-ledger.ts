@@ -1,11 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { createHash } from 'crypto';
 import type { DataSource } from 'typeorm';
-import { SERVICE_DATA_SOURCE } from '@hallmark/platform';
+import { SERVICE_DATA_SOURCE } from './tokens';
 
 /**
- * The DPoP proofs this service has accepted, in its own database, so a replayed proof is refused
- * whichever replica it reaches (RFC 9449 Section 11.1). Rows outlive the proof's acceptance window.
+ * The DPoP proofs this service has accepted, in its own database (table `dpop_proofs_seen`, see
+ * DPOP_REPLAY_LEDGER_DDL), so a replayed proof is refused whichever replica it reaches
+ * (RFC 9449 Section 11.1). Rows outlive the proof's acceptance window.
  */
 @Injectable()
 export class DpopReplayLedger {
@@ -23,3 +24,11 @@ export class DpopReplayLedger {
     return rows.length === 1;
   }
 }
+
+/** The ledger's table, created by the migrations of each service that accepts DPoP proofs. */
+export const DPOP_REPLAY_LEDGER_DDL = [
+  `CREATE TABLE dpop_proofs_seen (
+     proof_hash text PRIMARY KEY,
+     expires_at timestamptz NOT NULL)`,
+  'CREATE INDEX dpop_proofs_seen_expiry_idx ON dpop_proofs_seen (expires_at)',
+];

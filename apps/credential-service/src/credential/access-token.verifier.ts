@@ -1,0 +1,63 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { createRemoteJWKSet, jwtVerify, type JWTVerifyGetKey } from 'jose';
+import { Oid4vcError, verifyDpopProof } from '@hallmark/oid4vc';
+import { DpopReplayLedger, PLATFORM_CONFIG, type PlatformConfig } from '@hallmark/platform';
+
+export interface AuthorizedRequest {
+  sessionId: string;
+  credentialConfigurationIds: string[];
+  jkt: string | null;
+  scheme: 'DPoP' | 'Bearer';
+}
+
+/**
+ * Checks the access token (an RFC 9068 JWT from the authorization server, verified with its
+ * published keys, which jose caches: no call per request) and, for DPoP-bound tokens, the proof
+ * that comes with it (RFC 9449 Section 7).
+ */
+@Injectable()
+export class AccessTokenVerifier {
+  private readonly keys: JWTVerifyGetKey;
+
+  constructor(
+    @Inject(PLATFORM_CONFIG) private readonly config: PlatformConfig,
+    private readonly replay: DpopReplayLedger,
+  ) {
+    this.keys = createRemoteJWKSet(new URL(config.authorizationServerJwksUrl), { cacheMaxAge: 10 * 60 * 1000, cooldownDuration: 30 * 1000 });
+  }
+
+  async verify(input: { authorization?: string; dpop?: string; htm: string; htu: string; queryHasToken: boolean; now: Date }): Promise<AuthorizedRequest> {
+    if (input.queryHasToken) throw new Oid4vcError('access_token_in_query');
+    const m = /^(DPoP|Bearer)\s+([A-Za-z0-9._~+/-]+=*)$/i.exec(input.authorization ?? '');
+    if (!m) throw new Oid4vcError('access_token_missing');
+    const scheme = m[1].toLowerCase() === 'dpop' ? 'DPoP' : 'Bearer';
+    const token = m[2];
+    let payload;
+    try {
+      ({ payload } = await jwtVerify(token, this.keys, {
+        issuer: this.config.publicUrl,
+        audience: this.config.publicUrl,
+        typ: 'at+jwt',
+        algorithms: ['ES256'],
+        currentDate: input.now,
+      }));
+    } catch (err) {
+      throw new Oid4vcError('access_token_invalid', (err as { code?: string }).code, { cause: err });
+    }
+    const jkt = (payload.cnf as { jkt?: string } | undefined)?.jkt ?? null;
+    if (jkt) {
+      if (scheme !== 'DPoP') throw new Oid4vcError('access_token_scheme_mismatch');
+      const proof = await verifyDpopProof({ proof: input.dpop, htm: input.htm, htu: input.htu, now: input.now, accessToken: token });
+      if (proof.jkt !== jkt) throw new Oid4vcError('access_token_key_mismatch');
+      if (!(await this.replay.firstUse(proof.jkt, proof.jti, input.now))) throw new Oid4vcError('dpop_jti_replayed');
+    } else if (!this.config.allowBearerTokens) {
+      throw new Oid4vcError('access_token_invalid', 'not sender-constrained');
+    }
+    return {
+      sessionId: String(payload.sub),
+      credentialConfigurationIds: Array.isArray(payload.credential_configuration_ids) ? (payload.credential_configuration_ids as string[]) : [],
+      jkt,
+      scheme,
+    };
+  }
+}

@@ -1,0 +1,93 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { createHash } from 'crypto';
+import type { CredentialIssuedV1, CredentialRequestRejectedV1, NewEvent, RequestContext } from '@hallmark/contracts';
+import { EventStore } from '@hallmark/event-store';
+import { claimNamesOf, subjectPath, type CredentialConfiguration, type IssuerConfig } from '@hallmark/issuer-config';
+import type { IssuerKeys } from '@hallmark/issuer-keys';
+import { Oid4vcError, issueJwtVcJson, issueSdJwtVc, jwkThumbprint, verifyCredentialProof, type JWK } from '@hallmark/oid4vc';
+import { ISSUER_CONFIG, ISSUER_KEYS, PLATFORM_CONFIG, type PlatformConfig } from '@hallmark/platform';
+import { CNonces } from '../nonce/c-nonces';
+import type { AuthorizedRequest } from './access-token.verifier';
+import { parseCredentialRequest } from './credential-request';
+import { SessionClaimsClient } from './session-claims.client';
+
+export const credentialStream = (sessionId: string): string => `credentials:${sessionId}`;
+const sha256 = (s: string): string => createHash('sha256').update(s).digest('base64url');
+const DAY = 24 * 3600;
+
+/** Which of the supplied claims become selective disclosures: all but those configured otherwise. */
+const disclosable = (c: CredentialConfiguration, claims: Record<string, unknown>): string[] => {
+  const fixed = new Set((c.claims ?? []).filter((cl) => cl.selectively_disclosable === false).map((cl) => String(subjectPath(c, cl)[0])));
+  return Object.keys(claims).filter((name) => !fixed.has(name));
+};
+
+/**
+ * The credential endpoint's work after the access token checked out: parse, verify every key
+ * proof (nonces used once, across replicas), fetch the claims from their custodian, sign one
+ * credential per key, record what was issued (hashes and thumbprints, never credentials).
+ */
+@Injectable()
+export class IssueCredentialHandler {
+  constructor(
+    private readonly store: EventStore,
+    private readonly nonces: CNonces,
+    private readonly claims: SessionClaimsClient,
+    @Inject(ISSUER_CONFIG) private readonly config: IssuerConfig,
+    @Inject(ISSUER_KEYS) private readonly keys: IssuerKeys,
+    @Inject(PLATFORM_CONFIG) private readonly platform: PlatformConfig,
+  ) {}
+
+  async handle(auth: AuthorizedRequest, body: unknown, request: RequestContext): Promise<{ credentials: Array<{ credential: string }> }> {
+    const now = new Date();
+    let configurationId: string | undefined;
+    try {
+      const parsed = parseCredentialRequest(body, this.config, auth.credentialConfigurationIds);
+      configurationId = parsed.configurationId;
+      const proofs = [];
+      for (const proofJwt of parsed.proofJwts) {
+        proofs.push(await verifyCredentialProof({ proofJwt, issuerId: this.platform.publicUrl, now, expectedNonce: (nonce) => this.nonces.isUsable(nonce, now) }));
+      }
+      const thumbprints = await Promise.all(proofs.map((p) => jwkThumbprint(p.holderJwk)));
+      if (new Set(thumbprints).size !== thumbprints.length) throw new Oid4vcError('credential_proof_keys_repeated');
+      // Only now, with every proof valid, are the nonces used up: a bad batch burns nothing.
+      for (const nonce of new Set(proofs.map((p) => p.nonce))) {
+        if (!(await this.nonces.use(nonce, now))) throw new Oid4vcError('credential_nonce_used');
+      }
+      const claims = (await this.claims.claimsFor(auth.sessionId))[parsed.configurationId];
+      if (!claims || Object.keys(claims).length === 0) throw new Oid4vcError('credential_claims_missing', parsed.configurationId);
+
+      const iat = Math.floor(now.getTime() / 1000);
+      const exp = iat + (parsed.configuration.validity_days ?? 365) * DAY;
+      const credentials = await Promise.all(proofs.map((p) => this.sign(parsed.configuration, p.holderJwk, claims, iat, exp)));
+      const issued: CredentialIssuedV1 = {
+        credential_configuration_id: parsed.configurationId,
+        format: parsed.configuration.format,
+        count: credentials.length,
+        holder_key_thumbprints: thumbprints,
+        credential_hashes: credentials.map(sha256),
+        claim_names: Object.keys(claims).filter((n) => claimNamesOf(parsed.configuration).length === 0 || claimNamesOf(parsed.configuration).includes(n)),
+        expires_at: new Date(exp * 1000).toISOString(),
+        request,
+      };
+      await this.record(auth.sessionId, { event_type: 'credential_issued', data: issued as unknown as Record<string, unknown> });
+      return { credentials: credentials.map((credential) => ({ credential })) };
+    } catch (err) {
+      if (err instanceof Oid4vcError) {
+        const rejected: CredentialRequestRejectedV1 = { ...(configurationId ? { credential_configuration_id: configurationId } : {}), ...err.toDiagnostic(), request };
+        await this.record(auth.sessionId, { event_type: 'credential_request_rejected', data: rejected as unknown as Record<string, unknown> });
+      }
+      throw err;
+    }
+  }
+
+  private sign(c: CredentialConfiguration, holderJwk: JWK, claims: Record<string, unknown>, iat: number, exp: number): Promise<string> {
+    const signing = { issuerKey: this.keys.credentialSigning.privateKey, issuerX5c: this.keys.credentialSigning.x5c, issuer: this.platform.publicUrl, holderJwk, iat, exp };
+    return c.format === 'dc+sd-jwt'
+      ? issueSdJwtVc({ ...signing, vct: c.vct!, claims, disclosable: disclosable(c, claims) })
+      : issueJwtVcJson({ ...signing, type: c.credential_definition!.type, claims });
+  }
+
+  private async record(sessionId: string, event: NewEvent): Promise<void> {
+    await this.store.append(credentialStream(sessionId), sessionId, 'any', [event]);
+  }
+}

@@ -1,0 +1,38 @@
+import type { CredentialConfiguration, IssuerConfig } from '@hallmark/issuer-config';
+
+export const DEFAULT_BATCH_SIZE = 10;
+
+/** What every configuration supports today: key binding by JWK, ES256, jwt proofs. */
+const binding = {
+  cryptographic_binding_methods_supported: ['jwk'],
+  credential_signing_alg_values_supported: ['ES256'],
+  proof_types_supported: { jwt: { proof_signing_alg_values_supported: ['ES256'] } },
+};
+
+function configurationMetadata(c: CredentialConfiguration): Record<string, unknown> {
+  const claims = (c.claims ?? []).map(({ path, display, mandatory }) => ({ path, ...(display ? { display } : {}), ...(mandatory !== undefined ? { mandatory } : {}) }));
+  return {
+    format: c.format,
+    ...(c.scope ? { scope: c.scope } : {}),
+    ...(c.format === 'dc+sd-jwt' ? { vct: c.vct } : {}),
+    ...(c.format === 'jwt_vc_json' ? { credential_definition: { type: c.credential_definition!.type } } : {}),
+    ...binding,
+    ...(c.display || claims.length ? { credential_metadata: { ...(c.display ? { display: c.display } : {}), ...(claims.length ? { claims } : {}) } } : {}),
+  };
+}
+
+/**
+ * Credential issuer metadata (OID4VCI 1.0 Section 12.2). Only what works end to end: no deferred
+ * or notification endpoint, no encryption, no mso_mdoc until they exist.
+ */
+export function issuerMetadata(config: IssuerConfig, publicUrl: string): Record<string, unknown> {
+  const supported = Object.entries(config.credential_configurations_supported).filter(([, c]) => c.format === 'dc+sd-jwt' || c.format === 'jwt_vc_json');
+  return {
+    credential_issuer: publicUrl,
+    credential_endpoint: `${publicUrl}/credential`,
+    nonce_endpoint: `${publicUrl}/nonce`,
+    batch_credential_issuance: { batch_size: config.batch_size ?? DEFAULT_BATCH_SIZE },
+    ...(config.display ? { display: config.display } : {}),
+    credential_configurations_supported: Object.fromEntries(supported.map(([id, c]) => [id, configurationMetadata(c)])),
+  };
+}

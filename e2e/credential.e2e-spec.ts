@@ -1,0 +1,156 @@
+import Ajv2020 from 'ajv/dist/2020';
+import addFormats from 'ajv-formats';
+import { readFileSync } from 'fs';
+import { join } from 'path';
+import { SignJWT, compactVerify, decodeJwt, decodeProtectedHeader, importX509 } from 'jose';
+import { createHash } from 'crypto';
+import { REPO_ROOT } from '@hallmark/testing';
+import { call, eventually } from './support/http';
+import { TARGETS, startTarget, type Target } from './support/targets';
+import { dpopProof, form, walletKey, type WalletKey } from './support/wallet';
+
+const PRE_AUTH = 'urn:ietf:params:oauth:grant-type:pre-authorized_code';
+const PID = 'eu.europa.ec.eudi.pid_vc_sd_jwt';
+const AGE_JWT = 'age_verification_jwt_vc';
+const metadataSchema = JSON.parse(readFileSync(join(REPO_ROOT, '..', 'shared', 'schemas', 'credential_issuer_metadata-1_0.json'), 'utf8'));
+const requestSchema = JSON.parse(readFileSync(join(REPO_ROOT, '..', 'shared', 'schemas', 'credential_request-1_0.json'), 'utf8'));
+const ath = (token: string) => createHash('sha256').update(token).digest('base64url');
+const pidClaims = { given_name: 'Erika', family_name: 'Mustermann', birthdate: '1964-08-12', nationalities: ['DE'] };
+
+/** Nonce and credential endpoints, and the issuer metadata, driven by a minimal wallet of our own. */
+describe.each(TARGETS)('credential endpoint [%s]', (targetName) => {
+  let t: Target;
+  const ajv = new Ajv2020({ strict: false, allErrors: true });
+  addFormats(ajv);
+
+  beforeAll(async () => {
+    t = await startTarget(targetName, 'credential');
+  }, 120000);
+  afterAll(async () => t?.stop());
+
+  /** Offer -> token (with the DPoP nonce retry): what a wallet holds before asking for credentials. */
+  const tokenFor = async (configurationIds: string[], claims: Record<string, unknown>) => {
+    const created = await call('POST', `${t.baseUrl}/admin/sessions`, { token: t.adminToken, body: { credential_configuration_ids: configurationIds, claims } });
+    expect(created.status).toBe(201);
+    const code = created.body.credential_offer.grants[PRE_AUTH]['pre-authorized_code'];
+    const dpop = await walletKey();
+    const htu = `${t.baseUrl}/token`;
+    const post = (proof: string) => call('POST', htu, { raw: form({ grant_type: PRE_AUTH, 'pre-authorized_code': code }), headers: { 'content-type': 'application/x-www-form-urlencoded', dpop: proof } });
+    const first = await post(await dpopProof(dpop, { htm: 'POST', htu }));
+    const r = await post(await dpopProof(dpop, { htm: 'POST', htu, nonce: first.headers.get('dpop-nonce')! }));
+    expect(r.status).toBe(200);
+    return { sessionId: created.body.session_id as string, accessToken: r.body.access_token as string, dpop };
+  };
+  const nonce = async (): Promise<string> => {
+    const r = await call('POST', `${t.baseUrl}/nonce`);
+    expect(r.status).toBe(200);
+    expect(r.headers.get('cache-control')).toBe('no-store');
+    return r.body.c_nonce;
+  };
+  const keyProof = async (key: WalletKey, c_nonce: string, over: { aud?: string; typ?: string } = {}) =>
+    new SignJWT({ aud: over.aud ?? t.baseUrl, nonce: c_nonce })
+      .setProtectedHeader({ alg: 'ES256', typ: over.typ ?? 'openid4vci-proof+jwt', jwk: key.publicJwk })
+      .setIssuedAt()
+      .sign(key.privateKey);
+  const requestCredential = async (auth: { accessToken: string; dpop: WalletKey }, body: unknown, options: { query?: string; dpopKey?: WalletKey } = {}) =>
+    call('POST', `${t.baseUrl}/credential${options.query ?? ''}`, {
+      body,
+      headers: {
+        authorization: `DPoP ${auth.accessToken}`,
+        dpop: await dpopProof(options.dpopKey ?? auth.dpop, { htm: 'POST', htu: `${t.baseUrl}/credential`, ath: ath(auth.accessToken) }),
+      },
+    });
+
+  it('serves issuer metadata that validates against the OID4VCI 1.0 schema and advertises only what works', async () => {
+    const r = await call('GET', `${t.baseUrl}/.well-known/openid-credential-issuer`);
+    expect(r.status).toBe(200);
+    expect(ajv.validate(metadataSchema, r.body)).toBe(true);
+    expect(r.body).toMatchObject({ credential_issuer: t.baseUrl, credential_endpoint: `${t.baseUrl}/credential`, nonce_endpoint: `${t.baseUrl}/nonce`, batch_credential_issuance: { batch_size: 10 } });
+    expect(r.body.deferred_credential_endpoint).toBeUndefined();
+    expect(r.body.notification_endpoint).toBeUndefined();
+    expect(r.body.credential_configurations_supported[PID]).toMatchObject({ format: 'dc+sd-jwt', vct: 'urn:eudi:pid:1', cryptographic_binding_methods_supported: ['jwk'], proof_types_supported: { jwt: { proof_signing_alg_values_supported: ['ES256'] } } });
+  });
+
+  it('issues a batch of SD-JWT VCs, each bound to its own proof key, signed by the x5c key', async () => {
+    const auth = await tokenFor([PID], { [PID]: pidClaims });
+    const c_nonce = await nonce();
+    const holders = [await walletKey(), await walletKey(), await walletKey()];
+    const body = { credential_configuration_id: PID, proofs: { jwt: await Promise.all(holders.map((h) => keyProof(h, c_nonce))) } };
+    expect(ajv.validate(requestSchema, body)).toBe(true);
+    // Unknown request fields are ignored.
+    const r = await requestCredential(auth, { ...body, some_future_field: true });
+    expect(r.body).toEqual({ credentials: expect.any(Array) });
+    expect(r.headers.get('cache-control')).toBe('no-store');
+    expect(r.body.credentials).toHaveLength(3);
+    const digests = new Set<string>();
+    for (const [i, { credential }] of r.body.credentials.entries()) {
+      const [jws, ...disclosures] = credential.split('~');
+      const header = decodeProtectedHeader(jws);
+      expect(header).toMatchObject({ alg: 'ES256', typ: 'dc+sd-jwt' });
+      const key = await importX509(`-----BEGIN CERTIFICATE-----\n${header.x5c![0]}\n-----END CERTIFICATE-----`, 'ES256');
+      await compactVerify(jws, key);
+      const payload = decodeJwt(jws) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+      expect(payload).toMatchObject({ iss: t.baseUrl, vct: 'urn:eudi:pid:1', cnf: { jwk: { x: holders[i].publicJwk.x, y: holders[i].publicJwk.y } } });
+      const disclosed = Object.fromEntries(disclosures.filter(Boolean).map((d: string) => JSON.parse(Buffer.from(d, 'base64url').toString()).slice(1)));
+      expect(disclosed).toEqual(pidClaims);
+      (payload._sd as string[]).forEach((d) => digests.add(d));
+    }
+    expect(digests.size).toBe(3 * Object.keys(pidClaims).length); // fresh salts: no digest repeats across the batch
+
+    const view = await eventually(async () => {
+      const v = await call('GET', `${t.baseUrl}/admin/sessions/${auth.sessionId}`, { token: t.adminToken });
+      return v.body?.status === 'credential_issued' && v.body;
+    });
+    const issued = view.timeline.find((e: { type: string }) => e.type === 'credential_issued');
+    expect(issued.data).toMatchObject({ credential_configuration_id: PID, format: 'dc+sd-jwt', count: 3, holder_key_thumbprints: holders.map((h) => h.jkt), claim_names: Object.keys(pidClaims) });
+    expect(JSON.stringify(view)).not.toContain('Mustermann');
+  });
+
+  it('issues a JWT VC, and serves several requests with one access token', async () => {
+    const auth = await tokenFor([AGE_JWT, PID], { [AGE_JWT]: { age_over_18: true }, [PID]: pidClaims });
+    const holder = await walletKey();
+    const jwtVc = await requestCredential(auth, { credential_configuration_id: AGE_JWT, proofs: { jwt: [await keyProof(holder, await nonce())] } });
+    expect(jwtVc.body).toEqual({ credentials: [{ credential: expect.any(String) }] });
+    const vc = decodeJwt(jwtVc.body.credentials[0].credential) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    expect(vc).toMatchObject({ iss: t.baseUrl, vc: { type: ['VerifiableCredential', 'AgeVerificationCredential'], credentialSubject: { age_over_18: true } }, cnf: { jwk: { x: holder.publicJwk.x } } });
+    const second = await requestCredential(auth, { credential_configuration_id: PID, proofs: { jwt: [await keyProof(holder, await nonce())] } });
+    expect(second.status).toBe(200);
+  });
+
+  it('refuses bad requests with the OID4VCI 1.0 error codes', async () => {
+    const auth = await tokenFor([PID], { [PID]: pidClaims });
+    const holder = await walletKey();
+    const proofWith = async (over: { aud?: string } = {}) => ({ credential_configuration_id: PID, proofs: { jwt: [await keyProof(holder, await nonce(), over)] } });
+
+    const inQuery = await requestCredential(auth, await proofWith(), { query: `?access_token=${auth.accessToken}` });
+    expect([inQuery.status, inQuery.body.error]).toEqual([400, 'invalid_request']);
+    const noToken = await call('POST', `${t.baseUrl}/credential`, { body: await proofWith() });
+    expect([noToken.status, noToken.body.error]).toEqual([401, 'invalid_token']);
+    expect(noToken.headers.get('www-authenticate')).toMatch(/^DPoP /);
+    const otherKey = await requestCredential(auth, await proofWith(), { dpopKey: await walletKey() });
+    expect([otherKey.status, otherKey.body.error]).toEqual([401, 'invalid_token']);
+    const forged = await call('POST', `${t.baseUrl}/credential`, { body: await proofWith(), headers: { authorization: `DPoP ${auth.accessToken.slice(0, -4)}AAAA`, dpop: await dpopProof(auth.dpop, { htm: 'POST', htu: `${t.baseUrl}/credential`, ath: ath(auth.accessToken) }) } });
+    expect(forged.status).toBe(401);
+
+    expect((await requestCredential(auth, { credential_configuration_id: 'nope', proofs: { jwt: ['x'] } })).body.error).toBe('unknown_credential_configuration');
+    expect((await requestCredential(auth, { credential_configuration_id: AGE_JWT, proofs: { jwt: ['x'] } })).body.error).toBe('credential_request_denied');
+    expect((await requestCredential(auth, { credential_identifier: 'x', proofs: { jwt: ['x'] } })).body.error).toBe('unknown_credential_identifier');
+    const draft = await requestCredential(auth, { format: 'dc+sd-jwt', vct: 'urn:eudi:pid:1', proof: { proof_type: 'jwt', jwt: 'x' } });
+    expect(draft.body.error).toBe('invalid_credential_request');
+    expect((await requestCredential(auth, await proofWith({ aud: 'https://someone.else' }))).body.error).toBe('invalid_proof');
+    const c_nonce = await nonce();
+    const used = { credential_configuration_id: PID, proofs: { jwt: [await keyProof(holder, c_nonce)] } };
+    expect((await requestCredential(auth, used)).status).toBe(200);
+    const reused = await requestCredential(auth, { credential_configuration_id: PID, proofs: { jwt: [await keyProof(holder, c_nonce)] } });
+    expect(reused.body.error).toBe('invalid_nonce');
+    const hs256 = await new SignJWT({ aud: t.baseUrl, nonce: await nonce() }).setProtectedHeader({ alg: 'HS256', typ: 'openid4vci-proof+jwt' }).setIssuedAt().sign(Buffer.alloc(32, 1));
+    expect((await requestCredential(auth, { credential_configuration_id: PID, proofs: { jwt: [hs256] } })).body.error).toBe('invalid_proof');
+
+    const view = await eventually(async () => {
+      const v = await call('GET', `${t.baseUrl}/admin/sessions/${auth.sessionId}`, { token: t.adminToken });
+      return v.body?.timeline.filter((e: { type: string }) => e.type === 'credential_request_rejected').length >= 6 && v.body;
+    });
+    const rejection = view.timeline.find((e: { type: string; data: { reason: string } }) => e.type === 'credential_request_rejected' && ['credential_nonce_used', 'proof_nonce_invalid'].includes(e.data.reason));
+    expect(rejection).toMatchObject({ level: 'warn', endpoint: 'POST /credential', data: { error: 'invalid_nonce', spec_ref: expect.stringContaining('OID4VCI') } });
+  });
+});

@@ -1,0 +1,58 @@
+import { requestContextSchema, type RequestContext } from './common.schemas';
+
+/** credential_issued v1: what an auditor needs about issued credentials, never the credentials. */
+export interface CredentialIssuedV1 {
+  credential_configuration_id: string;
+  format: string;
+  count: number;
+  /** RFC 7638 thumbprints of the holder keys, one per credential. */
+  holder_key_thumbprints: string[];
+  /** SHA-256 (base64url) of each issued credential, to match one seen later. */
+  credential_hashes: string[];
+  /** Top-level claim names issued (values stay with the offer service). */
+  claim_names: string[];
+  expires_at: string;
+  request: RequestContext;
+}
+
+/** credential_request_rejected v1: a credential request with a valid access token was refused. */
+export interface CredentialRequestRejectedV1 {
+  credential_configuration_id?: string;
+  error: string;
+  error_description: string;
+  reason: string;
+  spec_ref: string;
+  request: RequestContext;
+}
+
+const hash = { type: 'string', pattern: '^[A-Za-z0-9_-]{43}$' } as const;
+
+export const credentialIssuedV1Schema = {
+  type: 'object',
+  required: ['credential_configuration_id', 'format', 'count', 'holder_key_thumbprints', 'credential_hashes', 'claim_names', 'expires_at', 'request'],
+  additionalProperties: false,
+  properties: {
+    credential_configuration_id: { type: 'string' },
+    format: { type: 'string' },
+    count: { type: 'integer', minimum: 1 },
+    holder_key_thumbprints: { type: 'array', items: hash },
+    credential_hashes: { type: 'array', items: hash },
+    claim_names: { type: 'array', items: { type: 'string' } },
+    expires_at: { type: 'string', format: 'date-time' },
+    request: requestContextSchema,
+  },
+} as const;
+
+export const credentialRequestRejectedV1Schema = {
+  type: 'object',
+  required: ['error', 'error_description', 'reason', 'spec_ref', 'request'],
+  additionalProperties: false,
+  properties: {
+    credential_configuration_id: { type: 'string', maxLength: 200 },
+    error: { type: 'string' },
+    error_description: { type: 'string', maxLength: 500 },
+    reason: { type: 'string' },
+    spec_ref: { type: 'string' },
+    request: requestContextSchema,
+  },
+} as const;
