@@ -154,3 +154,46 @@ describe.each(TARGETS)('credential endpoint [%s]', (targetName) => {
     expect(rejection).toMatchObject({ level: 'warn', endpoint: 'POST /credential', data: { error: 'invalid_nonce', spec_ref: expect.stringContaining('OID4VCI') } });
   });
 });
+
+describe('credential endpoint with short-lived tokens [embedded]', () => {
+  let t: Target;
+  beforeAll(async () => {
+    t = await startTarget('embedded', 'credential-ttl', { HALLMARK_ACCESS_TOKEN_TTL: '1' });
+  }, 120000);
+  afterAll(async () => t?.stop());
+
+  it('refuses an expired access token with invalid_token and a DPoP challenge', async () => {
+    const created = await call('POST', `${t.baseUrl}/admin/sessions`, { token: t.adminToken, body: { credential_configuration_ids: [PID], claims: { [PID]: pidClaims } } });
+    const code = created.body.credential_offer.grants[PRE_AUTH]['pre-authorized_code'];
+    const dpop = await walletKey();
+    const htu = `${t.baseUrl}/token`;
+    const post = (proof: string) => call('POST', htu, { raw: form({ grant_type: PRE_AUTH, 'pre-authorized_code': code }), headers: { 'content-type': 'application/x-www-form-urlencoded', dpop: proof } });
+    const first = await post(await dpopProof(dpop, { htm: 'POST', htu }));
+    const token = await post(await dpopProof(dpop, { htm: 'POST', htu, nonce: first.headers.get('dpop-nonce')! }));
+    expect(token.body.expires_in).toBe(1);
+    await new Promise((r) => setTimeout(r, 2100));
+    const holder = await walletKey();
+    const c_nonce = (await call('POST', `${t.baseUrl}/nonce`)).body.c_nonce;
+    const proof = await new SignJWT({ aud: t.baseUrl, nonce: c_nonce }).setProtectedHeader({ alg: 'ES256', typ: 'openid4vci-proof+jwt', jwk: holder.publicJwk }).setIssuedAt().sign(holder.privateKey);
+    const r = await call('POST', `${t.baseUrl}/credential`, {
+      body: { credential_configuration_id: PID, proofs: { jwt: [proof] } },
+      headers: { authorization: `DPoP ${token.body.access_token}`, dpop: await dpopProof(dpop, { htm: 'POST', htu: `${t.baseUrl}/credential`, ath: ath(token.body.access_token) }) },
+    });
+    expect(r.status).toBe(401);
+    expect(r.body.error).toBe('invalid_token');
+    expect(r.headers.get('www-authenticate')).toMatch(/^DPoP error="invalid_token"/);
+  });
+
+  it('refuses an expired pre-authorized code', async () => {
+    const created = await call('POST', `${t.baseUrl}/admin/sessions`, { token: t.adminToken, body: { credential_configuration_ids: [PID], expires_in: 1 } });
+    await new Promise((r) => setTimeout(r, 1100));
+    const dpop = await walletKey();
+    const htu = `${t.baseUrl}/token`;
+    const post = (proof: string) =>
+      call('POST', htu, { raw: form({ grant_type: PRE_AUTH, 'pre-authorized_code': created.body.credential_offer.grants[PRE_AUTH]['pre-authorized_code'] }), headers: { 'content-type': 'application/x-www-form-urlencoded', dpop: proof } });
+    const first = await post(await dpopProof(dpop, { htm: 'POST', htu }));
+    const r = await post(await dpopProof(dpop, { htm: 'POST', htu, nonce: first.headers.get('dpop-nonce')! }));
+    expect(r.status).toBe(400);
+    expect(r.body).toMatchObject({ error: 'invalid_grant', error_description: expect.stringMatching(/expired/) });
+  });
+});

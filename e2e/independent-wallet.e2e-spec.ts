@@ -14,6 +14,7 @@ import {
   inspectSdJwtVc,
   presentAndVerify,
   receiveCredentials,
+  verifyJwtVc,
   verifySdJwtVc,
   type WalletKeyPair,
 } from './support/independent-wallet';
@@ -138,10 +139,11 @@ describe.each(TARGETS)('independent wallet [%s]', (targetName) => {
     expect(new Set(sdArrays).size).toBe(sdArrays.length);
   });
 
-  it('offer by value without tx_code', async () => {
+  it('offer by value without tx_code, unknown request parameters ignored', async () => {
     const session = await createSession(AGE);
     expect(session.credential_offer.grants[PRE_AUTHORIZED_GRANT].tx_code).toBeUndefined();
-    const received = await receiveCredentials({ allowInsecureUrls: true, offer: session.credential_offer });
+    // With an unknown parameter in the token and credential requests, which the issuer must ignore.
+    const received = await receiveCredentials({ allowInsecureUrls: true, offer: session.credential_offer, unknownParameters: true });
     expect(received.configurationId).toBe(AGE);
     expect(received.credentials).toHaveLength(1);
     await checkCredential(received.credentials[0], AGE, received.holderKeys);
@@ -170,6 +172,22 @@ describe.each(TARGETS)('independent wallet [%s]', (targetName) => {
     }
   });
 
+  it('a jwt_vc_json credential, when the issuer offers one', async () => {
+    const id = Object.keys(metadata.credential_configurations_supported).find((k) => metadata.credential_configurations_supported[k].format === 'jwt_vc_json');
+    if (!id) return; // nothing advertised, nothing to test
+    const r = await call('POST', `${t.baseUrl}/admin/sessions`, { token: t.adminToken, body: { credential_configuration_ids: [id], claims: { [id]: { age_over_18: true } } } });
+    expect(r.status).toBe(201);
+    const received = await receiveCredentials({ allowInsecureUrls: true, offerUri: r.body.offer_url });
+    expect(received.credentialResponse.credentials).toEqual([{ credential: expect.any(String) }]);
+    const { header, payload, certificates } = await verifyJwtVc(received.credentials[0] as string);
+    expect(header.alg).toBe('ES256');
+    expect(checkX5cChain(certificates).anchorIssuer).toContain(DEV_CA);
+    expect(payload.iss).toBe(t.baseUrl);
+    expect(payload).toMatchObject({ vc: { type: metadata.credential_configurations_supported[id].credential_definition.type, credentialSubject: { age_over_18: true } } });
+    const cnf = payload.cnf as { jwk: Record<string, string> };
+    expect(await calculateJwkThumbprint(cnf.jwk)).toBe(received.holderKeys[0].jkt);
+  });
+
   it('npm run wallet receives and prints the credential from a deep link', async () => {
     const session = await createSession(PID, 4);
     const { stdout } = await promisify(execFile)(process.execPath, ['-r', '@swc-node/register', 'tools/wallet/main.ts', session.offer_url, '--tx-code', session.tx_code!, '--batch', '2'], {
@@ -181,6 +199,15 @@ describe.each(TARGETS)('independent wallet [%s]', (targetName) => {
     expect(stdout).toContain('given_name: "Erika"');
     expect(stdout).toContain('nationalities: ["DE"]');
     expect(stdout).toContain(DEV_CA);
+
+    // A failure names the step and the wire error, and exits 1.
+    const failed = await promisify(execFile)(process.execPath, ['-r', '@swc-node/register', 'tools/wallet/main.ts', session.offer_url, '--tx-code', session.tx_code!], { cwd: REPO_ROOT, timeout: 60000 }).then(
+      () => undefined,
+      (err: { code?: number; stderr?: string }) => err,
+    );
+    expect(failed?.code).toBe(1);
+    expect(failed?.stderr).toContain('wallet: token failed');
+    expect(failed?.stderr).toContain('error: invalid_grant');
   });
 
   it('reports the wire error of a failed step', async () => {

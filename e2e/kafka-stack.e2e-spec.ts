@@ -1,5 +1,7 @@
 import { execFile } from 'child_process';
 import { rmSync } from 'fs';
+import { createHash } from 'crypto';
+import { SignJWT } from 'jose';
 import { join } from 'path';
 import { promisify } from 'util';
 import { DEAD_LETTER_TOPIC, topicOf, type EventEnvelope } from '@hallmark/contracts';
@@ -143,6 +145,36 @@ describe('Kafka stack resilience', () => {
       await replica.stop();
     }
   });
+
+  it('answers offer -> token -> credential back to back, 200 times, without waiting for Kafka', async () => {
+    const PID = 'eu.europa.ec.eudi.pid_vc_sd_jwt';
+    const failures: string[] = [];
+    for (let i = 0; i < 200; i++) {
+      const created = await call('POST', `${stack.baseUrl}/admin/sessions`, { token: stack.adminToken, body: { credential_configuration_ids: [PID], claims: { [PID]: { given_name: `G${i}` } } } });
+      const offer = await call('GET', created.body.credential_offer_uri);
+      const code = offer.body.grants[PRE_AUTH]['pre-authorized_code'];
+      const key = await walletKey();
+      const htu = `${stack.baseUrl}/token`;
+      const post = (proof: string) => call('POST', htu, { raw: form({ grant_type: PRE_AUTH, 'pre-authorized_code': code }), headers: { 'content-type': 'application/x-www-form-urlencoded', dpop: proof } });
+      const first = await post(await dpopProof(key, { htm: 'POST', htu }));
+      const token = await post(await dpopProof(key, { htm: 'POST', htu, nonce: first.headers.get('dpop-nonce')! }));
+      if (token.status !== 200) {
+        failures.push(`token ${i}: ${JSON.stringify(token.body)}`);
+        continue;
+      }
+      const c_nonce = (await call('POST', `${stack.baseUrl}/nonce`)).body.c_nonce;
+      const proof = await new SignJWT({ aud: stack.baseUrl, nonce: c_nonce }).setProtectedHeader({ alg: 'ES256', typ: 'openid4vci-proof+jwt', jwk: key.publicJwk }).setIssuedAt().sign(key.privateKey);
+      const credential = await call('POST', `${stack.baseUrl}/credential`, {
+        body: { credential_configuration_id: PID, proofs: { jwt: [proof] } },
+        headers: {
+          authorization: `DPoP ${token.body.access_token}`,
+          dpop: await dpopProof(key, { htm: 'POST', htu: `${stack.baseUrl}/credential`, ath: createHash('sha256').update(token.body.access_token).digest('base64url') }),
+        },
+      });
+      if (credential.status !== 200) failures.push(`credential ${i}: ${JSON.stringify(credential.body)}`);
+    }
+    expect(failures).toEqual([]);
+  }, 180000);
 
   it('rebuilds projections identical to the live ones', async () => {
     for (let i = 0; i < 3; i++) await call('GET', (await create()).body.credential_offer_uri);

@@ -8,7 +8,7 @@
  * Nothing here imports jest, so the command-line wallet can use it as well.
  */
 import { X509Certificate, createHash, randomBytes, verify as verifySignature, webcrypto } from 'crypto';
-import { CompactSign, calculateJwkThumbprint, exportJWK, generateKeyPair, type CompactJWSHeaderParameters, type CryptoKey, type JWK } from 'jose';
+import { CompactSign, calculateJwkThumbprint, decodeProtectedHeader, exportJWK, generateKeyPair, importX509, jwtVerify, type CompactJWSHeaderParameters, type CryptoKey, type JWK, type JWTPayload } from 'jose';
 import {
   Openid4vciClient,
   Openid4vciError,
@@ -132,7 +132,8 @@ export class WalletError extends Error {
   /** Several lines: the step, the library's message, the HTTP exchange and the OAuth error. */
   describe(): string {
     const d = this.details;
-    const lines = [`${this.step} failed: ${this.message}`];
+    // The library's messages for error responses repeat the body as JSON; the fields follow anyway.
+    const lines = [`${this.step} failed: ${d.error ? this.message.split('\n')[0] : this.message}`];
     if (d.exchange) lines.push(`  request:  ${d.exchange.method} ${d.exchange.url}${d.exchange.requestBody ? `\n            ${truncate(d.exchange.requestBody, 2000)}` : ''}`);
     if (d.status !== undefined) lines.push(`  response: HTTP ${d.status}${d.exchange?.responseHeaders['www-authenticate'] ? ` (WWW-Authenticate: ${d.exchange.responseHeaders['www-authenticate']})` : ''}`);
     if (d.error) lines.push(`  error: ${d.error}`);
@@ -238,7 +239,11 @@ export interface ReceiveOptions {
   batchSize?: number;
   /** Default: the first `credential_configuration_ids` entry of the offer. */
   configurationId?: string;
+  /** Add a random unknown parameter to the token and credential requests (servers must ignore them). */
+  unknownParameters?: boolean;
 }
+
+const unknownParameter = (): Record<string, string> => ({ [`x_${randomBytes(4).toString('hex')}`]: randomBytes(8).toString('base64url') });
 
 /** The deep link a wallet gets: the offer by value, or a bare `credential_offer_uri` wrapped as by reference. */
 export function offerLink(options: { offerUri?: string; offer?: object }): string {
@@ -305,7 +310,13 @@ export class IndependentWallet {
 
     const dpopKey = await this.keyring.generate();
     const token = await this.step('token', () =>
-      this.client.retrievePreAuthorizedCodeAccessTokenFromOffer({ credentialOffer: offer, issuerMetadata, txCode: options.txCode, dpop: { signer: signer(dpopKey) } }),
+      this.client.retrievePreAuthorizedCodeAccessTokenFromOffer({
+        credentialOffer: offer,
+        issuerMetadata,
+        txCode: options.txCode,
+        dpop: { signer: signer(dpopKey) },
+        additionalRequestPayload: options.unknownParameters ? unknownParameter() : undefined,
+      }),
     );
     // The resource server may want a nonce of its own; the library retries on `use_dpop_nonce`.
     let dpop = token.dpop ?? { signer: signer(dpopKey) };
@@ -319,7 +330,14 @@ export class IndependentWallet {
         Promise.all(holderKeys.map(async (k) => (await this.client.createCredentialRequestJwtProof({ issuerMetadata, credentialConfigurationId: id, signer: signer(k), nonce: cNonce })).jwt)),
       );
       const result = await this.step('credential', () =>
-        this.client.retrieveCredentials({ issuerMetadata, credentialConfigurationId: id, accessToken, dpop, proofs: { jwt: proofs as [string, ...string[]] } }),
+        this.client.retrieveCredentials({
+          issuerMetadata,
+          credentialConfigurationId: id,
+          accessToken,
+          dpop,
+          proofs: { jwt: proofs as [string, ...string[]] },
+          additionalRequestPayload: options.unknownParameters ? unknownParameter() : undefined,
+        }),
       );
       if (result.dpop?.nonce) dpop = { ...dpop, nonce: result.dpop.nonce };
       const credentialResponse = result.credentialResponse;
@@ -454,4 +472,15 @@ export function checkX5cChain(certificates: X509Certificate[], now = new Date())
     if (next && (!cert.checkIssued(next) || !cert.verify(next.publicKey))) throw new Error(`x5c[${i}] (${cert.subject}) is not issued by x5c[${i + 1}] (${next.subject})`);
   });
   return { subjects: certificates.map((c) => c.subject), anchorIssuer: certificates[certificates.length - 1].issuer };
+}
+
+/** A `jwt_vc_json` credential verified with the key of its `x5c[0]` certificate (jose). */
+export async function verifyJwtVc(compact: string): Promise<{ header: Record<string, unknown>; payload: JWTPayload; certificates: X509Certificate[] }> {
+  const header = decodeProtectedHeader(compact) as Record<string, unknown>;
+  const x5c = header.x5c;
+  if (!Array.isArray(x5c) || x5c.length === 0 || typeof x5c[0] !== 'string') throw new Error('the JWT VC has no x5c header');
+  if (typeof header.alg !== 'string') throw new Error('the JWT VC has no alg');
+  const pem = `-----BEGIN CERTIFICATE-----\n${(x5c[0].match(/.{1,64}/g) ?? []).join('\n')}\n-----END CERTIFICATE-----`;
+  const { payload } = await jwtVerify(compact, await importX509(pem, header.alg), { clockTolerance: 10 });
+  return { header, payload, certificates: x5c.map((c) => new X509Certificate(Buffer.from(String(c), 'base64'))) };
 }
