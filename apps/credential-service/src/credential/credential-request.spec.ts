@@ -1,0 +1,45 @@
+import { parseIssuerConfig } from '@hallmark/issuer-config';
+import { Oid4vcError } from '@hallmark/oid4vc';
+import { parseCredentialRequest } from './credential-request';
+
+const config = parseIssuerConfig({
+  batch_size: 3,
+  credential_configurations_supported: {
+    pid: { format: 'dc+sd-jwt', vct: 'urn:pid' },
+    other: { format: 'dc+sd-jwt', vct: 'urn:other' },
+    mdl: { format: 'mso_mdoc' },
+  },
+});
+
+const reasonOf = (body: unknown, authorized = ['pid']): string => {
+  try {
+    parseCredentialRequest(body, config, authorized);
+  } catch (err) {
+    return `${(err as Oid4vcError).error}/${(err as Oid4vcError).reason}`;
+  }
+  return 'accepted';
+};
+
+describe('credential request parsing', () => {
+  it('accepts one proof type with up to batch_size proofs and ignores unknown fields', () => {
+    expect(parseCredentialRequest({ credential_configuration_id: 'pid', proofs: { jwt: ['a', 'b', 'c'] }, extra: 1 }, config, ['pid'])).toMatchObject({ configurationId: 'pid', proofJwts: ['a', 'b', 'c'] });
+  });
+
+  it.each([
+    [[1, 2], 'invalid_credential_request/credential_request_malformed'],
+    [{ proofs: { jwt: ['a'] } }, 'invalid_credential_request/credential_request_both_ids'],
+    [{ credential_configuration_id: 'pid', credential_identifier: 'x', proofs: { jwt: ['a'] } }, 'invalid_credential_request/credential_request_both_ids'],
+    [{ credential_identifier: 'x', proofs: { jwt: ['a'] } }, 'unknown_credential_identifier/credential_identifier_unknown'],
+    [{ credential_configuration_id: 'nope', proofs: { jwt: ['a'] } }, 'unknown_credential_configuration/credential_configuration_unknown'],
+    [{ credential_configuration_id: 'mdl', proofs: { jwt: ['a'] } }, 'unknown_credential_configuration/credential_configuration_unknown'],
+    [{ credential_configuration_id: 'other', proofs: { jwt: ['a'] } }, 'credential_request_denied/credential_configuration_not_offered'],
+    [{ credential_configuration_id: 'pid' }, 'invalid_proof/credential_proofs_missing'],
+    [{ credential_configuration_id: 'pid', proof: { proof_type: 'jwt', jwt: 'a' } }, 'invalid_credential_request/credential_proof_singular'],
+    [{ credential_configuration_id: 'pid', proofs: { jwt: [] } }, 'invalid_credential_request/credential_proofs_malformed'],
+    [{ credential_configuration_id: 'pid', proofs: { jwt: ['a'], attestation: ['b'] } }, 'invalid_credential_request/credential_proofs_malformed'],
+    [{ credential_configuration_id: 'pid', proofs: { di_vp: ['a'] } }, 'invalid_proof/credential_proof_type_unsupported'],
+    [{ credential_configuration_id: 'pid', proofs: { jwt: ['a', 'b', 'c', 'd'] } }, 'invalid_credential_request/credential_batch_too_large'],
+  ])('refuses %j as %s', (body, expected) => {
+    expect(reasonOf(body)).toBe(expected);
+  });
+});
