@@ -17,7 +17,7 @@ import {
   verifyJwtVc,
   verifySdJwtVc,
   type WalletKeyPair,
-} from './support/independent-wallet';
+} from '@hallmark/test-wallet';
 import { TARGETS, startTarget, type Target } from './support/targets';
 
 const PID = 'eu.europa.ec.eudi.pid_vc_sd_jwt';

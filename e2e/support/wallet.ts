@@ -1,5 +1,5 @@
 import { randomBytes } from 'crypto';
-import { SignJWT, calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK } from 'jose';
+import { SignJWT, calculateJwkThumbprint, exportJWK, generateKeyPair, type CryptoKey, type JWK } from 'jose';
 
 /** A wallet key pair, as a test wallet holds it. */
 export interface WalletKey {

@@ -154,6 +154,18 @@ function parseJson(text: string | undefined): Record<string, unknown> | undefine
   }
 }
 
+/** The innermost cause of a failed fetch (connection refused, DNS, TLS), which the library wraps twice. */
+function networkCause(err: Error): string {
+  let cause: unknown = err.cause;
+  let innermost: { code?: unknown; message?: unknown } | undefined;
+  for (let depth = 0; cause && typeof cause === 'object' && depth < 5; depth++) {
+    innermost = cause as { code?: unknown; message?: unknown };
+    cause = (cause as { cause?: unknown }).cause;
+  }
+  if (!innermost || innermost === err.cause) return '';
+  return ` (${[innermost.code, innermost.message].filter((v) => typeof v === 'string').join(': ')})`;
+}
+
 /** Turns whatever the library threw into a WalletError that names the wire error. */
 function failure(step: WalletStep, err: unknown, exchanges: Exchange[], sentBefore: number): WalletError {
   if (err instanceof WalletError) return err;
@@ -184,7 +196,7 @@ function failure(step: WalletStep, err: unknown, exchanges: Exchange[], sentBefo
     return new WalletError(step, `${err.message}${err.zodError ? `: ${formatZodError(err.zodError)}` : ''}`, { status: exchange?.status, responseBody: exchange?.responseBody, exchange, cause: err });
   }
   if (err instanceof Oauth2Error || err instanceof Openid4vciError || err instanceof Error) {
-    return new WalletError(step, err.message, { status: exchange?.status, ...fromBody(exchange?.responseBody), responseBody: exchange?.responseBody, exchange, cause: err });
+    return new WalletError(step, `${err.message}${networkCause(err)}`, { status: exchange?.status, ...fromBody(exchange?.responseBody), responseBody: exchange?.responseBody, exchange, cause: err });
   }
   return new WalletError(step, String(err), { exchange });
 }
@@ -229,7 +241,7 @@ export interface ReceivedCredentials extends CredentialBatch {
 export interface ReceiveOptions {
   /**
    * `openid-credential-offer://?credential_offer_uri=...` or `...?credential_offer=...` (any scheme,
-   * e.g. `haip-vci://`), or the https(s) `credential_offer_uri` itself.
+   * e.g. `haip-vci://`), or the http(s) `credential_offer_uri` itself.
    */
   offerUri?: string;
   /** The offer object, passed by value. */
@@ -305,7 +317,7 @@ export class IndependentWallet {
     if (!grant) throw new WalletError('offer', `the offer has no pre-authorized code grant (grants: ${Object.keys(offer.grants ?? {}).join(', ') || 'none'})`);
     if (grant.tx_code && options.txCode === undefined) {
       const t = grant.tx_code;
-      throw new WalletError('token', `the offer requires a transaction code (${[t.input_mode ?? 'numeric', t.length ? `${t.length} characters` : undefined, t.description].filter(Boolean).join(', ')}): pass it`);
+      throw new WalletError('token', `the offer requires a transaction code (${[t.input_mode ?? 'numeric', t.length ? `${t.length} characters` : undefined, t.description].filter(Boolean).join(', ')}): pass it (txCode, or --tx-code for npm run wallet)`);
     }
 
     const dpopKey = await this.keyring.generate();
