@@ -83,6 +83,7 @@ describe.each(TARGETS)('credential endpoint [%s]', (targetName) => {
     expect(r.headers.get('cache-control')).toBe('no-store');
     expect(r.body.credentials).toHaveLength(3);
     const digests = new Set<string>();
+    const iats = new Set<number>();
     for (const [i, { credential }] of r.body.credentials.entries()) {
       const [jws, ...disclosures] = credential.split('~');
       const header = decodeProtectedHeader(jws);
@@ -93,9 +94,11 @@ describe.each(TARGETS)('credential endpoint [%s]', (targetName) => {
       expect(payload).toMatchObject({ iss: t.baseUrl, vct: 'urn:eudi:pid:1', cnf: { jwk: { x: holders[i].publicJwk.x, y: holders[i].publicJwk.y } } });
       const disclosed = Object.fromEntries(disclosures.filter(Boolean).map((d: string) => JSON.parse(Buffer.from(d, 'base64url').toString()).slice(1)));
       expect(disclosed).toEqual(pidClaims);
+      iats.add(payload.iat);
       (payload._sd as string[]).forEach((d) => digests.add(d));
     }
     expect(digests.size).toBe(3 * Object.keys(pidClaims).length); // fresh salts: no digest repeats across the batch
+    expect(iats.size).toBeGreaterThan(1); // no shared timestamp to link the batch by
 
     const view = await eventually(async () => {
       const v = await call('GET', `${t.baseUrl}/admin/sessions/${auth.sessionId}`, { token: t.adminToken });
@@ -138,6 +141,14 @@ describe.each(TARGETS)('credential endpoint [%s]', (targetName) => {
     const draft = await requestCredential(auth, { format: 'dc+sd-jwt', vct: 'urn:eudi:pid:1', proof: { proof_type: 'jwt', jwt: 'x' } });
     expect(draft.body.error).toBe('invalid_credential_request');
     expect((await requestCredential(auth, await proofWith({ aud: 'https://someone.else' }))).body.error).toBe('invalid_proof');
+    expect((await requestCredential(auth, { ...(await proofWith()), credential_response_encryption: { jwk: { kty: 'EC' }, enc: 'A128GCM' } })).body.error).toBe('invalid_encryption_parameters');
+    const malformed = await call('POST', `${t.baseUrl}/credential`, { raw: '{"credential_configuration_id":', headers: { authorization: `DPoP ${auth.accessToken}` } });
+    expect([malformed.status, malformed.body.error]).toEqual([400, 'invalid_credential_request']);
+    const formBody = await call('POST', `${t.baseUrl}/credential`, {
+      raw: 'credential_configuration_id=x',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `DPoP ${auth.accessToken}`, dpop: await dpopProof(auth.dpop, { htm: 'POST', htu: `${t.baseUrl}/credential`, ath: ath(auth.accessToken) }) },
+    });
+    expect(formBody.body.error).toBe('invalid_credential_request');
     const c_nonce = await nonce();
     const used = { credential_configuration_id: PID, proofs: { jwt: [await keyProof(holder, c_nonce)] } };
     expect((await requestCredential(auth, used)).status).toBe(200);

@@ -18,6 +18,7 @@ export type Oid4vcErrorCode =
   | 'unknown_credential_configuration'
   | 'unknown_credential_identifier'
   | 'credential_request_denied'
+  | 'invalid_encryption_parameters'
   | 'server_error';
 
 interface CatalogueEntry {
@@ -303,6 +304,16 @@ export const OID4VC_REASONS = {
     error: 'invalid_nonce',
     spec_ref: CREDENTIAL_ERRORS,
     description: 'The c_nonce was used by another request: get a fresh one from the Nonce Endpoint',
+  },
+  credential_encryption_unsupported: {
+    error: 'invalid_encryption_parameters',
+    spec_ref: 'OID4VCI 1.0 Section 8.3.1.2',
+    description: 'This issuer does not encrypt credential responses (none is advertised): send the request without credential_response_encryption',
+  },
+  credential_request_not_json: {
+    error: 'invalid_credential_request',
+    spec_ref: 'OID4VCI 1.0 Section 8.2',
+    description: 'The credential request must be a JSON body with Content-Type application/json',
   },
   credential_claims_missing: {
     error: 'credential_request_denied',

@@ -35,7 +35,7 @@ export class WireErrorFilter implements ExceptionFilter {
       this.sendProblem(reply, status, titleFor(status), message);
     } else {
       reply.status(status).header('cache-control', 'no-store');
-      reply.send({ error: status === 404 ? 'not_found' : status >= 500 ? 'server_error' : 'invalid_request', error_description: message });
+      reply.send({ error: status === 404 ? 'not_found' : status >= 500 ? 'server_error' : badRequestCodeFor(request.url), error_description: message });
     }
   }
 
@@ -44,6 +44,9 @@ export class WireErrorFilter implements ExceptionFilter {
     reply.send({ type, title, status, ...(detail ? { detail } : {}), ...(errors.length ? { errors } : {}) });
   }
 }
+
+/** Endpoints whose spec names its own code for a malformed request (OID4VCI 1.0 Section 8.3.1.2). */
+const badRequestCodeFor = (url: string): string => (/^\/credential(\?|$)/.test(url) ? 'invalid_credential_request' : 'invalid_request');
 
 /** Fastify's own errors (malformed JSON, body too large, wrong content type) carry a statusCode. */
 const statusOf = (e: unknown): number => {

@@ -30,6 +30,7 @@ describe('credential request parsing', () => {
     [{ proofs: { jwt: ['a'] } }, 'invalid_credential_request/credential_request_both_ids'],
     [{ credential_configuration_id: 'pid', credential_identifier: 'x', proofs: { jwt: ['a'] } }, 'invalid_credential_request/credential_request_both_ids'],
     [{ credential_identifier: 'x', proofs: { jwt: ['a'] } }, 'unknown_credential_identifier/credential_identifier_unknown'],
+    [{ credential_configuration_id: 'pid', proofs: { jwt: ['a'] }, credential_response_encryption: { jwk: {}, enc: 'A128GCM' } }, 'invalid_encryption_parameters/credential_encryption_unsupported'],
     [{ credential_configuration_id: 'nope', proofs: { jwt: ['a'] } }, 'unknown_credential_configuration/credential_configuration_unknown'],
     [{ credential_configuration_id: 'mdl', proofs: { jwt: ['a'] } }, 'unknown_credential_configuration/credential_configuration_unknown'],
     [{ credential_configuration_id: 'other', proofs: { jwt: ['a'] } }, 'credential_request_denied/credential_configuration_not_offered'],

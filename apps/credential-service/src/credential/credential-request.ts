@@ -16,6 +16,7 @@ export function parseCredentialRequest(body: unknown, config: IssuerConfig, auth
   const hasConfiguration = b.credential_configuration_id !== undefined;
   const hasIdentifier = b.credential_identifier !== undefined;
   if (hasConfiguration === hasIdentifier) throw new Oid4vcError('credential_request_both_ids', hasConfiguration ? 'both were sent' : 'neither was sent');
+  if (b.credential_response_encryption !== undefined) throw new Oid4vcError('credential_encryption_unsupported');
   if (hasIdentifier) throw new Oid4vcError('credential_identifier_unknown', 'this issuer gives out no credential_identifiers for pre-authorized access');
   const configurationId = b.credential_configuration_id;
   if (typeof configurationId !== 'string') throw new Oid4vcError('credential_request_malformed', 'credential_configuration_id must be a string');

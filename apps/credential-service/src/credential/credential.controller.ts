@@ -34,6 +34,7 @@ export class CredentialController {
         queryHasToken: /[?&]access_token=/.test(request.url),
         now,
       });
+      if (!/^application\/json\b/i.test(request.headers['content-type'] ?? '')) throw new Oid4vcError('credential_request_not_json');
       return await this.issue.handle(auth, body, requestContextOf(request));
     } catch (err) {
       if (!(err instanceof Oid4vcError)) throw err;

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { createHash } from 'crypto';
+import { createHash, randomInt } from 'crypto';
 import type { CredentialIssuedV1, CredentialRequestRejectedV1, NewEvent, RequestContext } from '@hallmark/contracts';
 import { EventStore } from '@hallmark/event-store';
 import { claimNamesOf, subjectPath, type CredentialConfiguration, type IssuerConfig } from '@hallmark/issuer-config';
@@ -56,9 +56,13 @@ export class IssueCredentialHandler {
       const claims = (await this.claims.claimsFor(auth.sessionId))[parsed.configurationId];
       if (!claims || Object.keys(claims).length === 0) throw new Oid4vcError('credential_claims_missing', parsed.configurationId);
 
-      const iat = Math.floor(now.getTime() / 1000);
-      const exp = iat + (parsed.configuration.validity_days ?? 365) * DAY;
-      const credentials = await Promise.all(proofs.map((p) => this.sign(parsed.configuration, p.holderJwk, claims, iat, exp)));
+      // Each credential of a batch gets its own issuance time within the last hour, so the
+      // credentials cannot be linked by identical timestamps.
+      const nowSeconds = Math.floor(now.getTime() / 1000);
+      const validity = (parsed.configuration.validity_days ?? 365) * DAY;
+      const times = proofs.map(() => nowSeconds - randomInt(3600));
+      const credentials = await Promise.all(proofs.map((p, i) => this.sign(parsed.configuration, p.holderJwk, claims, times[i], times[i] + validity)));
+      const exp = Math.max(...times) + validity;
       const issued: CredentialIssuedV1 = {
         credential_configuration_id: parsed.configurationId,
         format: parsed.configuration.format,
