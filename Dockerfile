@@ -28,6 +28,10 @@ COPY config ./config
 COPY libs ./libs
 COPY apps ./apps
 
+# HALLMARK_KEYS_DIR in docker-compose.yml and deploy/k8s. It exists in the image, owned by uid 1000,
+# so a new named volume mounted there is writable (Docker copies the ownership into it).
+RUN mkdir -p /var/lib/hallmark/keys && chown -R 1000:1000 /var/lib/hallmark && chmod 0700 /var/lib/hallmark/keys
+
 # The image's `node` user (uid/gid 1000). Numeric, so Kubernetes' runAsNonRoot can verify it.
 # The swc transform cache goes to /tmp (mount an emptyDir there with a read-only root filesystem).
 USER 1000:1000
