@@ -75,3 +75,19 @@ describe('embedded process', () => {
     expect(new Set(list).size).toBe(list.length);
   }, 180000);
 });
+
+describe('embedded process data directory', () => {
+  it('refuses to share its data directory with a running instance, and leaves that instance alone', async () => {
+    const first = await EmbeddedHallmark.start({ logDir: logDirFor('embedded-shared', 'embedded') });
+    try {
+      await expect(EmbeddedHallmark.start({ logDir: logDirFor('embedded-shared-2', 'embedded'), dataDir: first.dataDir })).rejects.toThrow(/exited/);
+      const log = readFileSync(join(logDirFor('embedded-shared-2', 'embedded'), 'hallmark.log'), 'utf8');
+      expect(log).toMatch(/in use by another running Hallmark/);
+      // The first instance still works.
+      const r = await call('POST', `${first.baseUrl}/admin/sessions`, { token: first.adminToken, body: { credential_configuration_ids: [AGE] } });
+      expect(r.status).toBe(201);
+    } finally {
+      await first.stop();
+    }
+  }, 120000);
+});

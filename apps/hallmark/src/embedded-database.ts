@@ -24,28 +24,52 @@ const alive = (pid: number): boolean => {
   }
 };
 
+const procStat = (pid: number): { state: string; ppid: number } | undefined => {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const [state, ppid] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return { state, ppid: Number(ppid) };
+  } catch {
+    return undefined;
+  }
+};
+
+const cmdlineOf = (pid: number): string => {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
+  } catch {
+    return '';
+  }
+};
+
+const waitUntilGone = async (pid: number, ms: number): Promise<void> => {
+  for (let waited = 0; waited < ms && alive(pid); waited += 50) await new Promise((r) => setTimeout(r, 50));
+};
+
 /**
  * A server left running on our data directory by a previous process that was killed (SIGKILL
  * gives the parent no chance to stop its child). It is ours if its command line names our data
- * directory; a fast shutdown (SIGINT) lets it finish cleanly, then we start our own.
+ * directory; it is orphaned if no Hallmark process is its parent any more. Then a fast shutdown
+ * (SIGINT) lets it finish cleanly before we start our own. A server whose Hallmark is still
+ * running is left alone: two processes must not share one data directory.
  */
 async function stopOrphanedServer(databaseDir: string, logger: JsonLogger): Promise<void> {
   const pidFile = join(databaseDir, 'postmaster.pid');
   if (!existsSync(pidFile)) return;
   const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
-  if (!Number.isInteger(pid) || pid <= 0 || !alive(pid)) return; // stale file: postgres removes it itself
-  let cmdline = '';
-  try {
-    cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
-  } catch {
-    return;
+  if (!Number.isInteger(pid) || pid <= 0 || !alive(pid)) return; // stale file: postgres replaces it itself
+  const stat = procStat(pid);
+  if (stat?.state === 'Z') return waitUntilGone(pid, 5000); // killed with its parent, not yet reaped
+  const cmdline = cmdlineOf(pid);
+  if (!cmdline.includes('postgres') || !cmdline.includes(`-D ${databaseDir}`)) return;
+  if (stat && stat.ppid > 1 && alive(stat.ppid) && /node/.test(cmdlineOf(stat.ppid))) {
+    throw new Error(`the data directory ${databaseDir} is in use by another running Hallmark (database server pid ${pid}, its process ${stat.ppid}); stop it first or use another HALLMARK_DATA_DIR`);
   }
-  if (!cmdline.includes('postgres') || !cmdline.includes(databaseDir)) return;
   logger.warn('stopping the database server a previous run left behind', { pid });
   process.kill(pid, 'SIGINT');
-  for (let i = 0; i < 200 && alive(pid); i++) await new Promise((r) => setTimeout(r, 50));
+  await waitUntilGone(pid, 10000);
   if (alive(pid)) process.kill(pid, 'SIGQUIT');
-  for (let i = 0; i < 100 && alive(pid); i++) await new Promise((r) => setTimeout(r, 50));
+  await waitUntilGone(pid, 5000);
 }
 
 export interface EmbeddedDatabase {

