@@ -107,6 +107,34 @@ describe.each(TARGETS)('credential endpoint [%s]', (targetName) => {
     const issued = view.timeline.find((e: { type: string }) => e.type === 'credential_issued');
     expect(issued.data).toMatchObject({ credential_configuration_id: PID, format: 'dc+sd-jwt', count: 3, holder_key_thumbprints: holders.map((h) => h.jkt), claim_names: Object.keys(pidClaims) });
     expect(JSON.stringify(view)).not.toContain('Mustermann');
+
+    // The nonce request had no session: it is in the unattributed log, and the issuance names its hash.
+    const nonceHash = `sha256:${createHash('sha256').update(c_nonce).digest('base64url').slice(0, 12)}`; // as the timeline shows hashes
+    expect(issued.data.c_nonce_hashes).toEqual([nonceHash]);
+    const log = await eventually(async () => {
+      const l = await call('GET', `${t.baseUrl}/admin/requests?type=nonce_issued&limit=200`, { token: t.auditorToken });
+      return l.body.requests.some((e: { data: { c_nonce_hash: string } }) => e.data.c_nonce_hash === nonceHash) && l.body;
+    });
+    expect(log.requests[0]).toMatchObject({ type: 'nonce_issued', outcome: 'ok', endpoint: 'POST /nonce', source: 'credential-service' });
+  });
+
+  it('keeps requests that no session can be tied to in the unattributed log, errors filterable', async () => {
+    const dpop = await walletKey();
+    const htu = `${t.baseUrl}/token`;
+    const post = (proof: string) => call('POST', htu, { raw: form({ grant_type: PRE_AUTH, 'pre-authorized_code': 'not-one-of-ours' }), headers: { 'content-type': 'application/x-www-form-urlencoded', dpop: proof } });
+    const first = await post(await dpopProof(dpop, { htm: 'POST', htu }));
+    const foreign = await post(await dpopProof(dpop, { htm: 'POST', htu, nonce: first.headers.get('dpop-nonce')! }));
+    expect(foreign.body.error).toBe('invalid_grant');
+    const requestId = foreign.headers.get('x-request-id');
+    const errors = await eventually(async () => {
+      const l = await call('GET', `${t.baseUrl}/admin/requests?outcome=error&limit=200`, { token: t.auditorToken });
+      return l.body.requests.some((e: { request_id: string }) => e.request_id === requestId) && l.body;
+    });
+    const entry = errors.requests.find((e: { request_id: string }) => e.request_id === requestId);
+    expect(entry).toMatchObject({ type: 'token_rejected', outcome: 'error', endpoint: 'POST /token', data: { error: 'invalid_grant', reason: 'grant_code_invalid', spec_ref: expect.stringContaining('OID4VCI') } });
+    expect(errors.requests.every((e: { outcome: string }) => e.outcome === 'error')).toBe(true);
+    expect((await call('GET', `${t.baseUrl}/admin/requests?outcome=maybe`, { token: t.auditorToken })).status).toBe(400);
+    expect((await call('GET', `${t.baseUrl}/admin/requests`)).status).toBe(401);
   });
 
   it('issues a JWT VC, and serves several requests with one access token', async () => {

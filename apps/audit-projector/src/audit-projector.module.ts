@@ -3,14 +3,16 @@ import { ServiceStoreModule } from '@hallmark/platform';
 import { OpenApiController } from './admin/openapi.controller';
 import { SessionsQueryController } from './admin/sessions-query.controller';
 import { AuditProjections1732780002000 } from './migrations/1732780002000-audit-projections';
+import { UnattributedRequests1732780007000 } from './migrations/1732780007000-unattributed-requests';
+import { RequestsQueryController } from './admin/requests-query.controller';
 import { SessionProjectionConsumer } from './session-projection.consumer';
 
 /** Consumes every event into the session inspection projections and serves the auditors' queries. */
 @Module({
   imports: [
-    ServiceStoreModule.forService({ service: 'audit-projector', schema: 'hallmark_audit', migrations: [AuditProjections1732780002000], publishes: false }),
+    ServiceStoreModule.forService({ service: 'audit-projector', schema: 'hallmark_audit', migrations: [AuditProjections1732780002000, UnattributedRequests1732780007000], publishes: false }),
   ],
-  controllers: [OpenApiController, SessionsQueryController],
+  controllers: [OpenApiController, SessionsQueryController, RequestsQueryController],
   providers: [SessionProjectionConsumer],
 })
 export class AuditProjectorModule {}

@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import type { EventEnvelope } from '@hallmark/contracts';
+import { isUnattributed, type EventEnvelope } from '@hallmark/contracts';
 import { toTimelineEntry, type TimelineEntry } from './session-timeline/timeline-entry';
 import { summarize } from './session-summary/session-summary';
 
@@ -25,6 +25,7 @@ export const TIMELINE_COLUMNS = 'event_id, session_id, occurred_at, type, level,
  * session's entries, so arrival order does not matter.
  */
 export async function applyEvent(em: EntityManager, event: EventEnvelope): Promise<boolean> {
+  if (isUnattributed(event.session_id)) return applyUnattributed(em, event);
   {
     const e = toTimelineEntry(event);
     const inserted = await em.query(
@@ -52,3 +53,14 @@ export async function applyEvent(em: EntityManager, event: EventEnvelope): Promi
 }
 
 export { rowToEntry };
+
+/** Requests without a session go to their own log; `outcome` is what the admin API filters on. */
+async function applyUnattributed(em: EntityManager, event: EventEnvelope): Promise<boolean> {
+  const e = toTimelineEntry(event);
+  const rows = await em.query(
+    `INSERT INTO unattributed_requests (event_id, occurred_at, type, level, outcome, source, endpoint, message, data, trace_id, request_id)
+     VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11) ON CONFLICT (event_id) DO NOTHING RETURNING event_id`,
+    [e.event_id, e.occurred_at, e.type, e.level, e.level === 'warn' || e.level === 'error' ? 'error' : 'ok', e.source, e.endpoint, e.message, JSON.stringify(e.data), e.trace_id, e.request_id],
+  );
+  return rows.length > 0;
+}

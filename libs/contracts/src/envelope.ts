@@ -35,3 +35,12 @@ export interface NewEvent<T = Record<string, unknown>> {
 /** Time-ordered UUIDs keep event ids roughly in append order, which suits B-tree indexes. */
 export const newEventId = (): string => uuidv7();
 export const newId = (): string => uuidv7();
+
+/**
+ * Requests that cannot be tied to an issuance session (a nonce request, a token request with a
+ * code that is not ours) still produce events; their session id is `unattributed:<request id>`,
+ * which spreads them over partitions and tells consumers to keep them out of session views.
+ */
+export const UNATTRIBUTED_PREFIX = 'unattributed:';
+export const unattributedSessionId = (requestId: string): string => `${UNATTRIBUTED_PREFIX}${requestId}`;
+export const isUnattributed = (sessionId: string): boolean => sessionId.startsWith(UNATTRIBUTED_PREFIX);

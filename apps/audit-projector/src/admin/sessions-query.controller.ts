@@ -2,28 +2,7 @@ import { Controller, Get, Inject, Param, Query, UseGuards } from '@nestjs/common
 import type { DataSource } from 'typeorm';
 import { AdminAuthGuard, ProblemError, RequiresRole, SERVICE_DATA_SOURCE } from '@hallmark/platform';
 import { TIMELINE_COLUMNS, rowToEntry } from '../session-projection.writer';
-
-const encodeCursor = (parts: string[]): string => Buffer.from(JSON.stringify(parts)).toString('base64url');
-const decodeCursor = (cursor: string, size: number): string[] => {
-  try {
-    const parts = JSON.parse(Buffer.from(cursor, 'base64url').toString());
-    if (Array.isArray(parts) && parts.length === size && parts.every((p) => typeof p === 'string')) return parts;
-  } catch {
-    /* fall through */
-  }
-  throw new ProblemError(400, 'Invalid request', 'cursor is not a cursor this API issued', [{ field: 'cursor', message: 'invalid' }]);
-};
-const limitOf = (raw: string | undefined, max: number, dflt: number): number => {
-  if (raw === undefined) return dflt;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1 || n > max) throw new ProblemError(400, 'Invalid request', `limit must be an integer from 1 to ${max}`, [{ field: 'limit', message: 'out of range' }]);
-  return n;
-};
-const dateOf = (raw: string | undefined, field: string): string | undefined => {
-  if (raw === undefined) return undefined;
-  if (Number.isNaN(Date.parse(raw))) throw new ProblemError(400, 'Invalid request', `${field} must be an RFC 3339 date-time`, [{ field, message: 'not a date-time' }]);
-  return new Date(raw).toISOString();
-};
+import { dateOf, decodeCursor, encodeCursor, limitOf } from './query-params';
 
 const summaryOf = (r: Record<string, any>, now: Date) => ({ // eslint-disable-line @typescript-eslint/no-explicit-any
   session_id: r.session_id,

@@ -1,12 +1,13 @@
 import { openDatabase, EventStore1732780000000 } from '@hallmark/event-store';
 import { readPlatformConfig } from '@hallmark/platform';
 import { AuditProjections1732780002000 } from '../migrations/1732780002000-audit-projections';
+import { UnattributedRequests1732780007000 } from '../migrations/1732780007000-unattributed-requests';
 import { projectionChecksum, rebuildProjections, replaySourcesFromEnv } from './rebuild-projections';
 
 /** `npm run projections:rebuild`: drop the projections and replay every service's event store. */
 async function main(): Promise<void> {
   const config = readPlatformConfig();
-  const db = await openDatabase({ url: config.databaseUrl, schema: 'hallmark_audit', migrations: [EventStore1732780000000, AuditProjections1732780002000] });
+  const db = await openDatabase({ url: config.databaseUrl, schema: 'hallmark_audit', migrations: [EventStore1732780000000, AuditProjections1732780002000, UnattributedRequests1732780007000] });
   try {
     const before = await projectionChecksum(db);
     const started = Date.now();

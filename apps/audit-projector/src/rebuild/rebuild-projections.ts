@@ -45,7 +45,7 @@ export async function rebuildProjections(db: DataSource, sources: ReplaySource[]
     }
     let events = 0;
     await db.transaction(async (em) => {
-      await em.query('TRUNCATE timeline_entries, session_summaries');
+      await em.query('TRUNCATE timeline_entries, session_summaries, unattributed_requests');
       for (const reader of readers) {
         for await (const stored of reader.readAll()) {
           await applyEvent(em, stored.envelope);
@@ -59,7 +59,7 @@ export async function rebuildProjections(db: DataSource, sources: ReplaySource[]
   }
 }
 
-/** A digest of both projections, for comparing a rebuild with the live state. */
+/** A digest of the projections, for comparing a rebuild with the live state. */
 export async function projectionChecksum(db: DataSource): Promise<string> {
   const [t] = await db.query(
     `SELECT md5(coalesce(string_agg(row_to_json(t)::text, '|' ORDER BY event_id), '')) AS digest FROM timeline_entries t`,
@@ -67,5 +67,8 @@ export async function projectionChecksum(db: DataSource): Promise<string> {
   const [s] = await db.query(
     `SELECT md5(coalesce(string_agg(row_to_json(s)::text, '|' ORDER BY session_id), '')) AS digest FROM session_summaries s`,
   );
-  return `${t.digest}:${s.digest}`;
+  const [u] = await db.query(
+    `SELECT md5(coalesce(string_agg(row_to_json(u)::text, '|' ORDER BY event_id), '')) AS digest FROM unattributed_requests u`,
+  );
+  return `${t.digest}:${s.digest}:${u.digest}`;
 }

@@ -27,10 +27,13 @@ const MESSAGES: Record<string, (data: Record<string, unknown>) => string> = {
   token_rejected: (d) => `Token request refused: ${d.error} (${d.error_description})`,
   credential_issued: (d) => `${d.count} credential${d.count === 1 ? '' : 's'} issued: ${d.credential_configuration_id} (${d.format})`,
   credential_request_rejected: (d) => `Credential request refused: ${d.error} (${d.error_description})`,
+  nonce_issued: () => 'c_nonce issued',
 };
 
 /** Refusals a wallet can recover from are warnings; one that ends the session is an error. */
 const levelOf = (type: string, data: Record<string, unknown>): Level => {
+  // The first DPoP request of every wallet learns the server nonce this way: part of the protocol.
+  if (data.error === 'use_dpop_nonce') return 'info';
   if (type === 'token_rejected') return data.locked ? 'error' : 'warn';
   if (type === 'credential_request_rejected') return 'warn';
   return 'info';
@@ -46,8 +49,12 @@ export function redact(value: unknown): unknown {
   if (value && typeof value === 'object') {
     const v = value as Record<string, unknown>;
     if (v.alg === 'A256GCM' && typeof v.ciphertext === 'string') return `<sealed, len=${Buffer.from(v.ciphertext, 'base64url').length}>`;
+    const fingerprint = (x: unknown) => (typeof x === 'string' ? `sha256:${x.slice(0, 12)}` : redact(x));
     return Object.fromEntries(
-      Object.entries(v).map(([k, x]) => [k, k.endsWith('_hash') && typeof x === 'string' ? `sha256:${x.slice(0, 12)}` : redact(x)]),
+      Object.entries(v).map(([k, x]) => [
+        k,
+        k.endsWith('_hash') ? fingerprint(x) : k.endsWith('_hashes') && Array.isArray(x) ? x.map(fingerprint) : redact(x),
+      ]),
     );
   }
   return value;

@@ -1,10 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { createHash, randomBytes, timingSafeEqual } from 'crypto';
 import { SignJWT } from 'jose';
-import type { RequestContext } from '@hallmark/contracts';
+import { newId, unattributedSessionId, type RequestContext, type TokenRejectedV1 } from '@hallmark/contracts';
 import { EventStore } from '@hallmark/event-store';
 import type { IssuerKeys } from '@hallmark/issuer-keys';
-import { openGrantCode } from '@hallmark/oid4vc';
+import { Oid4vcError, openGrantCode } from '@hallmark/oid4vc';
+import { currentRequestScope } from '@hallmark/telemetry';
 import { ConfigError, ISSUER_KEYS, PLATFORM_CONFIG, type PlatformConfig } from '@hallmark/platform';
 import { decideRedemption, foldGrant } from './pre-authorized-grant.decider';
 
@@ -14,6 +15,13 @@ export const grantStream = (sessionId: string): string => `grant:${sessionId}`;
 const sha256 = (s: string): Buffer => createHash('sha256').update(s).digest();
 /** Constant-time comparison of two strings of any length. */
 const sameSecret = (a: string, b: string): boolean => timingSafeEqual(sha256(a), sha256(b));
+
+/** A rejection the decider already recorded on the grant's stream. */
+export class RecordedRejection extends Error {
+  constructor(readonly rejection: Oid4vcError) {
+    super(rejection.message);
+  }
+}
 
 export interface TokenRequest {
   preAuthorizedCode: string;
@@ -73,7 +81,7 @@ export class RedeemPreAuthorizedCodeHandler {
       await tx.append(grantStream(grant.sid), grant.sid, history.length, d.events);
       return d;
     });
-    if (decision.rejection) throw decision.rejection;
+    if (decision.rejection) throw new RecordedRejection(decision.rejection);
 
     const signing = this.keys.accessTokenSigning;
     const accessToken = await new SignJWT({
@@ -90,5 +98,20 @@ export class RedeemPreAuthorizedCodeHandler {
       .setJti(jti)
       .sign(signing.privateKey);
     return { access_token: accessToken, token_type: tokenType, expires_in: this.config.accessTokenTtlSeconds };
+  }
+
+  /**
+   * Records a refusal decided before redemption (DPoP, malformed request, a code that is not
+   * ours): on the session's timeline when the code opens, else in the unattributed log.
+   */
+  async recordRejection(grantType: string | undefined, code: string | undefined, rejection: Oid4vcError, request: RequestContext): Promise<void> {
+    const sid = code ? await openGrantCode(this.grantKey, code, new Date()).then((g) => g.sid, () => undefined) : undefined;
+    const data: TokenRejectedV1 = { grant_type: (grantType ?? '').slice(0, 200), ...rejection.toDiagnostic(), request };
+    const event = { event_type: 'token_rejected', data: data as unknown as Record<string, unknown> };
+    if (sid) await this.store.append(grantStream(sid), sid, 'any', [event]);
+    else {
+      const requestId = currentRequestScope()?.requestId ?? newId();
+      await this.store.append(`request:${requestId}`, unattributedSessionId(requestId), 'any', [event]);
+    }
   }
 }

@@ -4,7 +4,7 @@ import { Oid4vcError, verifyDpopProof } from '@hallmark/oid4vc';
 import { DpopReplayLedger, OAuthError, PLATFORM_CONFIG, requestContextOf, type PlatformConfig } from '@hallmark/platform';
 import { DpopNonces } from '../dpop/dpop-nonces';
 import { PRE_AUTHORIZED_GRANT_TYPE } from './pre-authorized-grant.decider';
-import { RedeemPreAuthorizedCodeHandler, type TokenResponse } from './redeem-pre-authorized-code.handler';
+import { RecordedRejection, RedeemPreAuthorizedCodeHandler, type TokenResponse } from './redeem-pre-authorized-code.handler';
 
 const field = (body: unknown, name: string): string | undefined => {
   const v = (body as Record<string, unknown> | undefined)?.[name];
@@ -53,7 +53,10 @@ export class TokenController {
       });
       reply.header('dpop-nonce', this.nonces.current(now));
       return response;
-    } catch (err) {
+    } catch (caught) {
+      let err = caught;
+      if (err instanceof RecordedRejection) err = err.rejection;
+      else if (err instanceof Oid4vcError) await this.redeem.recordRejection(field(body, 'grant_type'), field(body, 'pre-authorized_code'), err, requestContextOf(request));
       if (err instanceof Oid4vcError) {
         const headers: Record<string, string> = err.error === 'use_dpop_nonce' ? { 'dpop-nonce': this.nonces.current(now) } : {};
         throw new OAuthError(400, err.error, err.error_description, headers);

@@ -26,14 +26,12 @@ export class CredentialController {
     reply.header('cache-control', 'no-store');
     const now = new Date();
     try {
-      const auth = await this.tokens.verify({
-        authorization,
-        dpop,
-        htm: 'POST',
-        htu: `${this.config.publicUrl}/credential`,
-        queryHasToken: /[?&]access_token=/.test(request.url),
-        now,
-      });
+      const auth = await this.tokens
+        .verify({ authorization, dpop, htm: 'POST', htu: `${this.config.publicUrl}/credential`, queryHasToken: /[?&]access_token=/.test(request.url), now })
+        .catch(async (err) => {
+          if (err instanceof Oid4vcError) await this.issue.recordUnattributedRejection(err, requestContextOf(request));
+          throw err;
+        });
       if (!/^application\/json\b/i.test(request.headers['content-type'] ?? '')) throw new Oid4vcError('credential_request_not_json');
       return await this.issue.handle(auth, body, requestContextOf(request));
     } catch (err) {

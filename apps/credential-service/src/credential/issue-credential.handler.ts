@@ -1,12 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { createHash, randomInt } from 'crypto';
-import type { CredentialIssuedV1, CredentialRequestRejectedV1, NewEvent, RequestContext } from '@hallmark/contracts';
+import { newId, unattributedSessionId, type CredentialIssuedV1, type CredentialRequestRejectedV1, type NewEvent, type RequestContext } from '@hallmark/contracts';
+import { currentRequestScope } from '@hallmark/telemetry';
 import { EventStore } from '@hallmark/event-store';
 import { claimNamesOf, subjectPath, type CredentialConfiguration, type IssuerConfig } from '@hallmark/issuer-config';
 import type { IssuerKeys } from '@hallmark/issuer-keys';
 import { Oid4vcError, issueJwtVcJson, issueSdJwtVc, jwkThumbprint, verifyCredentialProof, type JWK } from '@hallmark/oid4vc';
 import { ISSUER_CONFIG, ISSUER_KEYS, PLATFORM_CONFIG, type PlatformConfig } from '@hallmark/platform';
-import { CNonces } from '../nonce/c-nonces';
+import { CNonces, nonceHash } from '../nonce/c-nonces';
 import type { AuthorizedRequest } from './access-token.verifier';
 import { parseCredentialRequest } from './credential-request';
 import { SessionClaimsClient } from './session-claims.client';
@@ -69,6 +70,7 @@ export class IssueCredentialHandler {
         count: credentials.length,
         holder_key_thumbprints: thumbprints,
         credential_hashes: credentials.map(sha256),
+        c_nonce_hashes: [...new Set(proofs.map((p) => nonceHash(p.nonce)))],
         claim_names: Object.keys(claims).filter((n) => claimNamesOf(parsed.configuration).length === 0 || claimNamesOf(parsed.configuration).includes(n)),
         expires_at: new Date(exp * 1000).toISOString(),
         request,
@@ -89,6 +91,13 @@ export class IssueCredentialHandler {
     return c.format === 'dc+sd-jwt'
       ? issueSdJwtVc({ ...signing, vct: c.vct!, claims, disclosable: disclosable(c, claims) })
       : issueJwtVcJson({ ...signing, type: c.credential_definition!.type, claims });
+  }
+
+  /** A refusal before the access token checked out: no session to tie it to. */
+  async recordUnattributedRejection(rejection: Oid4vcError, request: RequestContext): Promise<void> {
+    const requestId = currentRequestScope()?.requestId ?? newId();
+    const data: CredentialRequestRejectedV1 = { ...rejection.toDiagnostic(), request };
+    await this.store.append(`request:${requestId}`, unattributedSessionId(requestId), 'any', [{ event_type: 'credential_request_rejected', data: data as unknown as Record<string, unknown> }]);
   }
 
   private async record(sessionId: string, event: NewEvent): Promise<void> {

@@ -1,10 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { createHash, randomBytes } from 'crypto';
 import type { DataSource } from 'typeorm';
+import { newId, unattributedSessionId, type NonceIssuedV1, type RequestContext } from '@hallmark/contracts';
+import { EventStore } from '@hallmark/event-store';
 import { SERVICE_DATA_SOURCE } from '@hallmark/platform';
+import { currentRequestScope } from '@hallmark/telemetry';
 
 export const C_NONCE_TTL_SECONDS = 300;
-const hash = (nonce: string): string => createHash('sha256').update(nonce).digest('base64url');
+export const nonceHash = (nonce: string): string => createHash('sha256').update(nonce).digest('base64url');
+const hash = nonceHash;
 
 /**
  * c_nonces for key proofs (OID4VCI 1.0 Section 7): random, kept (hashed) in the service's
@@ -12,11 +16,21 @@ const hash = (nonce: string): string => createHash('sha256').update(nonce).diges
  */
 @Injectable()
 export class CNonces {
-  constructor(@Inject(SERVICE_DATA_SOURCE) private readonly db: DataSource) {}
+  constructor(
+    @Inject(SERVICE_DATA_SOURCE) private readonly db: DataSource,
+    private readonly store: EventStore,
+  ) {}
 
-  async issue(now: Date): Promise<string> {
+  /** Issues a nonce and records `nonce_issued` (unattributed: no token comes with the request). */
+  async issue(now: Date, request: RequestContext): Promise<string> {
     const nonce = randomBytes(24).toString('base64url');
-    await this.db.query('INSERT INTO c_nonces (nonce_hash, expires_at) VALUES ($1, $2)', [hash(nonce), new Date(now.getTime() + C_NONCE_TTL_SECONDS * 1000)]);
+    const expiresAt = new Date(now.getTime() + C_NONCE_TTL_SECONDS * 1000);
+    const issued: NonceIssuedV1 = { c_nonce_hash: hash(nonce), expires_at: expiresAt.toISOString(), request };
+    const sessionId = unattributedSessionId(currentRequestScope()?.requestId ?? newId());
+    await this.store.transaction(async (tx) => {
+      await tx.append(`nonce:${issued.c_nonce_hash}`, sessionId, 0, [{ event_type: 'nonce_issued', data: issued as unknown as Record<string, unknown> }]);
+      await tx.query('INSERT INTO c_nonces (nonce_hash, expires_at) VALUES ($1, $2)', [issued.c_nonce_hash, expiresAt]);
+    });
     if (Math.random() < 0.01) await this.db.query(`DELETE FROM c_nonces WHERE expires_at < now() - interval '1 hour'`);
     return nonce;
   }

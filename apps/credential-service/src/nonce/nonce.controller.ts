@@ -1,4 +1,6 @@
-import { Controller, Header, HttpCode, Post } from '@nestjs/common';
+import { Controller, Header, HttpCode, Post, Req } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
+import { requestContextOf } from '@hallmark/platform';
 import { CNonces } from './c-nonces';
 
 /** The nonce endpoint (OID4VCI 1.0 Section 7): no token needed, never cached. */
@@ -9,7 +11,7 @@ export class NonceController {
   @Post()
   @HttpCode(200)
   @Header('cache-control', 'no-store')
-  async nonce(): Promise<{ c_nonce: string }> {
-    return { c_nonce: await this.nonces.issue(new Date()) };
+  async nonce(@Req() request: FastifyRequest): Promise<{ c_nonce: string }> {
+    return { c_nonce: await this.nonces.issue(new Date(), requestContextOf(request)) };
   }
 }

@@ -104,6 +104,25 @@ export function adminOpenApiDocument(serverUrl: string): Record<string, unknown>
           responses: { 204: { description: 'erased' }, ...errors(401, 403, 404) },
         },
       },
+      '/admin/requests': {
+        get: {
+          summary: 'Wallet requests no session could be tied to (nonce requests, foreign codes, bad tokens), newest first (admin or auditor token)',
+          parameters: [
+            { name: 'outcome', in: 'query', schema: { enum: ['ok', 'error'] } },
+            { name: 'type', in: 'query', schema: { type: 'string' }, description: 'event type, e.g. token_rejected' },
+            ...['from', 'to'].map((name) => ({ name, in: 'query', schema: { type: 'string', format: 'date-time' } })),
+            { name: 'cursor', in: 'query', schema: { type: 'string' } },
+            { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 200, default: 50 } },
+          ],
+          responses: {
+            200: {
+              description: 'a page of requests',
+              content: { 'application/json': { schema: { type: 'object', properties: { requests: { type: 'array', items: { $ref: '#/components/schemas/TimelineEntry' } }, next_cursor: { type: ['string', 'null'] } } } } },
+            },
+            ...errors(400, 401),
+          },
+        },
+      },
     },
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'HALLMARK_ADMIN_TOKEN, or HALLMARK_AUDITOR_TOKEN for reading' } },

@@ -11,9 +11,30 @@ export interface CredentialIssuedV1 {
   credential_hashes: string[];
   /** Top-level claim names issued (values stay with the offer service). */
   claim_names: string[];
+  /** SHA-256 of the c_nonces the proofs used, matching their `nonce_issued` entries. */
+  c_nonce_hashes?: string[];
   expires_at: string;
   request: RequestContext;
 }
+
+/** nonce_issued v1: a c_nonce was handed out (unattributed: the nonce endpoint takes no token). */
+export interface NonceIssuedV1 {
+  /** SHA-256 (base64url) of the nonce, matching `c_nonce_hashes` of the credential request that uses it. */
+  c_nonce_hash: string;
+  expires_at: string;
+  request: RequestContext;
+}
+
+export const nonceIssuedV1Schema = {
+  type: 'object',
+  required: ['c_nonce_hash', 'expires_at', 'request'],
+  additionalProperties: false,
+  properties: {
+    c_nonce_hash: { type: 'string', pattern: '^[A-Za-z0-9_-]{43}$' },
+    expires_at: { type: 'string', format: 'date-time' },
+    request: requestContextSchema,
+  },
+} as const;
 
 /** credential_request_rejected v1: a credential request with a valid access token was refused. */
 export interface CredentialRequestRejectedV1 {
@@ -38,6 +59,7 @@ export const credentialIssuedV1Schema = {
     holder_key_thumbprints: { type: 'array', items: hash },
     credential_hashes: { type: 'array', items: hash },
     claim_names: { type: 'array', items: { type: 'string' } },
+    c_nonce_hashes: { type: 'array', items: hash },
     expires_at: { type: 'string', format: 'date-time' },
     request: requestContextSchema,
   },
