@@ -194,10 +194,10 @@ describe.each(TARGETS)('credential endpoint [%s]', (targetName) => {
   });
 });
 
-describe('credential endpoint with short-lived tokens [embedded]', () => {
+describe('credential endpoint with short-lived tokens, Bearer allowed [embedded]', () => {
   let t: Target;
   beforeAll(async () => {
-    t = await startTarget('embedded', 'credential-ttl', { HALLMARK_ACCESS_TOKEN_TTL: '1' });
+    t = await startTarget('embedded', 'credential-ttl', { HALLMARK_ACCESS_TOKEN_TTL: '3', HALLMARK_ALLOW_BEARER_TOKENS: 'true' });
   }, 120000);
   afterAll(async () => t?.stop());
 
@@ -209,8 +209,8 @@ describe('credential endpoint with short-lived tokens [embedded]', () => {
     const post = (proof: string) => call('POST', htu, { raw: form({ grant_type: PRE_AUTH, 'pre-authorized_code': code }), headers: { 'content-type': 'application/x-www-form-urlencoded', dpop: proof } });
     const first = await post(await dpopProof(dpop, { htm: 'POST', htu }));
     const token = await post(await dpopProof(dpop, { htm: 'POST', htu, nonce: first.headers.get('dpop-nonce')! }));
-    expect(token.body.expires_in).toBe(1);
-    await new Promise((r) => setTimeout(r, 2100));
+    expect(token.body.expires_in).toBe(3);
+    await new Promise((r) => setTimeout(r, 4100));
     const holder = await walletKey();
     const c_nonce = (await call('POST', `${t.baseUrl}/nonce`)).body.c_nonce;
     const proof = await new SignJWT({ aud: t.baseUrl, nonce: c_nonce }).setProtectedHeader({ alg: 'ES256', typ: 'openid4vci-proof+jwt', jwk: holder.publicJwk }).setIssuedAt().sign(holder.privateKey);
@@ -221,6 +221,29 @@ describe('credential endpoint with short-lived tokens [embedded]', () => {
     expect(r.status).toBe(401);
     expect(r.body.error).toBe('invalid_token');
     expect(r.headers.get('www-authenticate')).toMatch(/^DPoP error="invalid_token"/);
+  });
+
+  it('issues Bearer tokens to clients without DPoP where the deployment allows it, and keeps DPoP tokens DPoP-only', async () => {
+    const created = await call('POST', `${t.baseUrl}/admin/sessions`, { token: t.adminToken, body: { credential_configuration_ids: [PID], claims: { [PID]: pidClaims } } });
+    const code = created.body.credential_offer.grants[PRE_AUTH]['pre-authorized_code'];
+    const token = await call('POST', `${t.baseUrl}/token`, { raw: form({ grant_type: PRE_AUTH, 'pre-authorized_code': code }), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    expect(token.body).toMatchObject({ token_type: 'Bearer' });
+    const holder = await walletKey();
+    const c_nonce = (await call('POST', `${t.baseUrl}/nonce`)).body.c_nonce;
+    const proof = await new SignJWT({ aud: t.baseUrl, nonce: c_nonce }).setProtectedHeader({ alg: 'ES256', typ: 'openid4vci-proof+jwt', jwk: holder.publicJwk }).setIssuedAt().sign(holder.privateKey);
+    const r = await call('POST', `${t.baseUrl}/credential`, { body: { credential_configuration_id: PID, proofs: { jwt: [proof] } }, headers: { authorization: `Bearer ${token.body.access_token}` } });
+    expect(r.status).toBe(200);
+
+    // A DPoP-bound token presented as a Bearer token is refused.
+    const other = await call('POST', `${t.baseUrl}/admin/sessions`, { token: t.adminToken, body: { credential_configuration_ids: [PID], claims: { [PID]: pidClaims } } });
+    const dpop = await walletKey();
+    const htu = `${t.baseUrl}/token`;
+    const post = (p: string) => call('POST', htu, { raw: form({ grant_type: PRE_AUTH, 'pre-authorized_code': other.body.credential_offer.grants[PRE_AUTH]['pre-authorized_code'] }), headers: { 'content-type': 'application/x-www-form-urlencoded', dpop: p } });
+    const first = await post(await dpopProof(dpop, { htm: 'POST', htu }));
+    const bound = await post(await dpopProof(dpop, { htm: 'POST', htu, nonce: first.headers.get('dpop-nonce')! }));
+    expect(bound.body.token_type).toBe('DPoP');
+    const asBearer = await call('POST', `${t.baseUrl}/credential`, { body: { credential_configuration_id: PID, proofs: { jwt: [proof] } }, headers: { authorization: `Bearer ${bound.body.access_token}` } });
+    expect([asBearer.status, asBearer.body.error]).toEqual([401, 'invalid_token']);
   });
 
   it('refuses an expired pre-authorized code', async () => {
