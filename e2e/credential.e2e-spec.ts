@@ -132,6 +132,7 @@ describe.each(TARGETS)('credential endpoint [%s]', (targetName) => {
     });
     const entry = errors.requests.find((e: { request_id: string }) => e.request_id === requestId);
     expect(entry).toMatchObject({ type: 'token_rejected', outcome: 'error', endpoint: 'POST /token', data: { error: 'invalid_grant', reason: 'grant_code_invalid', spec_ref: expect.stringContaining('OID4VCI') } });
+    expect(entry.explanation).toMatchObject({ title: expect.any(String), help: expect.any(String), error: 'invalid_grant' });
     expect(errors.requests.every((e: { outcome: string }) => e.outcome === 'error')).toBe(true);
     expect((await call('GET', `${t.baseUrl}/admin/requests?outcome=maybe`, { token: t.auditorToken })).status).toBe(400);
     expect((await call('GET', `${t.baseUrl}/admin/requests`)).status).toBe(401);
@@ -191,6 +192,8 @@ describe.each(TARGETS)('credential endpoint [%s]', (targetName) => {
     });
     const rejection = view.timeline.find((e: { type: string; data: { reason: string } }) => e.type === 'credential_request_rejected' && ['credential_nonce_used', 'proof_nonce_invalid'].includes(e.data.reason));
     expect(rejection).toMatchObject({ level: 'warn', endpoint: 'POST /credential', data: { error: 'invalid_nonce', spec_ref: expect.stringContaining('OID4VCI') } });
+    // Each refusal is explained: title, what was wrong, how to fix it, the spec section.
+    expect(rejection.explanation).toEqual({ title: expect.any(String), reason: rejection.data.error_description, help: expect.stringMatching(/nonce/i), spec_ref: rejection.data.spec_ref, error: 'invalid_nonce' });
   });
 });
 

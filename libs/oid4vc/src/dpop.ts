@@ -45,7 +45,7 @@ const UNRESERVED = /^[A-Za-z0-9\-._~]$/;
 
 /**
  * Verifies a DPoP proof JWT against the request it came with (RFC 9449 Section 4.3, plus the
- * `ath` check of Section 7.1 and the nonce of Sections 8 and 9). Pure: replay of `jti` is the
+ * `ath` check of Section 7.1 and the nonce of Section 8). Pure: replay of `jti` is the
  * caller's check, against its own ledger. The nonce is checked last, so `use_dpop_nonce` only
  * ever answers an otherwise valid proof.
  *

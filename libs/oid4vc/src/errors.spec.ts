@@ -1,16 +1,58 @@
-import { OID4VC_REASONS, Oid4vcError, toErrorDescription, type Oid4vcReason } from './errors';
+import { OID4VC_REASONS, Oid4vcError, explain, toErrorDescription, type Oid4vcReason } from './errors';
 
 const WIRE_SAFE = /^[\x20\x21\x23-\x5b\x5d-\x7e]+$/;
+const SPEC_REF = /^(OID4VCI 1\.0|RFC \d+) (Section|Appendix) /;
+const entries = Object.entries(OID4VC_REASONS) as [Oid4vcReason, (typeof OID4VC_REASONS)[Oid4vcReason]][];
 
 describe('the error catalogue', () => {
   it('gives every reason a wire code, a spec section and a wire-safe description', () => {
-    for (const [reason, entry] of Object.entries(OID4VC_REASONS)) {
+    for (const [reason, entry] of entries) {
       expect(entry.description).toMatch(WIRE_SAFE);
-      expect(entry.spec_ref).toMatch(/^(RFC \d+ Sections? [\d.]+( and [\d.]+)?|OID4VCI 1\.0 (Section|Appendix) [A-Z\d.]+|draft-[a-z-]+ Section [\d.]+)$/);
-      const error = new Oid4vcError(reason as Oid4vcReason);
+      expect(entry.spec_ref).toMatch(SPEC_REF);
+      expect(entry.spec_ref).toMatch(/^(OID4VCI 1\.0 (Section [\d.]*\d|Appendix [A-Z](\.\d+)*)|RFC \d+ (Section [\d.]*\d|Appendix [A-Z](\.\d+)*))$/);
+      const error = new Oid4vcError(reason);
       expect(error).toBeInstanceOf(Error);
       expect(error.toDiagnostic()).toEqual({ error: entry.error, reason, spec_ref: entry.spec_ref, error_description: entry.description });
     }
+  });
+
+  it.each(entries)('explains %s with a title and a help text fit for the timeline', (_reason, entry) => {
+    expect(entry.title).toMatch(WIRE_SAFE);
+    expect(entry.title).toMatch(/^[A-Z]/);
+    expect(entry.title).not.toMatch(/[.\s]$/);
+    expect(entry.title.length).toBeLessThanOrEqual(60);
+    expect(entry.help).toMatch(WIRE_SAFE);
+    expect(entry.help).toMatch(/[.)]$/);
+    expect(entry.help.length).toBeGreaterThanOrEqual(40);
+    // One to three sentences (a sentence ends with a period and a space before a capital letter or a digit).
+    expect(entry.help.split(/\.\s+(?=[A-Z0-9])/).length).toBeLessThanOrEqual(3);
+  });
+
+  it('gives every reason its own title', () => {
+    const titles = entries.map(([, entry]) => entry.title.toLowerCase());
+    expect(new Set(titles).size).toBe(titles.length);
+  });
+
+  it('explains every reason by its name alone', () => {
+    for (const [reason, entry] of entries) {
+      expect(explain(reason)).toEqual({ error: entry.error, title: entry.title, help: entry.help, spec_ref: entry.spec_ref });
+    }
+    const recorded: { reason: string } = JSON.parse('{"reason":"dpop_htu_mismatch"}');
+    expect(explain(recorded.reason)).toMatchObject({ error: 'invalid_dpop_proof', title: 'DPoP proof is for another URL', spec_ref: 'RFC 9449 Section 4.3' });
+  });
+
+  it('explains nothing for an unknown reason', () => {
+    for (const unknown of ['no_such_reason', '', 'toString', 'constructor', '__proto__', 'hasOwnProperty']) {
+      expect(explain(unknown)).toBeUndefined();
+    }
+    expect(explain(undefined as unknown as string)).toBeUndefined();
+  });
+
+  it('hands out copies: the catalogue cannot be changed through an explanation', () => {
+    const first = explain('proof_nonce_missing');
+    if (!first) throw new Error('expected an explanation');
+    first.help = 'changed';
+    expect(explain('proof_nonce_missing')?.help).toBe(OID4VC_REASONS.proof_nonce_missing.help);
   });
 
   it('appends a detail and keeps the description wire-safe', () => {
@@ -18,6 +60,7 @@ describe('the error catalogue', () => {
     expect(error.error_description).toBe('The DPoP proof htm claim does not match the request method (htm ?GET?? ?ber??)');
     expect(error.message).toBe(error.error_description);
     expect(error.toResponseBody()).toEqual({ error: 'invalid_dpop_proof', error_description: error.error_description });
+    expect(Object.keys(error.toDiagnostic()).sort()).toEqual(['error', 'error_description', 'reason', 'spec_ref']);
   });
 
   it('cuts long descriptions', () => {

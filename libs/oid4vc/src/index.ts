@@ -1,5 +1,5 @@
-export { OID4VC_REASONS, Oid4vcError, isOid4vcError, toErrorDescription } from './errors';
-export type { Oid4vcErrorCode, Oid4vcReason } from './errors';
+export { OID4VC_REASONS, Oid4vcError, explain, isOid4vcError, toErrorDescription } from './errors';
+export type { Oid4vcErrorCode, Oid4vcExplanation, Oid4vcReason } from './errors';
 export { ASYMMETRIC_SIGNING_ALGS, accessTokenHash, isPrivateOrSymmetricJwk, jwkThumbprint, publicJwk } from './jwk';
 export type { JWK } from './jwk';
 export { normalizeHtu, verifyDpopProof } from './dpop';

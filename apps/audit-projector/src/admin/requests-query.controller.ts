@@ -2,6 +2,7 @@ import { Controller, Get, Inject, Query, UseGuards } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import { AdminAuthGuard, ProblemError, RequiresRole, SERVICE_DATA_SOURCE } from '@hallmark/platform';
 import { dateOf, decodeCursor, encodeCursor, limitOf } from './query-params';
+import { explanationOf } from '../session-timeline/explanation';
 
 /** The unattributed request log: wallet requests no session could be tied to, newest first. */
 @Controller('admin/requests')
@@ -42,7 +43,10 @@ export class RequestsQueryController {
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
     return {
-      requests: page.map((r: Record<string, any>) => ({ ...r, occurred_at: new Date(r.occurred_at).toISOString() })), // eslint-disable-line @typescript-eslint/no-explicit-any
+      requests: page.map((r: Record<string, any>) => { // eslint-disable-line @typescript-eslint/no-explicit-any
+        const explanation = explanationOf(r.data);
+        return { ...r, occurred_at: new Date(r.occurred_at).toISOString(), ...(explanation ? { explanation } : {}) };
+      }),
       next_cursor: rows.length > limit && last ? encodeCursor([new Date(last.occurred_at).toISOString(), last.event_id]) : null,
     };
   }

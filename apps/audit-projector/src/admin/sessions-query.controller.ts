@@ -3,6 +3,7 @@ import type { DataSource } from 'typeorm';
 import { AdminAuthGuard, ProblemError, RequiresRole, SERVICE_DATA_SOURCE } from '@hallmark/platform';
 import { TIMELINE_COLUMNS, rowToEntry } from '../session-projection.writer';
 import { dateOf, decodeCursor, encodeCursor, limitOf } from './query-params';
+import { explanationOf } from '../session-timeline/explanation';
 
 const summaryOf = (r: Record<string, any>, now: Date) => ({ // eslint-disable-line @typescript-eslint/no-explicit-any
   session_id: r.session_id,
@@ -88,7 +89,11 @@ export class SessionsQueryController {
     const page = rows.slice(0, limit);
     return {
       ...summaryOf(summary, new Date()),
-      timeline: page.map((r: Record<string, unknown>) => ({ seq: Number(r.seq), ...rowToEntry(r) })),
+      timeline: page.map((r: Record<string, unknown>) => {
+        const entry = rowToEntry(r);
+        const explanation = explanationOf(entry.data);
+        return { seq: Number(r.seq), ...entry, ...(explanation ? { explanation } : {}) };
+      }),
       timeline_next_cursor: rows.length > limit ? encodeCursor([String(page[page.length - 1].seq)]) : null,
     };
   }

@@ -43,6 +43,11 @@ const timelineEntry = {
     data: { type: 'object', description: 'the event payload, redacted: sealed values and secrets never appear' },
     trace_id: { type: ['string', 'null'] },
     request_id: { type: 'string' },
+    explanation: {
+      type: 'object',
+      description: 'present on refusals: what was wrong, how to fix it, where the spec says so',
+      properties: { title: { type: 'string' }, reason: { type: 'string' }, help: { type: 'string' }, spec_ref: { type: 'string' }, error: { type: 'string' } },
+    },
   },
 };
 
