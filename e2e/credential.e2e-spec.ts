@@ -167,8 +167,16 @@ describe.each(TARGETS)('credential endpoint [%s]', (targetName) => {
     expect((await requestCredential(auth, { credential_configuration_id: 'nope', proofs: { jwt: ['x'] } })).body.error).toBe('unknown_credential_configuration');
     expect((await requestCredential(auth, { credential_configuration_id: AGE_JWT, proofs: { jwt: ['x'] } })).body.error).toBe('credential_request_denied');
     expect((await requestCredential(auth, { credential_identifier: 'x', proofs: { jwt: ['x'] } })).body.error).toBe('unknown_credential_identifier');
-    const draft = await requestCredential(auth, { format: 'dc+sd-jwt', vct: 'urn:eudi:pid:1', proof: { proof_type: 'jwt', jwt: 'x' } });
-    expect(draft.body.error).toBe('invalid_credential_request');
+    // A draft-13 request is mapped to the matching configuration, with a warning naming the id.
+    const draft = await requestCredential(auth, { format: 'dc+sd-jwt', vct: 'urn:eudi:pid:1', proof: { proof_type: 'jwt', jwt: await keyProof(holder, await nonce()) } });
+    expect(draft.status).toBe(200);
+    const mappedView = await eventually(async () => {
+      const v = await call('GET', `${t.baseUrl}/admin/sessions/${auth.sessionId}`, { token: t.adminToken });
+      return v.body?.timeline.some((e: { type: string }) => e.type === 'credential_request_mapped') && v.body;
+    });
+    const mapped = mappedView.timeline.find((e: { type: string }) => e.type === 'credential_request_mapped');
+    expect(mapped).toMatchObject({ level: 'warn', message: `Draft-shaped credential request mapped to ${PID}`, explanation: { reason: expect.stringContaining(`send credential_configuration_id ${PID}`) } });
+    expect((await requestCredential(auth, { format: 'dc+sd-jwt', vct: 'urn:other', proofs: { jwt: ['x'] } })).body.error).toBe('invalid_credential_request');
     expect((await requestCredential(auth, await proofWith({ aud: 'https://someone.else' }))).body.error).toBe('invalid_proof');
     expect((await requestCredential(auth, { ...(await proofWith()), credential_response_encryption: { jwk: { kty: 'EC' }, enc: 'A128GCM' } })).body.error).toBe('invalid_encryption_parameters');
     const malformed = await call('POST', `${t.baseUrl}/credential`, { raw: '{"credential_configuration_id":', headers: { authorization: `DPoP ${auth.accessToken}` } });

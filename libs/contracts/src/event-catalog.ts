@@ -8,7 +8,7 @@ import {
   upcastOfferRetrievedV1,
 } from './events/offer-service.events';
 import { tokenIssuedV1Schema, tokenRejectedV1Schema } from './events/authorization-server.events';
-import { credentialIssuedV1Schema, credentialRequestRejectedV1Schema, nonceIssuedV1Schema } from './events/credential-service.events';
+import { credentialIssuedV1Schema, credentialRequestMappedV1Schema, credentialRequestRejectedV1Schema, nonceIssuedV1Schema } from './events/credential-service.events';
 
 type JsonSchema = Record<string, unknown>;
 type Upcaster = (data: any) => unknown; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -60,6 +60,7 @@ export const EVENT_CATALOG: Readonly<Record<string, EventDefinition>> = Object.f
     define({ type: 'token_issued', producer: 'authorization-server', currentVersion: 1, schemas: { 1: tokenIssuedV1Schema }, upcasters: {} }),
     define({ type: 'token_rejected', producer: 'authorization-server', currentVersion: 1, schemas: { 1: tokenRejectedV1Schema }, upcasters: {} }),
     define({ type: 'nonce_issued', producer: 'credential-service', currentVersion: 1, schemas: { 1: nonceIssuedV1Schema }, upcasters: {} }),
+    define({ type: 'credential_request_mapped', producer: 'credential-service', currentVersion: 1, schemas: { 1: credentialRequestMappedV1Schema }, upcasters: {} }),
     define({ type: 'credential_issued', producer: 'credential-service', currentVersion: 1, schemas: { 1: credentialIssuedV1Schema }, upcasters: {} }),
     define({ type: 'credential_request_rejected', producer: 'credential-service', currentVersion: 1, schemas: { 1: credentialRequestRejectedV1Schema }, upcasters: {} }),
   ].map((d) => [d.type, d]),

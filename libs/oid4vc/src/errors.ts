@@ -471,6 +471,20 @@ export const OID4VC_REASONS = {
     title: 'Proofs object malformed',
     help: 'Send proofs as an object with exactly one member, the proof type, whose value is a non-empty array of proof JWT strings, e.g. proofs: {jwt: [eyJ..., eyJ...]}.',
   },
+  credential_request_draft_shape: {
+    error: 'invalid_credential_request',
+    spec_ref: CREDENTIAL_REQUEST,
+    description: 'The request identifies the credential by format (an earlier draft): OID4VCI 1.0 takes credential_configuration_id',
+    title: 'Draft-shaped credential request',
+    help: 'Send credential_configuration_id with one of the ids from credential_configurations_supported in the issuer metadata, e.g. credential_configuration_id: eu.europa.ec.eudi.pid_vc_sd_jwt, instead of format plus vct, doctype or credential_definition.',
+  },
+  credential_request_draft_mapped: {
+    error: 'invalid_credential_request',
+    spec_ref: CREDENTIAL_REQUEST,
+    description: 'The request used the draft shape (format, singular proof); it was mapped to the matching configuration',
+    title: 'Draft-shaped request accepted by mapping',
+    help: 'This issuer mapped the request for compatibility. Send credential_configuration_id (named in this entry) and proofs: {jwt: [...]} as OID4VCI 1.0 defines them; other issuers will refuse the draft shape.',
+  },
   credential_proof_singular: {
     error: 'invalid_credential_request',
     spec_ref: CREDENTIAL_REQUEST,

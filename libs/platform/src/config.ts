@@ -42,6 +42,12 @@ export interface PlatformConfig {
   offerServiceUrl: string;
   /** HALLMARK_AS_JWKS_URL: the authorization server's published keys, for verifying access tokens. */
   authorizationServerJwksUrl: string;
+  /**
+   * HALLMARK_COMPAT_DRAFT_REQUESTS: map credential requests in the shape of earlier drafts
+   * (format + vct, singular proof) to the matching configuration, with a warning on the timeline.
+   * Default true.
+   */
+  compatDraftRequests: boolean;
 }
 
 export class ConfigError extends Error {}
@@ -58,6 +64,7 @@ export function readPlatformConfig(env: NodeJS.ProcessEnv = process.env): Platfo
     allowBearerTokens: env.HALLMARK_ALLOW_BEARER_TOKENS === 'true',
     accessTokenTtlSeconds: Number(env.HALLMARK_ACCESS_TOKEN_TTL ?? 600),
     internalToken: env.HALLMARK_INTERNAL_TOKEN || undefined,
+    compatDraftRequests: env.HALLMARK_COMPAT_DRAFT_REQUESTS !== 'false',
     offerServiceUrl: (env.HALLMARK_OFFER_SERVICE_URL ?? `http://127.0.0.1:${env.PORT ?? 8080}`).replace(/\/$/, ''),
     authorizationServerJwksUrl:
       env.HALLMARK_AS_JWKS_URL ?? `${(env.HALLMARK_PUBLIC_URL ?? `http://localhost:${env.PORT ?? 8080}`).replace(/\/$/, '')}/.well-known/jwks.json`,

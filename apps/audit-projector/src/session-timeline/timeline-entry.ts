@@ -28,6 +28,7 @@ const MESSAGES: Record<string, (data: Record<string, unknown>) => string> = {
   credential_issued: (d) => `${d.count} credential${d.count === 1 ? '' : 's'} issued: ${d.credential_configuration_id} (${d.format})`,
   credential_request_rejected: (d) => `Credential request refused: ${d.error} (${d.error_description})`,
   nonce_issued: () => 'c_nonce issued',
+  credential_request_mapped: (d) => `Draft-shaped credential request mapped to ${d.credential_configuration_id}`,
 };
 
 /** Refusals a wallet can recover from are warnings; one that ends the session is an error. */
@@ -35,7 +36,7 @@ const levelOf = (type: string, data: Record<string, unknown>): Level => {
   // The first DPoP request of every wallet learns the server nonce this way: part of the protocol.
   if (data.error === 'use_dpop_nonce') return 'info';
   if (type === 'token_rejected') return data.locked ? 'error' : 'warn';
-  if (type === 'credential_request_rejected') return 'warn';
+  if (type === 'credential_request_rejected' || type === 'credential_request_mapped') return 'warn';
   return 'info';
 };
 

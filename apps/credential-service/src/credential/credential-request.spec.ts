@@ -21,6 +21,16 @@ const reasonOf = (body: unknown, authorized = ['pid']): string => {
 };
 
 describe('credential request parsing', () => {
+  it('maps a draft-shaped request to the single matching configuration in compatibility mode', () => {
+    const parsed = parseCredentialRequest({ format: 'dc+sd-jwt', vct: 'urn:pid', proof: { proof_type: 'jwt', jwt: 'p' } }, config, ['pid', 'other'], { compat: true });
+    expect(parsed).toMatchObject({ configurationId: 'pid', proofJwts: ['p'], mappedFrom: { format: 'dc+sd-jwt', vct: 'urn:pid', singular_proof: true } });
+  });
+
+  it('names the id to send when compatibility is off or nothing matches', () => {
+    expect(() => parseCredentialRequest({ format: 'dc+sd-jwt', vct: 'urn:pid', proofs: { jwt: ['a'] } }, config, ['pid'])).toThrow(/send credential_configuration_id pid/);
+    expect(() => parseCredentialRequest({ format: 'dc+sd-jwt', vct: 'urn:nope', proofs: { jwt: ['a'] } }, config, ['pid'], { compat: true })).toThrow(/no single configuration matches/);
+  });
+
   it('accepts one proof type with up to batch_size proofs and ignores unknown fields', () => {
     expect(parseCredentialRequest({ credential_configuration_id: 'pid', proofs: { jwt: ['a', 'b', 'c'] }, extra: 1 }, config, ['pid'])).toMatchObject({ configurationId: 'pid', proofJwts: ['a', 'b', 'c'] });
   });
@@ -36,6 +46,7 @@ describe('credential request parsing', () => {
     [{ credential_configuration_id: 'other', proofs: { jwt: ['a'] } }, 'credential_request_denied/credential_configuration_not_offered'],
     [{ credential_configuration_id: 'pid' }, 'invalid_proof/credential_proofs_missing'],
     [{ credential_configuration_id: 'pid', proof: { proof_type: 'jwt', jwt: 'a' } }, 'invalid_credential_request/credential_proof_singular'],
+    [{ format: 'dc+sd-jwt', vct: 'urn:pid', proofs: { jwt: ['a'] } }, 'invalid_credential_request/credential_request_draft_shape'],
     [{ credential_configuration_id: 'pid', proofs: { jwt: [] } }, 'invalid_credential_request/credential_proofs_malformed'],
     [{ credential_configuration_id: 'pid', proofs: { jwt: ['a'], attestation: ['b'] } }, 'invalid_credential_request/credential_proofs_malformed'],
     [{ credential_configuration_id: 'pid', proofs: { di_vp: ['a'] } }, 'invalid_proof/credential_proof_type_unsupported'],

@@ -7,12 +7,60 @@ export interface ParsedCredentialRequest {
   configurationId: string;
   configuration: CredentialConfiguration;
   proofJwts: string[];
+  /** Set when a draft-shaped request was mapped (compatibility mode): what the wallet sent. */
+  mappedFrom?: { format?: string; vct?: string; doctype?: string; credential_definition_type?: string[]; singular_proof: boolean };
+}
+
+const str = (v: unknown): string | undefined => (typeof v === 'string' ? v.slice(0, 500) : undefined);
+
+/**
+ * Earlier drafts named the credential by `format` plus `vct` / `doctype` / `credential_definition`
+ * and sent one `proof`. In compatibility mode such a request is mapped to the single matching
+ * configuration the token covers; otherwise it is refused with the id the wallet should send.
+ */
+function mapDraftShape(
+  b: Record<string, unknown>,
+  config: IssuerConfig,
+  authorizedIds: string[],
+  compat: boolean,
+): { body: Record<string, unknown>; from?: ParsedCredentialRequest['mappedFrom'] } {
+  const draftId = b.credential_configuration_id === undefined && b.credential_identifier === undefined && typeof b.format === 'string';
+  const singularProof = b.proofs === undefined && b.proof !== undefined;
+  if (!draftId && !singularProof) return { body: b };
+  const mapped: Record<string, unknown> = { ...b };
+  const from: NonNullable<ParsedCredentialRequest['mappedFrom']> = { singular_proof: singularProof };
+  if (draftId) {
+    const definitionType = (b.credential_definition as { type?: unknown } | undefined)?.type;
+    Object.assign(from, {
+      format: str(b.format),
+      ...(str(b.vct) ? { vct: str(b.vct) } : {}),
+      ...(str(b.doctype) ? { doctype: str(b.doctype) } : {}),
+      ...(Array.isArray(definitionType) ? { credential_definition_type: definitionType.map(String).slice(0, 20) } : {}),
+    });
+    const candidates = authorizedIds.filter((id) => {
+      const c = config.credential_configurations_supported[id];
+      if (!c || c.format !== b.format) return false;
+      if (c.format === 'dc+sd-jwt') return c.vct === b.vct;
+      if (c.format === 'jwt_vc_json') return JSON.stringify([...(c.credential_definition?.type ?? [])].sort()) === JSON.stringify([...(from.credential_definition_type ?? [])].sort());
+      return false;
+    });
+    if (candidates.length !== 1 || !compat) {
+      throw new Oid4vcError('credential_request_draft_shape', candidates.length === 1 ? `send credential_configuration_id ${candidates[0]}` : `no single configuration matches; the token covers ${authorizedIds.join(', ')}`);
+    }
+    mapped.credential_configuration_id = candidates[0];
+  }
+  if (singularProof) {
+    const proof = b.proof as { proof_type?: unknown; jwt?: unknown } | undefined;
+    if (!compat || !proof || proof.proof_type !== 'jwt' || typeof proof.jwt !== 'string') throw new Oid4vcError('credential_proof_singular');
+    mapped.proofs = { jwt: [proof.jwt] };
+  }
+  return { body: mapped, from };
 }
 
 /** Pure checks of the request's shape against the issuer configuration and the access token. */
-export function parseCredentialRequest(body: unknown, config: IssuerConfig, authorizedIds: string[]): ParsedCredentialRequest {
+export function parseCredentialRequest(body: unknown, config: IssuerConfig, authorizedIds: string[], options: { compat?: boolean } = {}): ParsedCredentialRequest {
   if (!body || typeof body !== 'object' || Array.isArray(body)) throw new Oid4vcError('credential_request_malformed', 'the body must be a JSON object');
-  const b = body as Record<string, unknown>;
+  const { body: b, from: mappedFrom } = mapDraftShape(body as Record<string, unknown>, config, authorizedIds, options.compat ?? false);
   const hasConfiguration = b.credential_configuration_id !== undefined;
   const hasIdentifier = b.credential_identifier !== undefined;
   if (hasConfiguration === hasIdentifier) throw new Oid4vcError('credential_request_both_ids', hasConfiguration ? 'both were sent' : 'neither was sent');
@@ -37,5 +85,5 @@ export function parseCredentialRequest(body: unknown, config: IssuerConfig, auth
   if (!Array.isArray(list) || list.length === 0 || !list.every((p) => typeof p === 'string')) throw new Oid4vcError('credential_proofs_malformed');
   const batchSize = config.batch_size ?? DEFAULT_BATCH_SIZE;
   if (list.length > batchSize) throw new Oid4vcError('credential_batch_too_large', `${list.length} proofs, batch_size ${batchSize}`);
-  return { configurationId, configuration, proofJwts: list as string[] };
+  return { configurationId, configuration, proofJwts: list as string[], ...(mappedFrom ? { mappedFrom } : {}) };
 }

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { createHash, randomInt } from 'crypto';
-import { newId, unattributedSessionId, type CredentialIssuedV1, type CredentialRequestRejectedV1, type NewEvent, type RequestContext } from '@hallmark/contracts';
+import { newId, unattributedSessionId, type CredentialIssuedV1, type CredentialRequestMappedV1, type CredentialRequestRejectedV1, type NewEvent, type RequestContext } from '@hallmark/contracts';
 import { currentRequestScope } from '@hallmark/telemetry';
 import { EventStore } from '@hallmark/event-store';
 import { claimNamesOf, subjectPath, type CredentialConfiguration, type IssuerConfig } from '@hallmark/issuer-config';
@@ -42,8 +42,20 @@ export class IssueCredentialHandler {
     const now = new Date();
     let configurationId: string | undefined;
     try {
-      const parsed = parseCredentialRequest(body, this.config, auth.credentialConfigurationIds);
+      const parsed = parseCredentialRequest(body, this.config, auth.credentialConfigurationIds, { compat: this.platform.compatDraftRequests });
       configurationId = parsed.configurationId;
+      if (parsed.mappedFrom) {
+        const note = new Oid4vcError('credential_request_draft_mapped', `send credential_configuration_id ${parsed.configurationId}`);
+        const mapped: CredentialRequestMappedV1 = {
+          credential_configuration_id: parsed.configurationId,
+          from: parsed.mappedFrom,
+          reason: note.reason,
+          spec_ref: note.spec_ref,
+          error_description: note.error_description,
+          request,
+        };
+        await this.record(auth.sessionId, { event_type: 'credential_request_mapped', data: mapped as unknown as Record<string, unknown> });
+      }
       const proofs = [];
       for (const proofJwt of parsed.proofJwts) {
         proofs.push(await verifyCredentialProof({ proofJwt, issuerId: this.platform.publicUrl, now, expectedNonce: (nonce) => this.nonces.isUsable(nonce, now) }));

@@ -36,6 +36,42 @@ export const nonceIssuedV1Schema = {
   },
 } as const;
 
+/** credential_request_mapped v1: a draft-shaped request was mapped to a configuration (compatibility). */
+export interface CredentialRequestMappedV1 {
+  credential_configuration_id: string;
+  /** What the wallet sent instead of credential_configuration_id / proofs. */
+  from: { format?: string; vct?: string; doctype?: string; credential_definition_type?: string[]; singular_proof: boolean };
+  reason: string;
+  spec_ref: string;
+  error_description: string;
+  request: RequestContext;
+}
+
+export const credentialRequestMappedV1Schema = {
+  type: 'object',
+  required: ['credential_configuration_id', 'from', 'reason', 'spec_ref', 'error_description', 'request'],
+  additionalProperties: false,
+  properties: {
+    credential_configuration_id: { type: 'string' },
+    from: {
+      type: 'object',
+      required: ['singular_proof'],
+      additionalProperties: false,
+      properties: {
+        format: { type: 'string', maxLength: 100 },
+        vct: { type: 'string', maxLength: 500 },
+        doctype: { type: 'string', maxLength: 500 },
+        credential_definition_type: { type: 'array', items: { type: 'string', maxLength: 200 }, maxItems: 20 },
+        singular_proof: { type: 'boolean' },
+      },
+    },
+    reason: { type: 'string' },
+    spec_ref: { type: 'string' },
+    error_description: { type: 'string', maxLength: 500 },
+    request: requestContextSchema,
+  },
+} as const;
+
 /** credential_request_rejected v1: a credential request with a valid access token was refused. */
 export interface CredentialRequestRejectedV1 {
   credential_configuration_id?: string;
