@@ -31,7 +31,8 @@ async function main(): Promise<void> {
   await serve(HallmarkModule.forRoot({ processName: 'hallmark', config }), { processName: 'hallmark', port, afterClose: async () => database?.stop() });
   const adminToken = config.adminToken!;
   const tokenShown = process.env.HALLMARK_ADMIN_TOKEN ? '(from HALLMARK_ADMIN_TOKEN)' : secrets.created ? adminToken : `(kept in ${dataDir}/secrets.json)`;
-  const body = JSON.stringify({ credential_configuration_ids: ['eu.europa.ec.eudi.pid_vc_sd_jwt'], tx_code: { length: 4 } });
+  const pid = 'eu.europa.ec.eudi.pid_vc_sd_jwt';
+  const body = JSON.stringify({ credential_configuration_ids: [pid], tx_code: { length: 4 }, claims: { [pid]: { given_name: 'Erika', family_name: 'Mustermann', birthdate: '1964-08-12' } } });
   process.stdout.write(
     [
       '',
@@ -43,6 +44,9 @@ async function main(): Promise<void> {
       '',
       'Create an offer:',
       `  curl -s -X POST ${config.publicUrl}/admin/sessions -H 'authorization: Bearer ${process.env.HALLMARK_ADMIN_TOKEN ? '$HALLMARK_ADMIN_TOKEN' : adminToken}' -H 'content-type: application/json' -d '${body}'`,
+      '',
+      'Receive the credential with the test wallet (offer_url and tx_code from the answer):',
+      `  npm run wallet -- '<offer_url>' --tx-code <tx_code>`,
       '',
     ].join('\n') + '\n',
   );
