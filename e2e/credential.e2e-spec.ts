@@ -195,7 +195,7 @@ describe.each(TARGETS)('credential endpoint [%s]', (targetName) => {
     expect((await requestCredential(auth, { credential_configuration_id: PID, proofs: { jwt: [hs256] } })).body.error).toBe('invalid_proof');
 
     const view = await eventually(async () => {
-      const v = await call('GET', `${t.baseUrl}/admin/sessions/${auth.sessionId}`, { token: t.adminToken });
+      const v = await call('GET', `${t.baseUrl}/admin/sessions/${auth.sessionId}?collapse=false`, { token: t.adminToken });
       return v.body?.timeline.filter((e: { type: string }) => e.type === 'credential_request_rejected').length >= 6 && v.body;
     });
     const rejection = view.timeline.find((e: { type: string; data: { reason: string } }) => e.type === 'credential_request_rejected' && ['credential_nonce_used', 'proof_nonce_invalid'].includes(e.data.reason));

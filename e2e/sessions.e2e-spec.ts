@@ -42,9 +42,13 @@ describe.each(TARGETS)('issuance sessions and offers [%s]', (targetName) => {
     }
 
     const session = await eventually(async () => {
-      const r = await getSession(created.body.session_id);
+      const r = await call('GET', `${t.baseUrl}/admin/sessions/${created.body.session_id}?collapse=false`, { token: t.auditorToken });
       return r.status === 200 && r.body.timeline.length === 4 && r.body;
     }, 15000, 'four timeline entries');
+    // By default the view collapses the repeated fetch into one entry with a count.
+    const collapsed = (await getSession(created.body.session_id)).body.timeline;
+    expect(collapsed.map((e: { type: string; count?: number }) => [e.type, e.count ?? 1])).toEqual([['offer_retrieved', 2], ['offer_created', 1], ['session_created', 1]]);
+    expect(collapsed[0].first_occurred_at < collapsed[0].occurred_at || collapsed[0].first_occurred_at === collapsed[0].occurred_at).toBe(true);
     expect(session).toMatchObject({ status: 'offer_retrieved', grant_type: 'pre-authorized_code', offer_retrievals: 2, event_count: 4, last_error: null });
     const oldestFirst = [...session.timeline].reverse();
     expect(oldestFirst.map((e: { type: string }) => e.type)).toEqual(['session_created', 'offer_created', 'offer_retrieved', 'offer_retrieved']);

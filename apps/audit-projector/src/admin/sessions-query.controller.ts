@@ -5,6 +5,26 @@ import { TIMELINE_COLUMNS, rowToEntry } from '../session-projection.writer';
 import { dateOf, decodeCursor, encodeCursor, limitOf } from './query-params';
 import { explanationOf } from '../session-timeline/explanation';
 
+type ViewEntry = ReturnType<typeof rowToEntry> & { seq: number; count?: number; first_occurred_at?: string };
+
+/**
+ * A wallet polling or re-fetching the offer makes runs of identical entries: the view shows each
+ * run once, newest first, with how many and since when (`?collapse=false` shows them all; the
+ * events stay either way).
+ */
+export function collapseRepeats(entries: ViewEntry[], collapse: boolean): ViewEntry[] {
+  if (!collapse) return entries;
+  const out: ViewEntry[] = [];
+  for (const e of entries) {
+    const last = out[out.length - 1];
+    if (last && last.type === e.type && last.level === e.level && last.endpoint === e.endpoint && last.message === e.message) {
+      last.count = (last.count ?? 1) + 1;
+      last.first_occurred_at = e.occurred_at;
+    } else out.push({ ...e });
+  }
+  return out;
+}
+
 const summaryOf = (r: Record<string, any>, now: Date) => ({ // eslint-disable-line @typescript-eslint/no-explicit-any
   session_id: r.session_id,
   // An offer nobody finished before it expired is expired; derived at read time from expires_at.
@@ -89,11 +109,14 @@ export class SessionsQueryController {
     const page = rows.slice(0, limit);
     return {
       ...summaryOf(summary, new Date()),
-      timeline: page.map((r: Record<string, unknown>) => {
-        const entry = rowToEntry(r);
-        const explanation = explanationOf(entry.data);
-        return { seq: Number(r.seq), ...entry, ...(explanation ? { explanation } : {}) };
-      }),
+      timeline: collapseRepeats(
+        page.map((r: Record<string, unknown>) => {
+          const entry = rowToEntry(r);
+          const explanation = explanationOf(entry.data);
+          return { seq: Number(r.seq), ...entry, ...(explanation ? { explanation } : {}) };
+        }),
+        q.collapse !== 'false',
+      ),
       timeline_next_cursor: rows.length > limit ? encodeCursor([String(page[page.length - 1].seq)]) : null,
     };
   }

@@ -91,6 +91,7 @@ export function adminOpenApiDocument(serverUrl: string): Record<string, unknown>
           parameters: [
             { name: 'cursor', in: 'query', schema: { type: 'string' } },
             { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 500, default: 100 } },
+            { name: 'collapse', in: 'query', schema: { type: 'boolean', default: true }, description: 'show runs of identical entries once, with count and first_occurred_at' },
           ],
           responses: {
             200: {
