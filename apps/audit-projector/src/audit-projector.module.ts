@@ -5,6 +5,8 @@ import { SessionsQueryController } from './admin/sessions-query.controller';
 import { AuditProjections1732780002000 } from './migrations/1732780002000-audit-projections';
 import { UnattributedRequests1732780007000 } from './migrations/1732780007000-unattributed-requests';
 import { RequestsQueryController } from './admin/requests-query.controller';
+import { SessionStreamController } from './admin/session-stream.controller';
+import { TimelineNotifications } from './session-timeline/timeline-notifications';
 import { SessionProjectionConsumer } from './session-projection.consumer';
 
 /** Consumes every event into the session inspection projections and serves the auditors' queries. */
@@ -12,7 +14,7 @@ import { SessionProjectionConsumer } from './session-projection.consumer';
   imports: [
     ServiceStoreModule.forService({ service: 'audit-projector', schema: 'hallmark_audit', migrations: [AuditProjections1732780002000, UnattributedRequests1732780007000], publishes: false }),
   ],
-  controllers: [OpenApiController, SessionsQueryController, RequestsQueryController],
-  providers: [SessionProjectionConsumer],
+  controllers: [OpenApiController, SessionStreamController, SessionsQueryController, RequestsQueryController],
+  providers: [SessionProjectionConsumer, TimelineNotifications],
 })
 export class AuditProjectorModule {}

@@ -34,6 +34,8 @@ export async function applyEvent(em: EntityManager, event: EventEnvelope): Promi
       [e.event_id, e.session_id, e.occurred_at, e.type, e.level, e.source, e.endpoint, e.message, JSON.stringify(e.data), e.trace_id, e.request_id],
     );
     if (!inserted.length) return false;
+    // Delivered on commit to every projector replica's live viewers of this session.
+    await em.query(`SELECT pg_notify('hallmark_timeline', $1)`, [e.session_id]);
     // Serialise summary updates of one session across consumers and replicas.
     await em.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`summary:${e.session_id}`]);
     const rows = await em.query(`SELECT ${TIMELINE_COLUMNS} FROM timeline_entries WHERE session_id = $1`, [e.session_id]);
