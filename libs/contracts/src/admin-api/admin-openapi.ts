@@ -110,6 +110,13 @@ export function adminOpenApiDocument(serverUrl: string): Record<string, unknown>
           responses: { 204: { description: 'erased' }, ...errors(401, 403, 404) },
         },
       },
+      '/admin/sessions/{session_id}/stream': {
+        parameters: [{ name: 'session_id', in: 'path', required: true, schema: { type: 'string' } }],
+        get: {
+          summary: "Server-sent events: the session's timeline entries, oldest first, then each new one as it is projected (admin or auditor token; resume with Last-Event-ID)",
+          responses: { 200: { description: '`event: entry`, `id: <seq>`, `data: <TimelineEntry>`', content: { 'text/event-stream': { schema: { type: 'string' } } } }, ...errors(401, 404) },
+        },
+      },
       '/admin/requests': {
         get: {
           summary: 'Wallet requests no session could be tied to (nonce requests, foreign codes, bad tokens), newest first (admin or auditor token)',
