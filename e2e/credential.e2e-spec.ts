@@ -202,6 +202,18 @@ describe.each(TARGETS)('credential endpoint [%s]', (targetName) => {
     expect(rejection).toMatchObject({ level: 'warn', endpoint: 'POST /credential', data: { error: 'invalid_nonce', spec_ref: expect.stringContaining('OID4VCI') } });
     // Each refusal is explained: title, what was wrong, how to fix it, the spec section.
     expect(rejection.explanation).toEqual({ title: expect.any(String), reason: rejection.data.error_description, help: expect.stringMatching(/nonce/i), spec_ref: rejection.data.spec_ref, error: 'invalid_nonce' });
+
+    // The interop report: the flow, every step, each problem explained, with trace ids; no secrets.
+    const report = await call('GET', `${t.baseUrl}/admin/sessions/${auth.sessionId}/report`, { token: t.auditorToken });
+    expect(report.status).toBe(200);
+    expect(report.body).toMatchObject({ report: 'hallmark-interop-report', session: { session_id: auth.sessionId }, flow: expect.arrayContaining(['session_created', 'token_issued', 'credential_request_rejected', 'credential_issued']) });
+    expect(report.body.problems.length).toBeGreaterThanOrEqual(6);
+    expect(report.body.problems[0]).toEqual({ seq: expect.any(Number), title: expect.any(String), reason: expect.any(String), help: expect.any(String), spec_ref: expect.any(String), error: expect.any(String), trace_id: expect.any(String) });
+    const markdown = await call('GET', `${t.baseUrl}/admin/sessions/${auth.sessionId}/report?format=md`, { token: t.auditorToken });
+    expect(markdown.headers.get('content-type')).toContain('text/markdown');
+    expect(markdown.body).toContain(`# Issuance session ${auth.sessionId}`);
+    expect(markdown.body).toMatch(/- How to fix it: /);
+    for (const secret of [auth.accessToken, 'Mustermann']) expect(JSON.stringify(report.body) + markdown.body).not.toContain(secret);
   });
 });
 

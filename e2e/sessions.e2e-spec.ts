@@ -129,7 +129,7 @@ describe.each(TARGETS)('issuance sessions and offers [%s]', (targetName) => {
     const doc = await call('GET', `${t.baseUrl}/admin/openapi.json`);
     expect(doc.status).toBe(200);
     expect(doc.body.openapi).toBe('3.1.0');
-    expect(Object.keys(doc.body.paths)).toEqual(['/admin/sessions', '/admin/sessions/{session_id}', '/admin/sessions/{session_id}/stream', '/admin/requests']);
+    expect(Object.keys(doc.body.paths)).toEqual(['/admin/sessions', '/admin/sessions/{session_id}', '/admin/sessions/{session_id}/stream', '/admin/sessions/{session_id}/report', '/admin/requests']);
     const schema = ajv.compile(doc.body.components.schemas.CreateSessionRequest);
     expect(schema({ credential_configuration_ids: [PID] })).toBe(true);
     expect(schema({ credential_configuration_ids: [PID], surprise: 1 })).toBe(false);

@@ -1,4 +1,6 @@
-import { Controller, Get, Inject, Param, Query, UseGuards } from '@nestjs/common';
+import { Controller, Get, Headers, Inject, Param, Query, Res, UseGuards } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { interopReport, interopReportMarkdown, type ReportEntry } from '../session-timeline/interop-report';
 import type { DataSource } from 'typeorm';
 import { AdminAuthGuard, ProblemError, RequiresRole, SERVICE_DATA_SOURCE } from '@hallmark/platform';
 import { TIMELINE_COLUMNS, rowToEntry } from '../session-projection.writer';
@@ -85,6 +87,33 @@ export class SessionsQueryController {
       sessions: page.map((r: Record<string, unknown>) => summaryOf(r, now)),
       next_cursor: rows.length > limit && last ? encodeCursor([new Date(last.created_at).toISOString(), last.session_id]) : null,
     };
+  }
+
+  /** The interop report: Markdown when asked for (`Accept: text/markdown` or `?format=md`), JSON otherwise. */
+  @Get(':session_id/report')
+  async report(
+    @Param('session_id') sessionId: string,
+    @Query('format') format: string | undefined,
+    @Headers('accept') accept: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<unknown> {
+    const [summary] = await this.db.query('SELECT * FROM session_summaries WHERE session_id = $1', [sessionId]);
+    if (!summary) throw new ProblemError(404, 'Not Found', `no session ${sessionId}`);
+    const rows = await this.db.query(
+      `SELECT ${TIMELINE_COLUMNS}, row_number() OVER (ORDER BY occurred_at, event_id) AS seq FROM timeline_entries WHERE session_id = $1 ORDER BY seq`,
+      [sessionId],
+    );
+    const entries: ReportEntry[] = rows.map((r: Record<string, unknown>) => {
+      const { data, ...entry } = rowToEntry(r);
+      const explanation = explanationOf(data);
+      return { seq: Number(r.seq), ...entry, ...(explanation ? { explanation } : {}) };
+    });
+    const report = interopReport(summaryOf(summary, new Date()), entries, new Date());
+    if (format === 'md' || /text\/markdown/.test(accept ?? '')) {
+      reply.header('content-type', 'text/markdown; charset=utf-8');
+      return interopReportMarkdown(report);
+    }
+    return report;
   }
 
   @Get(':session_id')

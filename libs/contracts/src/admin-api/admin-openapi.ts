@@ -117,6 +117,14 @@ export function adminOpenApiDocument(serverUrl: string): Record<string, unknown>
           responses: { 200: { description: '`event: entry`, `id: <seq>`, `data: <TimelineEntry>`', content: { 'text/event-stream': { schema: { type: 'string' } } } }, ...errors(401, 404) },
         },
       },
+      '/admin/sessions/{session_id}/report': {
+        parameters: [{ name: 'session_id', in: 'path', required: true, schema: { type: 'string' } }],
+        get: {
+          summary: 'A self-contained interop report: the flow, each step and outcome, each problem explained, trace ids (JSON, or Markdown with ?format=md or Accept: text/markdown)',
+          parameters: [{ name: 'format', in: 'query', schema: { enum: ['json', 'md'] } }],
+          responses: { 200: { description: 'the report', content: { 'application/json': { schema: { type: 'object' } }, 'text/markdown': { schema: { type: 'string' } } } }, ...errors(401, 404) },
+        },
+      },
       '/admin/requests': {
         get: {
           summary: 'Wallet requests no session could be tied to (nonce requests, foreign codes, bad tokens), newest first (admin or auditor token)',
