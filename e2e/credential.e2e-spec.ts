@@ -7,7 +7,7 @@ import { createHash } from 'crypto';
 import { REPO_ROOT } from '@hallmark/testing';
 import { call, eventually } from './support/http';
 import { TARGETS, startTarget, type Target } from './support/targets';
-import { dpopProof, form, walletKey, type WalletKey } from './support/wallet';
+import { dpopProof, form, redeemWithDpop, walletKey, type WalletKey } from './support/wallet';
 
 const PRE_AUTH = 'urn:ietf:params:oauth:grant-type:pre-authorized_code';
 const PID = 'eu.europa.ec.eudi.pid_vc_sd_jwt';
@@ -34,10 +34,7 @@ describe.each(TARGETS)('credential endpoint [%s]', (targetName) => {
     expect(created.status).toBe(201);
     const code = created.body.credential_offer.grants[PRE_AUTH]['pre-authorized_code'];
     const dpop = await walletKey();
-    const htu = `${t.baseUrl}/token`;
-    const post = (proof: string) => call('POST', htu, { raw: form({ grant_type: PRE_AUTH, 'pre-authorized_code': code }), headers: { 'content-type': 'application/x-www-form-urlencoded', dpop: proof } });
-    const first = await post(await dpopProof(dpop, { htm: 'POST', htu }));
-    const r = await post(await dpopProof(dpop, { htm: 'POST', htu, nonce: first.headers.get('dpop-nonce')! }));
+    const r = await redeemWithDpop(t.baseUrl, code, dpop, call);
     expect(r.status).toBe(200);
     return { sessionId: created.body.session_id as string, accessToken: r.body.access_token as string, dpop };
   };
@@ -119,11 +116,7 @@ describe.each(TARGETS)('credential endpoint [%s]', (targetName) => {
   });
 
   it('keeps requests that no session can be tied to in the unattributed log, errors filterable', async () => {
-    const dpop = await walletKey();
-    const htu = `${t.baseUrl}/token`;
-    const post = (proof: string) => call('POST', htu, { raw: form({ grant_type: PRE_AUTH, 'pre-authorized_code': 'not-one-of-ours' }), headers: { 'content-type': 'application/x-www-form-urlencoded', dpop: proof } });
-    const first = await post(await dpopProof(dpop, { htm: 'POST', htu }));
-    const foreign = await post(await dpopProof(dpop, { htm: 'POST', htu, nonce: first.headers.get('dpop-nonce')! }));
+    const foreign = await redeemWithDpop(t.baseUrl, 'not-one-of-ours', await walletKey(), call);
     expect(foreign.body.error).toBe('invalid_grant');
     const requestId = foreign.headers.get('x-request-id');
     const errors = await eventually(async () => {
@@ -228,10 +221,7 @@ describe('credential endpoint with short-lived tokens, Bearer allowed [embedded]
     const created = await call('POST', `${t.baseUrl}/admin/sessions`, { token: t.adminToken, body: { credential_configuration_ids: [PID], claims: { [PID]: pidClaims } } });
     const code = created.body.credential_offer.grants[PRE_AUTH]['pre-authorized_code'];
     const dpop = await walletKey();
-    const htu = `${t.baseUrl}/token`;
-    const post = (proof: string) => call('POST', htu, { raw: form({ grant_type: PRE_AUTH, 'pre-authorized_code': code }), headers: { 'content-type': 'application/x-www-form-urlencoded', dpop: proof } });
-    const first = await post(await dpopProof(dpop, { htm: 'POST', htu }));
-    const token = await post(await dpopProof(dpop, { htm: 'POST', htu, nonce: first.headers.get('dpop-nonce')! }));
+    const token = await redeemWithDpop(t.baseUrl, code, dpop, call);
     expect(token.body.expires_in).toBe(3);
     await new Promise((r) => setTimeout(r, 4100));
     const holder = await walletKey();
@@ -259,11 +249,7 @@ describe('credential endpoint with short-lived tokens, Bearer allowed [embedded]
 
     // A DPoP-bound token presented as a Bearer token is refused.
     const other = await call('POST', `${t.baseUrl}/admin/sessions`, { token: t.adminToken, body: { credential_configuration_ids: [PID], claims: { [PID]: pidClaims } } });
-    const dpop = await walletKey();
-    const htu = `${t.baseUrl}/token`;
-    const post = (p: string) => call('POST', htu, { raw: form({ grant_type: PRE_AUTH, 'pre-authorized_code': other.body.credential_offer.grants[PRE_AUTH]['pre-authorized_code'] }), headers: { 'content-type': 'application/x-www-form-urlencoded', dpop: p } });
-    const first = await post(await dpopProof(dpop, { htm: 'POST', htu }));
-    const bound = await post(await dpopProof(dpop, { htm: 'POST', htu, nonce: first.headers.get('dpop-nonce')! }));
+    const bound = await redeemWithDpop(t.baseUrl, other.body.credential_offer.grants[PRE_AUTH]['pre-authorized_code'], await walletKey(), call);
     expect(bound.body.token_type).toBe('DPoP');
     const asBearer = await call('POST', `${t.baseUrl}/credential`, { body: { credential_configuration_id: PID, proofs: { jwt: [proof] } }, headers: { authorization: `Bearer ${bound.body.access_token}` } });
     expect([asBearer.status, asBearer.body.error]).toEqual([401, 'invalid_token']);
@@ -272,12 +258,7 @@ describe('credential endpoint with short-lived tokens, Bearer allowed [embedded]
   it('refuses an expired pre-authorized code', async () => {
     const created = await call('POST', `${t.baseUrl}/admin/sessions`, { token: t.adminToken, body: { credential_configuration_ids: [PID], expires_in: 1 } });
     await new Promise((r) => setTimeout(r, 1100));
-    const dpop = await walletKey();
-    const htu = `${t.baseUrl}/token`;
-    const post = (proof: string) =>
-      call('POST', htu, { raw: form({ grant_type: PRE_AUTH, 'pre-authorized_code': created.body.credential_offer.grants[PRE_AUTH]['pre-authorized_code'] }), headers: { 'content-type': 'application/x-www-form-urlencoded', dpop: proof } });
-    const first = await post(await dpopProof(dpop, { htm: 'POST', htu }));
-    const r = await post(await dpopProof(dpop, { htm: 'POST', htu, nonce: first.headers.get('dpop-nonce')! }));
+    const r = await redeemWithDpop(t.baseUrl, created.body.credential_offer.grants[PRE_AUTH]['pre-authorized_code'], await walletKey(), call);
     expect(r.status).toBe(400);
     expect(r.body).toMatchObject({ error: 'invalid_grant', error_description: expect.stringMatching(/expired/) });
   });

@@ -8,7 +8,7 @@ import { DEAD_LETTER_TOPIC, topicOf, type EventEnvelope } from '@hallmark/contra
 import { HallmarkStack, REPO_ROOT, createDatabase, freePort, startKafkaBroker, type KafkaBrokerHandle } from '@hallmark/testing';
 import { call, eventually } from './support/http';
 import { kafka, readTopic } from './support/kafka';
-import { dpopProof, form, walletKey } from './support/wallet';
+import { dpopProof, form, redeemWithDpop, walletKey } from './support/wallet';
 import { logDirFor } from './support/targets';
 
 const run = promisify(execFile);
@@ -154,10 +154,7 @@ describe('Kafka stack resilience', () => {
       const offer = await call('GET', created.body.credential_offer_uri);
       const code = offer.body.grants[PRE_AUTH]['pre-authorized_code'];
       const key = await walletKey();
-      const htu = `${stack.baseUrl}/token`;
-      const post = (proof: string) => call('POST', htu, { raw: form({ grant_type: PRE_AUTH, 'pre-authorized_code': code }), headers: { 'content-type': 'application/x-www-form-urlencoded', dpop: proof } });
-      const first = await post(await dpopProof(key, { htm: 'POST', htu }));
-      const token = await post(await dpopProof(key, { htm: 'POST', htu, nonce: first.headers.get('dpop-nonce')! }));
+      const token = await redeemWithDpop(stack.baseUrl, code, key, call);
       if (token.status !== 200) {
         failures.push(`token ${i}: ${JSON.stringify(token.body)}`);
         continue;

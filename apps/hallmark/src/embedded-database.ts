@@ -1,38 +1,8 @@
 import { chmodSync, existsSync, readFileSync, statSync } from 'fs';
-import { createServer } from 'net';
 import { join } from 'path';
 import { userInfo } from 'os';
+import { freePort, processExists, processState } from '@hallmark/platform';
 import type { JsonLogger } from '@hallmark/telemetry';
-
-const freePort = (): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-
-const alive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
-
-const procStat = (pid: number): { state: string; ppid: number } | undefined => {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const [state, ppid] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return { state, ppid: Number(ppid) };
-  } catch {
-    return undefined;
-  }
-};
 
 const cmdlineOf = (pid: number): string => {
   try {
@@ -43,7 +13,7 @@ const cmdlineOf = (pid: number): string => {
 };
 
 const waitUntilGone = async (pid: number, ms: number): Promise<void> => {
-  for (let waited = 0; waited < ms && alive(pid); waited += 50) await new Promise((r) => setTimeout(r, 50));
+  for (let waited = 0; waited < ms && processExists(pid); waited += 50) await new Promise((r) => setTimeout(r, 50));
 };
 
 /**
@@ -57,18 +27,18 @@ async function stopOrphanedServer(databaseDir: string, logger: JsonLogger): Prom
   const pidFile = join(databaseDir, 'postmaster.pid');
   if (!existsSync(pidFile)) return;
   const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
-  if (!Number.isInteger(pid) || pid <= 0 || !alive(pid)) return; // stale file: postgres replaces it itself
-  const stat = procStat(pid);
+  if (!Number.isInteger(pid) || pid <= 0 || !processExists(pid)) return; // stale file: postgres replaces it itself
+  const stat = processState(pid);
   if (stat?.state === 'Z') return waitUntilGone(pid, 5000); // killed with its parent, not yet reaped
   const cmdline = cmdlineOf(pid);
   if (!cmdline.includes('postgres') || !cmdline.includes(`-D ${databaseDir}`)) return;
-  if (stat && stat.ppid > 1 && alive(stat.ppid) && /node/.test(cmdlineOf(stat.ppid))) {
+  if (stat && stat.ppid > 1 && processExists(stat.ppid) && /node/.test(cmdlineOf(stat.ppid))) {
     throw new Error(`the data directory ${databaseDir} is in use by another running Hallmark (database server pid ${pid}, its process ${stat.ppid}); stop it first or use another HALLMARK_DATA_DIR`);
   }
   logger.warn('stopping the database server a previous run left behind', { pid });
   process.kill(pid, 'SIGINT');
   await waitUntilGone(pid, 10000);
-  if (alive(pid)) process.kill(pid, 'SIGQUIT');
+  if (processExists(pid)) process.kill(pid, 'SIGQUIT');
   await waitUntilGone(pid, 5000);
 }
 

@@ -13,3 +13,4 @@ export * from './request-context';
 export * from './routes';
 export * from './issuer-keys.provider';
 export * from './dpop-replay-ledger';
+export * from './local-processes';

@@ -17,6 +17,7 @@ import {
   writeFileSync,
 } from 'fs';
 import { createServer } from 'net';
+import { freePort, isAlive } from './processes';
 import { tmpdir } from 'os';
 import { delimiter, join, resolve } from 'path';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
@@ -142,23 +143,7 @@ export function kafkaClasspath(): string {
   return readFileSync(cacheFile, 'utf8').trim();
 }
 
-/** A port that was free a moment ago on 127.0.0.1 (held while `exclude` ports are picked too). */
-async function freePort(exclude: number[] = []): Promise<number> {
-  for (let attempt = 0; attempt < 20; attempt++) {
-    const port = await new Promise<number>((ok, fail) => {
-      const server = createServer();
-      server.unref();
-      server.once('error', fail);
-      server.listen(0, '127.0.0.1', () => {
-        const address = server.address();
-        server.close(() => (typeof address === 'object' && address ? ok(address.port) : fail(new Error('no port'))));
-      });
-    });
-    if (!exclude.includes(port)) return port;
-  }
-  throw new Error('no free port found');
-}
-
+/** Whether `port` on 127.0.0.1 is free to listen on. */
 export async function isPortFree(port: number): Promise<boolean> {
   return new Promise((ok) => {
     const server = createServer();
@@ -222,20 +207,6 @@ function tail(file: string, lines = 30): string {
   return [...errors, ...(errors.length ? ['...'] : []), ...last].join('\n');
 }
 
-/** True while `pid` is a live process (a zombie counts as gone). */
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-  } catch {
-    return true; // no procfs: kill(0) said it exists
-  }
-}
 
 /** Whether `pid` looks like a Kafka broker JVM (guards against a reused pid in a stale pid file). */
 export function isKafkaBrokerProcess(pid: number): boolean {

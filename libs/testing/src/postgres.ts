@@ -2,7 +2,7 @@
 // private throw-away cluster started from the installed server binaries.
 import { spawnSync } from 'child_process';
 import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'fs';
-import { createServer } from 'net';
+import { freePort } from './processes';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { Client } from 'pg';
@@ -64,17 +64,6 @@ function osUser(name: string): { uid: number; gid: number } | undefined {
   }
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((ok, fail) => {
-    const server = createServer();
-    server.unref();
-    server.once('error', fail);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? ok(address.port) : fail(new Error('no port'))));
-    });
-  });
-}
 
 /**
  * initdb + start a private cluster in a temp dir on a free port (trust auth, superuser `postgres`,

@@ -1,19 +1,44 @@
 import { spawn, type ChildProcess } from 'child_process';
-import { createWriteStream, mkdirSync } from 'fs';
+import { createWriteStream, mkdirSync, readFileSync } from 'fs';
 import { createServer } from 'net';
 import { join, resolve } from 'path';
 
 export const REPO_ROOT = resolve(__dirname, '../../..');
 
-export const freePort = (): Promise<number> =>
-  new Promise((done, fail) => {
-    const srv = createServer();
-    srv.on('error', fail);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => done(port));
+// jest's globalSetup loads this without the path aliases, so the harness keeps its own copy of
+// these two helpers (the services' is @hallmark/platform local-processes.ts).
+
+/** A port that was free a moment ago on 127.0.0.1, other than those in `exclude`. */
+export async function freePort(exclude: number[] = []): Promise<number> {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const port = await new Promise<number>((ok, fail) => {
+      const server = createServer();
+      server.unref();
+      server.once('error', fail);
+      server.listen(0, '127.0.0.1', () => {
+        const address = server.address();
+        server.close(() => (typeof address === 'object' && address ? ok(address.port) : fail(new Error('no port'))));
+      });
     });
-  });
+    if (!exclude.includes(port)) return port;
+  }
+  throw new Error('no free port found');
+}
+
+/** True while `pid` is a live process (a zombie counts as gone). */
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EPERM') return false;
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return true;
+  }
+}
 
 /** Starts `apps/<app>/src/main.ts` as its own Node process, its output appended to `<logDir>/<name>.log`. */
 export function spawnApp(app: string, name: string, env: Record<string, string>, logDir: string): ChildProcess {

@@ -23,3 +23,24 @@ export const dateOf = (raw: string | undefined, field: string): string | undefin
   return new Date(raw).toISOString();
 };
 
+
+/** WHERE conditions with numbered parameters: each `?` in a condition takes the next value. */
+export class SqlFilter {
+  readonly params: unknown[] = [];
+  private readonly conditions: string[] = [];
+
+  add(condition: string, ...values: unknown[]): this {
+    this.conditions.push(condition.replace(/\?/g, () => this.param(values.shift())));
+    return this;
+  }
+
+  /** A placeholder for `value`, e.g. for LIMIT. */
+  param(value: unknown): string {
+    this.params.push(value);
+    return `$${this.params.length}`;
+  }
+
+  get where(): string {
+    return this.conditions.length ? `WHERE ${this.conditions.join(' AND ')}` : '';
+  }
+}

@@ -4,7 +4,7 @@ import { interopReport, interopReportMarkdown, type ReportEntry } from '../sessi
 import type { DataSource } from 'typeorm';
 import { AdminAuthGuard, ProblemError, RequiresRole, SERVICE_DATA_SOURCE } from '@hallmark/platform';
 import { TIMELINE_COLUMNS, rowToEntry } from '../session-projection.writer';
-import { dateOf, decodeCursor, encodeCursor, limitOf } from './query-params';
+import { SqlFilter, dateOf, decodeCursor, encodeCursor, limitOf } from './query-params';
 import { explanationOf } from '../session-timeline/explanation';
 
 type ViewEntry = ReturnType<typeof rowToEntry> & { seq: number; count?: number; first_occurred_at?: string };
@@ -50,36 +50,25 @@ export class SessionsQueryController {
 
   @Get()
   async list(@Query() q: Record<string, string | undefined>): Promise<{ sessions: unknown[]; next_cursor: string | null }> {
-    const where: string[] = [];
-    const params: unknown[] = [];
-    const add = (sql: string, value: unknown) => {
-      params.push(value);
-      where.push(sql.replace('?', `$${params.length}`));
-    };
+    const filter = new SqlFilter();
     const now = new Date();
     if (q.status === 'expired') {
-      add(`status IN ('created','offer_created','offer_retrieved') AND expires_at <= ?`, now.toISOString());
+      filter.add(`status IN ('created','offer_created','offer_retrieved') AND expires_at <= ?`, now.toISOString());
     } else if (q.status) {
-      add('status = ?', q.status);
-      if (['created', 'offer_created', 'offer_retrieved'].includes(q.status)) add('(expires_at IS NULL OR expires_at > ?)', now.toISOString());
+      filter.add('status = ?', q.status);
+      if (['created', 'offer_created', 'offer_retrieved'].includes(q.status)) filter.add('(expires_at IS NULL OR expires_at > ?)', now.toISOString());
     }
-    if (q.credential_configuration_id) add('? = ANY(credential_configuration_ids)', q.credential_configuration_id);
-    if (q.grant_type) add('grant_type = ?', q.grant_type);
+    if (q.credential_configuration_id) filter.add('? = ANY(credential_configuration_ids)', q.credential_configuration_id);
+    if (q.grant_type) filter.add('grant_type = ?', q.grant_type);
     const from = dateOf(q.from, 'from');
     const to = dateOf(q.to, 'to');
-    if (from) add('created_at >= ?', from);
-    if (to) add('created_at < ?', to);
-    if (q.cursor) {
-      const [createdAt, id] = decodeCursor(q.cursor, 2);
-      params.push(createdAt, id);
-      where.push(`(created_at, session_id) < ($${params.length - 1}::timestamptz, $${params.length})`);
-    }
+    if (from) filter.add('created_at >= ?', from);
+    if (to) filter.add('created_at < ?', to);
+    if (q.cursor) filter.add('(created_at, session_id) < (?::timestamptz, ?)', ...decodeCursor(q.cursor, 2));
     const limit = limitOf(q.limit, 200, 50);
-    params.push(limit + 1);
     const rows = await this.db.query(
-      `SELECT * FROM session_summaries ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-        ORDER BY created_at DESC, session_id DESC LIMIT $${params.length}`,
-      params,
+      `SELECT * FROM session_summaries ${filter.where} ORDER BY created_at DESC, session_id DESC LIMIT ${filter.param(limit + 1)}`,
+      filter.params,
     );
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
