@@ -1,7 +1,7 @@
 // The Postgres side of the test infrastructure: the database the global setup prepared, a fresh
 // database on demand, and the private-cluster fallback for machines without a server.
 import { Client } from 'pg';
-import { createDatabase, findPostgresBinDir, startPrivatePostgres, withDatabase } from './postgres';
+import { createDatabase, findPostgresBinDir, startPrivatePostgres, testDatabaseSuffix, withDatabase } from './postgres';
 
 async function query<T>(url: string, sql: string): Promise<T[]> {
   const client = new Client({ connectionString: url });
@@ -16,15 +16,15 @@ async function query<T>(url: string, sql: string): Promise<T[]> {
 describe('Postgres for tests', () => {
   it('exports DATABASE_URL pointing at a fresh hallmark_test database', async () => {
     const url = process.env.DATABASE_URL!;
-    expect(new URL(url).pathname).toBe('/hallmark_test');
+    expect(new URL(url).pathname).toBe(`/hallmark_test${testDatabaseSuffix()}`);
     const [row] = await query<{ db: string }>(url, 'SELECT current_database() AS db');
-    expect(row.db).toBe('hallmark_test');
+    expect(row.db).toBe(`hallmark_test${testDatabaseSuffix()}`);
   });
 
   it('createDatabase drops and recreates a database, even with open sessions', async () => {
     const name = `hallmark_scratch_${process.pid}`;
     const url = await createDatabase(process.env.DATABASE_URL!, name);
-    expect(url).toBe(withDatabase(process.env.DATABASE_URL!, name));
+    expect(url).toBe(withDatabase(process.env.DATABASE_URL!, `${name}${testDatabaseSuffix()}`));
     await query(url, 'CREATE TABLE leftover (id int)');
     const open = new Client({ connectionString: url });
     await open.connect();
@@ -37,7 +37,7 @@ describe('Postgres for tests', () => {
       await open.end().catch(() => undefined);
       const admin = new Client({ connectionString: withDatabase(url, 'postgres') });
       await admin.connect();
-      await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      await admin.query(`DROP DATABASE IF EXISTS "${name}${testDatabaseSuffix()}" WITH (FORCE)`);
       await admin.end();
     }
   });
@@ -51,7 +51,7 @@ describe('Postgres for tests', () => {
     try {
       const url = await createDatabase(pg.url, 'hallmark_private');
       const [row] = await query<{ db: string }>(url, 'SELECT current_database() AS db');
-      expect(row.db).toBe('hallmark_private');
+      expect(row.db).toBe(`hallmark_private${testDatabaseSuffix()}`);
     } finally {
       await pg.stop();
     }

@@ -150,6 +150,8 @@ export async function startPrivatePostgres(): Promise<Required<PostgresHandle>> 
   };
 }
 
+export const testDatabaseSuffix = (): string => process.env.HALLMARK_TEST_DB_SUFFIX ?? '';
+
 /** Replaces the database name in a postgres:// URL, keeping credentials, host and query. */
 export function withDatabase(url: string, name: string): string {
   const parsed = new URL(url);
@@ -157,8 +159,13 @@ export function withDatabase(url: string, name: string): string {
   return parsed.toString();
 }
 
-/** Drops `name` if it exists (disconnecting its sessions) and creates it afresh; returns its URL. */
-export async function createDatabase(baseUrl: string, name: string): Promise<string> {
+/**
+ * Drops `name` if it exists (disconnecting its sessions) and creates it afresh; returns its URL.
+ * `HALLMARK_TEST_DB_SUFFIX` is appended to every name, so two checkouts can run their suites
+ * against one server at the same time.
+ */
+export async function createDatabase(baseUrl: string, requested: string): Promise<string> {
+  const name = requested.endsWith(testDatabaseSuffix()) ? requested : `${requested}${testDatabaseSuffix()}`;
   if (!/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(name)) throw new Error(`invalid database name: ${name}`);
   // One cannot drop the database one is connected to: go through the maintenance database then.
   const current = decodeURIComponent(new URL(baseUrl).pathname.replace(/^\//, ''));
