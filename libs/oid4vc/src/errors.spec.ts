@@ -1,7 +1,7 @@
 import { OID4VC_REASONS, Oid4vcError, explain, toErrorDescription, type Oid4vcReason } from './errors';
 
 const WIRE_SAFE = /^[\x20\x21\x23-\x5b\x5d-\x7e]+$/;
-const SPEC_REF = /^(OID4VCI 1\.0|RFC \d+) (Section|Appendix) /;
+const SPEC_REF = /^(OID4VCI 1\.0|RFC \d+|draft-ietf-oauth-[a-z-]+-\d\d) (Section|Appendix) /;
 const entries = Object.entries(OID4VC_REASONS) as [Oid4vcReason, (typeof OID4VC_REASONS)[Oid4vcReason]][];
 
 describe('the error catalogue', () => {
@@ -9,7 +9,7 @@ describe('the error catalogue', () => {
     for (const [reason, entry] of entries) {
       expect(entry.description).toMatch(WIRE_SAFE);
       expect(entry.spec_ref).toMatch(SPEC_REF);
-      expect(entry.spec_ref).toMatch(/^(OID4VCI 1\.0 (Section [\d.]*\d|Appendix [A-Z](\.\d+)*)|RFC \d+ (Section [\d.]*\d|Appendix [A-Z](\.\d+)*))$/);
+      expect(entry.spec_ref).toMatch(/^(OID4VCI 1\.0 (Section [\d.]*\d|Appendix [A-Z](\.\d+)*)|(RFC \d+|draft-ietf-oauth-[a-z-]+-\d\d) (Section [\d.]*\d|Appendix [A-Z](\.\d+)*))$/);
       const error = new Oid4vcError(reason);
       expect(error).toBeInstanceOf(Error);
       expect(error.toDiagnostic()).toEqual({ error: entry.error, reason, spec_ref: entry.spec_ref, error_description: entry.description });

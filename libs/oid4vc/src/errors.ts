@@ -21,6 +21,16 @@ export type Oid4vcErrorCode =
   | 'unknown_credential_identifier'
   | 'credential_request_denied'
   | 'invalid_encryption_parameters'
+  | 'invalid_request_uri'
+  | 'invalid_client'
+  | 'unauthorized_client'
+  | 'unsupported_response_type'
+  | 'invalid_scope'
+  | 'invalid_authorization_details'
+  | 'access_denied'
+  | 'invalid_client_attestation'
+  | 'use_attestation_challenge'
+  | 'use_fresh_attestation'
   | 'server_error';
 
 interface CatalogueEntry {
@@ -547,6 +557,334 @@ export const OID4VC_REASONS = {
     description: 'The issuance session is unknown or was erased',
     title: 'Issuance session unavailable',
     help: 'The issuance session behind this access token is unknown or was erased, so retrying with the same token will not help. Ask the issuer for a new credential offer.',
+  },
+
+  // Authorization code flow: PAR (RFC 9126), authorization request (RFC 6749 Section 4.1, RFC 7636, RFC 9396), token
+  par_method_not_allowed: {
+    error: 'invalid_request',
+    spec_ref: 'RFC 9126 Section 2.1',
+    description: 'Pushed authorization requests must be sent with POST',
+    title: 'PAR request not sent with POST',
+    help: 'POST the authorization request parameters to the pushed_authorization_request_endpoint as application/x-www-form-urlencoded, e.g. response_type=code&client_id=...&code_challenge=...; GET is refused.',
+  },
+  par_required: {
+    error: 'invalid_request',
+    spec_ref: 'RFC 9126 Section 5',
+    description: 'This authorization server requires pushed authorization requests: send request_uri from the PAR endpoint',
+    title: 'Pushed authorization request required',
+    help: 'POST the parameters to the pushed_authorization_request_endpoint first, then open the authorization endpoint with only client_id and the returned request_uri, e.g. /authorize?client_id=...&request_uri=urn:ietf:params:oauth:request_uri:... (require_pushed_authorization_requests is true).',
+  },
+  par_request_uri_unknown: {
+    error: 'invalid_request_uri',
+    spec_ref: 'RFC 9126 Section 4',
+    description: 'The request_uri is not one this authorization server issued',
+    title: 'Request URI not recognised',
+    help: 'Send the request_uri exactly as returned by the pushed_authorization_request_endpoint of this authorization server, together with the same client_id. Push the request again if in doubt.',
+  },
+  par_request_uri_expired: {
+    error: 'invalid_request_uri',
+    spec_ref: 'RFC 9126 Section 4',
+    description: 'The request_uri has expired',
+    title: 'Request URI expired',
+    help: 'Open the authorization endpoint within expires_in seconds of the PAR response; push the authorization request again to get a fresh request_uri.',
+  },
+  par_request_uri_used: {
+    error: 'invalid_request_uri',
+    spec_ref: 'RFC 9126 Section 4',
+    description: 'The request_uri has already been used to complete an authorization',
+    title: 'Request URI already used',
+    help: 'A request_uri is good for one authorization: push the authorization request again (with a new code_challenge) for every new authorization.',
+  },
+  par_request_uri_client_mismatch: {
+    error: 'invalid_request_uri',
+    spec_ref: 'RFC 9126 Section 4',
+    description: 'The request_uri was pushed by another client',
+    title: 'Request URI of another client',
+    help: 'Send the same client_id at the authorization endpoint as in the pushed authorization request; a request_uri is bound to the client that pushed it.',
+  },
+  authorization_request_invalid: {
+    error: 'invalid_request',
+    spec_ref: 'RFC 6749 Section 4.1.2.1',
+    description: 'The authorization request is missing a required parameter or is malformed',
+    title: 'Authorization request malformed',
+    help: 'Send response_type=code, client_id, redirect_uri, code_challenge with code_challenge_method=S256, and scope or authorization_details (plus issuer_state from the offer), each parameter once.',
+  },
+  authorization_response_type_unsupported: {
+    error: 'unsupported_response_type',
+    spec_ref: 'RFC 6749 Section 4.1.2.1',
+    description: 'Only response_type=code is supported',
+    title: 'Response type not supported',
+    help: 'Send response_type=code: this authorization server implements the authorization code flow only (response_types_supported in its metadata).',
+  },
+  authorization_redirect_uri_invalid: {
+    error: 'invalid_request',
+    spec_ref: 'RFC 6749 Section 3.1.2',
+    description: 'The redirect_uri is missing, malformed or not registered for this client',
+    title: 'Redirect URI not accepted',
+    help: 'Send a redirect_uri that is an absolute URI without a fragment and, for a registered client, exactly one of its registered redirect URIs (compared character by character), e.g. redirect_uri=openid://callback or https://wallet.example/cb.',
+  },
+  authorization_client_not_allowed: {
+    error: 'unauthorized_client',
+    spec_ref: 'RFC 6749 Section 4.1.2.1',
+    description: 'The client is not allowed to request credentials from this issuer',
+    title: 'Client not allowed',
+    help: 'The deployment only admits listed or attested wallets: ask the issuer operator to register this client_id, or authenticate with a wallet attestation from a trusted wallet provider (OAuth-Client-Attestation headers).',
+  },
+  pkce_missing: {
+    error: 'invalid_request',
+    spec_ref: 'RFC 7636 Section 4.4.1',
+    description: 'PKCE is required: send code_challenge with code_challenge_method=S256',
+    title: 'PKCE code_challenge missing',
+    help: 'Generate a random code_verifier (43 to 128 characters), send code_challenge=BASE64URL(SHA256(code_verifier)) and code_challenge_method=S256 in the authorization request, and the code_verifier at the token endpoint.',
+  },
+  pkce_method_unsupported: {
+    error: 'invalid_request',
+    spec_ref: 'RFC 7636 Section 4.4.1',
+    description: 'Only code_challenge_method=S256 is supported',
+    title: 'PKCE method not supported',
+    help: 'Send code_challenge_method=S256 with code_challenge=BASE64URL(SHA256(code_verifier)); the plain method is refused (code_challenge_methods_supported lists S256 only).',
+  },
+  authorization_scope_invalid: {
+    error: 'invalid_scope',
+    spec_ref: 'OID4VCI 1.0 Section 5.1.2',
+    description: 'The scope names no credential configuration this issuer offers',
+    title: 'Scope names no credential',
+    help: 'Send as scope the scope value of a credential configuration in the issuer metadata, e.g. scope=eu.europa.ec.eudi.pid_vc_sd_jwt, or use authorization_details of type openid_credential instead.',
+  },
+  authorization_details_invalid: {
+    error: 'invalid_authorization_details',
+    spec_ref: 'OID4VCI 1.0 Section 5.1.1',
+    description: 'authorization_details must be a JSON array of objects of type openid_credential with a known credential_configuration_id',
+    title: 'Authorization details not accepted',
+    help: 'Send authorization_details as a JSON array, e.g. [{type: openid_credential, credential_configuration_id: eu.europa.ec.eudi.pid_vc_sd_jwt}], with ids from credential_configurations_supported of the issuer metadata.',
+  },
+  authorization_not_offered: {
+    error: 'invalid_request',
+    spec_ref: 'OID4VCI 1.0 Section 5.1.3',
+    description: 'The request asks for credentials the offer behind issuer_state does not include',
+    title: 'Credential not in the offer',
+    help: 'With issuer_state, ask only for credential configurations listed in credential_configuration_ids of that credential offer (by scope or authorization_details); for others, start without issuer_state or get another offer.',
+  },
+  issuer_state_invalid: {
+    error: 'invalid_request',
+    spec_ref: 'OID4VCI 1.0 Section 5.1.3',
+    description: 'The issuer_state is not valid: it is not from an offer of this issuer, or the offer expired',
+    title: 'Issuer state not valid',
+    help: 'Send the issuer_state of the credential offer (grants.authorization_code.issuer_state) unchanged and before the offer expires. Ask the issuer for a new offer when it has expired.',
+  },
+  authorization_access_denied: {
+    error: 'access_denied',
+    spec_ref: 'RFC 6749 Section 4.1.2.1',
+    description: 'The user denied the request',
+    title: 'User refused the authorization',
+    help: 'Nothing is wrong in the request: the user declined at the issuer. The wallet should tell the user and offer to start again.',
+  },
+  authorization_login_failed: {
+    error: 'access_denied',
+    spec_ref: 'RFC 6749 Section 4.1.2.1',
+    description: 'The user did not log in at the identity provider',
+    title: 'User login did not complete',
+    help: 'The login at the issuer identity provider failed or was cancelled (the detail gives the provider error). The wallet should tell the user and offer to start again.',
+  },
+  authorization_subject_mismatch: {
+    error: 'access_denied',
+    spec_ref: 'OID4VCI 1.0 Section 5.1.3',
+    description: 'The user who logged in is not the person this offer was made for',
+    title: 'Logged-in user is not the offer subject',
+    help: 'The offer is personal: open it and log in as the person it was made for. Ask the issuer for an offer of your own otherwise.',
+  },
+  authorization_session_unavailable: {
+    error: 'server_error',
+    spec_ref: 'RFC 6749 Section 4.1.2.1',
+    description: 'The issuance session could not be created',
+    title: 'Issuance session could not be created',
+    help: 'Not a wallet error: after the login the issuer could not create the issuance session (its offer service did not answer). Retry later; the operator should check the offer service.',
+  },
+  dpop_jkt_mismatch: {
+    error: 'invalid_request',
+    spec_ref: 'RFC 9449 Section 10',
+    description: 'The dpop_jkt parameter does not match the key of the DPoP proof',
+    title: 'DPoP jkt does not match the DPoP key',
+    help: 'Send dpop_jkt equal to the RFC 7638 thumbprint of the public key in the DPoP proof of the same request, or leave dpop_jkt out. Use that one DPoP key for the token request as well.',
+  },
+  authorization_code_invalid: {
+    error: 'invalid_grant',
+    spec_ref: 'RFC 6749 Section 5.2',
+    description: 'The authorization code is not valid',
+    title: 'Authorization code not recognised',
+    help: 'Send the code from the redirect to redirect_uri unchanged, form-urlencoded, to the token endpoint of the same authorization server (the iss parameter of the redirect names it).',
+  },
+  authorization_code_expired: {
+    error: 'invalid_grant',
+    spec_ref: 'RFC 6749 Section 4.1.2',
+    description: 'The authorization code has expired',
+    title: 'Authorization code expired',
+    help: 'Authorization codes live for 60 seconds: redeem the code as soon as the redirect arrives. Start a new authorization request otherwise.',
+  },
+  authorization_code_reused: {
+    error: 'invalid_grant',
+    spec_ref: 'RFC 6749 Section 4.1.2',
+    description: 'The authorization code was already used; the tokens issued for it are revoked',
+    title: 'Authorization code used twice',
+    help: 'Redeem an authorization code once and keep the token response. A second redemption is treated as an attack: the tokens of the first are revoked, so start a new authorization.',
+  },
+  authorization_code_client_mismatch: {
+    error: 'invalid_grant',
+    spec_ref: 'RFC 6749 Section 4.1.3',
+    description: 'The authorization code was issued to another client',
+    title: 'Authorization code of another client',
+    help: 'Send the same client_id at the token endpoint as in the authorization request that produced the code.',
+  },
+  authorization_code_redirect_uri_missing: {
+    error: 'invalid_grant',
+    spec_ref: 'RFC 6749 Section 4.1.3',
+    description: 'redirect_uri is required because it was sent in the authorization request',
+    title: 'Redirect URI missing at the token endpoint',
+    help: 'Send redirect_uri in the token request with exactly the value of the authorization request (the expected value is in this entry), e.g. redirect_uri=openid://. RFC 6749 requires it whenever it was sent at authorize.',
+  },
+  authorization_code_redirect_uri_mismatch: {
+    error: 'invalid_grant',
+    spec_ref: 'RFC 6749 Section 4.1.3',
+    description: 'redirect_uri differs from the one of the authorization request',
+    title: 'Redirect URI differs from authorize',
+    help: 'Send redirect_uri in the token request with exactly, character by character, the value sent in the authorization request (the expected value is in this entry).',
+  },
+  pkce_verifier_missing: {
+    error: 'invalid_grant',
+    spec_ref: 'RFC 7636 Section 4.6',
+    description: 'code_verifier is required: the authorization request used PKCE',
+    title: 'PKCE code_verifier missing',
+    help: 'Send code_verifier, the random value whose S256 hash was the code_challenge of the authorization request, in the token request.',
+  },
+  pkce_verifier_mismatch: {
+    error: 'invalid_grant',
+    spec_ref: 'RFC 7636 Section 4.6',
+    description: 'code_verifier does not match the code_challenge of the authorization request',
+    title: 'PKCE code_verifier does not match',
+    help: 'Send the same code_verifier whose BASE64URL(SHA256(code_verifier)) was sent as code_challenge, e.g. verifier dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk for challenge E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM.',
+  },
+  token_dpop_key_mismatch: {
+    error: 'invalid_grant',
+    spec_ref: 'RFC 9449 Section 10',
+    description: 'The DPoP key is not the one bound at the authorization request (dpop_jkt)',
+    title: 'DPoP key differs from dpop_jkt',
+    help: 'Sign the DPoP proof of the token request with the key whose thumbprint was sent as dpop_jkt (or used for DPoP) in the pushed authorization request.',
+  },
+  refresh_token_invalid: {
+    error: 'invalid_grant',
+    spec_ref: 'RFC 6749 Section 6',
+    description: 'The refresh token is not valid, has expired, or was replaced by a newer one',
+    title: 'Refresh token not valid',
+    help: 'Send the refresh_token of the latest token response: each use returns a new refresh token and the old one stops working. Start a new authorization when it has expired.',
+  },
+  refresh_token_binding_mismatch: {
+    error: 'invalid_grant',
+    spec_ref: 'RFC 9449 Section 5',
+    description: 'The refresh token is bound to another client or DPoP key',
+    title: 'Refresh token bound to another key',
+    help: 'Refresh with the same client_id, the same DPoP key and, when attested, the same wallet instance key as the token request that issued the refresh token.',
+  },
+
+  // Wallet attestation: attestation-based client authentication (draft-ietf-oauth-attestation-based-client-auth-07)
+  client_attestation_missing: {
+    error: 'invalid_client',
+    spec_ref: 'draft-ietf-oauth-attestation-based-client-auth-07 Section 5',
+    description: 'A wallet attestation is required: send OAuth-Client-Attestation and OAuth-Client-Attestation-PoP',
+    title: 'Wallet attestation missing',
+    help: 'Send the OAuth-Client-Attestation header (the wallet attestation JWT from your wallet provider, typ oauth-client-attestation+jwt) and the OAuth-Client-Attestation-PoP header (typ oauth-client-attestation-pop+jwt, signed by the cnf key) at PAR and token.',
+  },
+  client_attestation_invalid: {
+    error: 'invalid_client_attestation',
+    spec_ref: 'draft-ietf-oauth-attestation-based-client-auth-07 Section 5.1',
+    description: 'The wallet attestation is malformed or misses a required claim (iss, sub, exp, cnf.jwk)',
+    title: 'Wallet attestation malformed',
+    help: 'Send a compact JWT with header typ oauth-client-attestation+jwt and claims iss (the wallet provider), sub (your client_id), exp and cnf.jwk (the public key that signs the PoP), e.g. sub: did:jwk:eyJ...',
+  },
+  client_attestation_untrusted: {
+    error: 'invalid_client_attestation',
+    spec_ref: 'draft-ietf-oauth-attestation-based-client-auth-07 Section 5.1',
+    description: 'The wallet attestation is not signed by a trusted wallet provider',
+    title: 'Wallet attestation not trusted',
+    help: 'The attestation signature does not verify with the keys of any wallet provider this issuer trusts (by kid, x5c chain or key). Use an attestation from a trusted provider, or ask the operator to add your provider.',
+  },
+  client_attestation_expired: {
+    error: 'invalid_client_attestation',
+    spec_ref: 'draft-ietf-oauth-attestation-based-client-auth-07 Section 5.1',
+    description: 'The wallet attestation has expired',
+    title: 'Wallet attestation expired',
+    help: 'Fetch a fresh wallet attestation from your wallet provider: its exp is in the past.',
+  },
+  client_attestation_client_id_mismatch: {
+    error: 'invalid_client_attestation',
+    spec_ref: 'draft-ietf-oauth-attestation-based-client-auth-07 Section 5.1',
+    description: 'client_id must equal the sub of the wallet attestation',
+    title: 'Client id is not the attestation sub',
+    help: 'Send as client_id exactly the sub claim of the wallet attestation (and the same value as iss of the PoP).',
+  },
+  client_attestation_pop_invalid: {
+    error: 'invalid_client_attestation',
+    spec_ref: 'draft-ietf-oauth-attestation-based-client-auth-07 Section 5.2',
+    description: 'The wallet attestation PoP is malformed, or not signed by the cnf key of the attestation',
+    title: 'Wallet attestation PoP not valid',
+    help: 'Sign a new PoP JWT (typ oauth-client-attestation-pop+jwt; claims iss = client_id, aud = the authorization server issuer, jti, iat) with the private key of cnf.jwk in the wallet attestation.',
+  },
+  client_attestation_pop_audience: {
+    error: 'invalid_client_attestation',
+    spec_ref: 'draft-ietf-oauth-attestation-based-client-auth-07 Section 5.2',
+    description: 'The wallet attestation PoP aud is not this authorization server',
+    title: 'Wallet attestation PoP for another server',
+    help: 'Set aud of the PoP to the issuer identifier of this authorization server (issuer in its metadata), exactly.',
+  },
+  client_attestation_pop_stale: {
+    error: 'use_fresh_attestation',
+    spec_ref: 'draft-ietf-oauth-attestation-based-client-auth-07 Section 5.2',
+    description: 'The wallet attestation PoP is too old, dated in the future, or was used before',
+    title: 'Wallet attestation PoP not fresh',
+    help: 'Create a new PoP for every request, with a new jti and iat set to the current time (this server accepts 5 minutes of age and 30 seconds of clock skew).',
+  },
+  client_attestation_challenge_required: {
+    error: 'use_attestation_challenge',
+    spec_ref: 'draft-ietf-oauth-attestation-based-client-auth-07 Section 8',
+    description: 'The wallet attestation PoP must carry a challenge from this server',
+    title: 'Wallet attestation challenge required',
+    help: 'POST to the challenge_endpoint of the authorization server metadata, put the returned attestation_challenge in the challenge claim of a new PoP and send the request again.',
+  },
+
+  // Key attestation (OID4VCI 1.0 Appendix D; HAIP 1.0 Section 4.5.1)
+  key_attestation_missing: {
+    error: 'invalid_proof',
+    spec_ref: 'OID4VCI 1.0 Appendix D',
+    description: 'A key attestation is required (HAIP 1.0 Section 4.5.1, OID4VCI 1.0 Appendix D): send key_attestation in the proof header or an attestation proof',
+    title: 'Key attestation missing',
+    help: 'Put a key attestation JWT (typ key-attestation+jwt, attested_keys holding the proof key) from a trusted attester in the key_attestation header of each jwt proof, or send proofs: {attestation: [...]}.',
+  },
+  key_attestation_invalid: {
+    error: 'invalid_proof',
+    spec_ref: 'OID4VCI 1.0 Appendix D.1',
+    description: 'The key attestation is malformed or misses a required claim (iat, attested_keys)',
+    title: 'Key attestation malformed',
+    help: 'Send a compact JWT with header typ key-attestation+jwt and an x5c or kid of the attester, and claims iat and attested_keys (a non-empty array of public JWKs), optionally key_storage, user_authentication, exp and nonce.',
+  },
+  key_attestation_untrusted: {
+    error: 'invalid_proof',
+    spec_ref: 'OID4VCI 1.0 Appendix D.1',
+    description: 'The key attestation is not signed by a trusted attester',
+    title: 'Key attestation not trusted',
+    help: 'The key attestation signature does not verify with any attester key this issuer trusts (x5c chain to a configured root, or a configured key). Use an attestation from a trusted wallet provider.',
+  },
+  key_attestation_expired: {
+    error: 'invalid_proof',
+    spec_ref: 'OID4VCI 1.0 Appendix D.1',
+    description: 'The key attestation has expired',
+    title: 'Key attestation expired',
+    help: 'Get a new key attestation from the wallet provider: its exp is in the past.',
+  },
+  key_attestation_key_not_attested: {
+    error: 'invalid_proof',
+    spec_ref: 'OID4VCI 1.0 Appendix F.1',
+    description: 'The proof key is not among the attested_keys of its key attestation',
+    title: 'Proof key not in the key attestation',
+    help: 'Sign the proof with a key listed in attested_keys of the key attestation in its header, or attach the key attestation that covers the proof key.',
   },
 
   // Misuse by our own code: never the wallet's fault

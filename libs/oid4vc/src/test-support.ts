@@ -64,3 +64,19 @@ export function expectOid4vcError(error: Oid4vcError, code: string, reason: Oid4
   expect(error.error_description).toMatch(/^[\x20\x21\x23-\x5b\x5d-\x7e]+$/);
   expect(error.spec_ref).toMatch(/^(RFC \d+|OID4VCI 1\.0|draft-)/);
 }
+
+/** A certificate for `key` issued by `ca` (whose certificate has the name `CN=<caName>`), base64 DER. */
+export async function issuedCertificate(key: TestKey, ca: TestKey, caName: string, commonName = 'Hallmark test leaf'): Promise<string> {
+  x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
+  const certificate = await x509.X509CertificateGenerator.create({
+    serialNumber: '02',
+    subject: `CN=${commonName}`,
+    issuer: `CN=${caName}`,
+    notBefore: new Date('2020-01-01T00:00:00Z'),
+    notAfter: new Date('2040-01-01T00:00:00Z'),
+    signingAlgorithm: { name: 'ECDSA', hash: 'SHA-256' },
+    publicKey: key.publicKey as unknown as x509.X509CertificateCreateWithKeyParams['publicKey'],
+    signingKey: ca.privateKey as unknown as x509.X509CertificateCreateWithKeyParams['signingKey'],
+  });
+  return Buffer.from(certificate.rawData).toString('base64');
+}
