@@ -7,7 +7,15 @@ import {
   sessionErasedV1Schema,
   upcastOfferRetrievedV1,
 } from './events/offer-service.events';
-import { tokenIssuedV1Schema, tokenRejectedV1Schema } from './events/authorization-server.events';
+import {
+  authorizationCodeIssuedV1Schema,
+  authorizationDeniedV1Schema,
+  authorizationRequestedV1Schema,
+  parRequestStoredV1Schema,
+  tokenIssuedV1Schema,
+  tokenRejectedV1Schema,
+  tokensRevokedV1Schema,
+} from './events/authorization-server.events';
 import { credentialIssuedV1Schema, credentialRequestMappedV1Schema, credentialRequestRejectedV1Schema, nonceIssuedV1Schema } from './events/credential-service.events';
 
 type JsonSchema = Record<string, unknown>;
@@ -59,6 +67,11 @@ export const EVENT_CATALOG: Readonly<Record<string, EventDefinition>> = Object.f
     }),
     define({ type: 'token_issued', producer: 'authorization-server', currentVersion: 1, schemas: { 1: tokenIssuedV1Schema }, upcasters: {} }),
     define({ type: 'token_rejected', producer: 'authorization-server', currentVersion: 1, schemas: { 1: tokenRejectedV1Schema }, upcasters: {} }),
+    define({ type: 'par_request_stored', producer: 'authorization-server', currentVersion: 1, schemas: { 1: parRequestStoredV1Schema }, upcasters: {} }),
+    define({ type: 'authorization_requested', producer: 'authorization-server', currentVersion: 1, schemas: { 1: authorizationRequestedV1Schema }, upcasters: {} }),
+    define({ type: 'authorization_code_issued', producer: 'authorization-server', currentVersion: 1, schemas: { 1: authorizationCodeIssuedV1Schema }, upcasters: {} }),
+    define({ type: 'authorization_denied', producer: 'authorization-server', currentVersion: 1, schemas: { 1: authorizationDeniedV1Schema }, upcasters: {} }),
+    define({ type: 'tokens_revoked', producer: 'authorization-server', currentVersion: 1, schemas: { 1: tokensRevokedV1Schema }, upcasters: {} }),
     define({ type: 'nonce_issued', producer: 'credential-service', currentVersion: 1, schemas: { 1: nonceIssuedV1Schema }, upcasters: {} }),
     define({ type: 'credential_request_mapped', producer: 'credential-service', currentVersion: 1, schemas: { 1: credentialRequestMappedV1Schema }, upcasters: {} }),
     define({ type: 'credential_issued', producer: 'credential-service', currentVersion: 1, schemas: { 1: credentialIssuedV1Schema }, upcasters: {} }),

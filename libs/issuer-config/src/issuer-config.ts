@@ -22,13 +22,55 @@ export interface CredentialConfiguration {
   [key: string]: unknown;
 }
 
+/** Who is trusted to sign attestations: keys (picked by kid) and roots an x5c chain must lead to. */
+export interface TrustListConfig {
+  keys?: Array<Record<string, unknown>>;
+  /** Root certificates, PEM or base64 DER. */
+  roots?: string[];
+}
+
+/** A registered public client (wallet). */
+export interface ClientRegistration {
+  client_id: string;
+  redirect_uris: string[];
+}
+
+/** How the authorization server admits wallets and users (authorization code flow). */
+export interface AuthorizationConfig {
+  /**
+   * Which clients may start an authorization: any (`open`, the default), only those in `clients`
+   * (`allow-list`), or any with a wallet attestation of a trusted provider (`attested`).
+   */
+  client_policy?: 'open' | 'allow-list' | 'attested';
+  clients?: ClientRegistration[];
+  /** Wallet providers whose wallet attestations authenticate clients (attest_jwt_client_auth). */
+  trusted_wallet_providers?: TrustListConfig;
+  /** Attesters whose key attestations are accepted at the credential endpoint. */
+  trusted_key_attesters?: TrustListConfig;
+  /** Require a key attestation for every credential, whatever the session says. */
+  key_attestations_required?: boolean;
+  /** For offers with issuer_state: issue the code at once (`auto`, default) or ask the user first (`prompt`). */
+  user_consent?: 'auto' | 'prompt';
+  /** Issue refresh tokens in the authorization code flow (bound to the client and DPoP key). Default true. */
+  refresh_tokens?: boolean;
+  /** Refresh token lifetime in seconds. Default 86400. */
+  refresh_token_ttl?: number;
+}
+
 /** The issuer's configuration file (HALLMARK_CONFIG): what it issues and how it presents itself. */
 export interface IssuerConfig {
   display?: Array<{ name: string; locale?: string }>;
   /** Most proofs (so credentials) one credential request may carry. Default 10. */
   batch_size?: number;
   credential_configurations_supported: Record<string, CredentialConfiguration>;
+  authorization?: AuthorizationConfig;
 }
+
+const trustListSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { keys: { type: 'array', items: { type: 'object', required: ['kty'] } }, roots: { type: 'array', items: { type: 'string', minLength: 1 } } },
+} as const;
 
 const schema = {
   type: 'object',
@@ -36,6 +78,28 @@ const schema = {
   properties: {
     display: { type: 'array' },
     batch_size: { type: 'integer', minimum: 2, maximum: 100 },
+    authorization: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        client_policy: { enum: ['open', 'allow-list', 'attested'] },
+        clients: {
+          type: 'array',
+          items: {
+            type: 'object',
+            required: ['client_id', 'redirect_uris'],
+            additionalProperties: false,
+            properties: { client_id: { type: 'string', minLength: 1 }, redirect_uris: { type: 'array', minItems: 1, items: { type: 'string', minLength: 1 } } },
+          },
+        },
+        trusted_wallet_providers: trustListSchema,
+        trusted_key_attesters: trustListSchema,
+        key_attestations_required: { type: 'boolean' },
+        user_consent: { enum: ['auto', 'prompt'] },
+        refresh_tokens: { type: 'boolean' },
+        refresh_token_ttl: { type: 'integer', minimum: 60, maximum: 31536000 },
+      },
+    },
     credential_configurations_supported: {
       type: 'object',
       minProperties: 1,

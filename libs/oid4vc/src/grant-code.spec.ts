@@ -82,3 +82,22 @@ describe('sealGrantCode / openGrantCode', () => {
     }
   });
 });
+
+describe('issuer_state sealed like a pre-authorized code', () => {
+  const key = new Uint8Array(32).fill(7);
+  const now = new Date('2026-11-28T12:00:00Z');
+  const exp = Math.floor(now.getTime() / 1000) + 600;
+
+  it('opens only for its own use, so neither can stand in for the other', async () => {
+    const issuerState = await sealGrantCode(key, { sid: 's-1', exp, cfg: ['pid'], use: 'issuer_state', wa: true, ka: true, sub: 'aGFzaA' });
+    await expect(openGrantCode(key, issuerState, now, 'issuer_state')).resolves.toEqual({ sid: 's-1', exp, cfg: ['pid'], use: 'issuer_state', wa: true, ka: true, sub: 'aGFzaA' });
+    expectOid4vcError(await rejection(openGrantCode(key, issuerState, now)), 'invalid_grant', 'grant_code_invalid');
+    const preAuthorized = await sealGrantCode(key, { sid: 's-1', exp, cfg: ['pid'] });
+    expectOid4vcError(await rejection(openGrantCode(key, preAuthorized, now, 'issuer_state')), 'invalid_request', 'issuer_state_invalid');
+  });
+
+  it('answers an expired issuer_state with issuer_state_invalid', async () => {
+    const issuerState = await sealGrantCode(key, { sid: 's-1', exp, cfg: ['pid'], use: 'issuer_state' });
+    expectOid4vcError(await rejection(openGrantCode(key, issuerState, new Date((exp + 1) * 1000), 'issuer_state')), 'invalid_request', 'issuer_state_invalid');
+  });
+});

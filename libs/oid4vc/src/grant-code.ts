@@ -1,3 +1,4 @@
+import { createHash } from 'crypto';
 import { CompactEncrypt, compactDecrypt } from 'jose';
 import { Oid4vcError } from './errors';
 import { isObject } from './jwk';
@@ -22,7 +23,17 @@ export interface GrantCodePayload {
   /** The offered credential configuration ids. */
   cfg: string[];
   tx?: GrantCodeTxCode;
+  /** What the sealed value is: a pre-authorized code (the default) or an offer's issuer_state. */
+  use?: GrantUse;
+  /** The session requires a wallet attestation (client authentication). */
+  wa?: boolean;
+  /** The session requires key attestations. */
+  ka?: boolean;
+  /** SHA-256 (base64url) of the session's subject_id, for matching a login against it. */
+  sub?: string;
 }
+
+export type GrantUse = 'pre-authorized_code' | 'issuer_state';
 
 const MAX_CODE_LENGTH = 8 * 1024;
 
@@ -48,10 +59,11 @@ export async function sealGrantCode(key: Uint8Array, payload: GrantCodePayload):
  *
  * @throws Oid4vcError `invalid_grant` when the code is not one of ours, was altered, or expired
  */
-export async function openGrantCode(key: Uint8Array, code: string, now: Date): Promise<GrantCodePayload> {
+export async function openGrantCode(key: Uint8Array, code: string, now: Date, use: GrantUse = 'pre-authorized_code'): Promise<GrantCodePayload> {
   checkKey(key);
+  const invalid = use === 'issuer_state' ? 'issuer_state_invalid' : 'grant_code_invalid';
   if (typeof code !== 'string' || code.length === 0 || code.length > MAX_CODE_LENGTH) {
-    throw new Oid4vcError('grant_code_invalid', 'not a sealed code');
+    throw new Oid4vcError(invalid, 'not a sealed code');
   }
   let plaintext: Uint8Array;
   let typ: unknown;
@@ -63,11 +75,13 @@ export async function openGrantCode(key: Uint8Array, code: string, now: Date): P
     plaintext = result.plaintext;
     typ = result.protectedHeader.typ;
   } catch (cause) {
-    throw new Oid4vcError('grant_code_invalid', 'it does not decrypt under our key', { cause });
+    throw new Oid4vcError(invalid, 'it does not decrypt under our key', { cause });
   }
   const payload = typ === GRANT_CODE_TYP ? checkPayload(parseJsonObject(new TextDecoder().decode(plaintext))) : undefined;
-  if (!payload) throw new Oid4vcError('grant_code_invalid', 'unexpected content');
-  if (epochSeconds(now) >= payload.exp) throw new Oid4vcError('grant_code_expired');
+  if (!payload) throw new Oid4vcError(invalid, 'unexpected content');
+  // An issuer_state must never pass as a pre-authorized code, nor the other way round.
+  if ((payload.use ?? 'pre-authorized_code') !== use) throw new Oid4vcError(invalid, 'sealed for another use');
+  if (epochSeconds(now) >= payload.exp) throw new Oid4vcError(use === 'issuer_state' ? 'issuer_state_invalid' : 'grant_code_expired', 'the offer expired');
   return payload;
 }
 
@@ -78,11 +92,20 @@ function checkKey(key: Uint8Array): void {
 /** The payload with only its known members, or undefined when it is malformed. */
 function checkPayload(value: unknown): GrantCodePayload | undefined {
   if (!isObject(value)) return undefined;
-  const { sid, exp, cfg, tx } = value;
+  const { sid, exp, cfg, tx, use, wa, ka, sub } = value;
+  if (use !== undefined && use !== 'pre-authorized_code' && use !== 'issuer_state') return undefined;
   if (typeof sid !== 'string' || sid.length === 0) return undefined;
   if (!Number.isSafeInteger(exp)) return undefined;
   if (!Array.isArray(cfg) || cfg.length === 0 || !cfg.every((id) => typeof id === 'string' && id.length > 0)) return undefined;
-  const payload: GrantCodePayload = { sid, exp: exp as number, cfg: [...cfg] };
+  const payload: GrantCodePayload = {
+    sid,
+    exp: exp as number,
+    cfg: [...cfg],
+    ...(use === 'issuer_state' ? { use } : {}),
+    ...(wa === true ? { wa } : {}),
+    ...(ka === true ? { ka } : {}),
+    ...(typeof sub === 'string' ? { sub } : {}),
+  };
   if (tx !== undefined) {
     if (!isObject(tx) || typeof tx.value !== 'string' || tx.value.length === 0) return undefined;
     if (tx.input_mode !== undefined && tx.input_mode !== 'numeric' && tx.input_mode !== 'text') return undefined;
@@ -94,4 +117,9 @@ function checkPayload(value: unknown): GrantCodePayload | undefined {
     };
   }
   return payload;
+}
+
+/** How a session's subject_id is sealed into an issuer_state, and compared with a login's `sub`. */
+export function subjectIdHash(subjectId: string): string {
+  return createHash('sha256').update(subjectId, 'utf8').digest('base64url');
 }

@@ -48,6 +48,11 @@ export interface PlatformConfig {
    * Default true.
    */
   compatDraftRequests: boolean;
+  /**
+   * HALLMARK_PROFILE: `oid4vci` (default) or `haip`. Under HAIP 1.0 pushed authorization requests
+   * and wallet attestations are required.
+   */
+  profile: 'oid4vci' | 'haip';
 }
 
 export class ConfigError extends Error {}
@@ -59,7 +64,10 @@ export function readPlatformConfig(env: NodeJS.ProcessEnv = process.env): Platfo
   if (masterKey && masterKey.length !== 32) throw new ConfigError('HALLMARK_MASTER_KEY must be 32 bytes, base64-encoded');
   const grantKey = env.HALLMARK_GRANT_KEY ? Buffer.from(env.HALLMARK_GRANT_KEY, 'base64') : undefined;
   if (grantKey && grantKey.length !== 32) throw new ConfigError('HALLMARK_GRANT_KEY must be 32 bytes, base64-encoded');
+  const profile = (env.HALLMARK_PROFILE ?? 'oid4vci') as PlatformConfig['profile'];
+  if (!['oid4vci', 'haip'].includes(profile)) throw new ConfigError(`HALLMARK_PROFILE must be oid4vci or haip, got ${profile}`);
   return {
+    profile,
     grantKey,
     allowBearerTokens: env.HALLMARK_ALLOW_BEARER_TOKENS === 'true',
     accessTokenTtlSeconds: Number(env.HALLMARK_ACCESS_TOKEN_TTL ?? 600),

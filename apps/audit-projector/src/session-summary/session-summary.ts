@@ -1,6 +1,6 @@
 import type { TimelineEntry } from '../session-timeline/timeline-entry';
 
-export type SessionStatus = 'created' | 'offer_created' | 'offer_retrieved' | 'token_issued' | 'credential_issued' | 'credential_deferred' | 'failed' | 'erased';
+export type SessionStatus = 'created' | 'offer_created' | 'offer_retrieved' | 'authorization_requested' | 'authorized' | 'token_issued' | 'credential_issued' | 'credential_deferred' | 'failed' | 'erased';
 
 /** The summary row behind GET /admin/sessions, derived from all of a session's timeline entries. */
 export interface SessionSummary {
@@ -21,11 +21,14 @@ const PROGRESS: Partial<Record<string, SessionStatus>> = {
   session_created: 'created',
   offer_created: 'offer_created',
   offer_retrieved: 'offer_retrieved',
+  par_request_stored: 'authorization_requested',
+  authorization_requested: 'authorization_requested',
+  authorization_code_issued: 'authorized',
   token_issued: 'token_issued',
   credential_deferred: 'credential_deferred',
   credential_issued: 'credential_issued',
 };
-const RANK: SessionStatus[] = ['created', 'offer_created', 'offer_retrieved', 'token_issued', 'credential_deferred', 'credential_issued'];
+const RANK: SessionStatus[] = ['created', 'offer_created', 'offer_retrieved', 'authorization_requested', 'authorized', 'token_issued', 'credential_deferred', 'credential_issued'];
 
 /**
  * Folds entries sorted by occurrence, so the result does not depend on the order in which they

@@ -28,6 +28,11 @@ const MESSAGES: Record<string, (data: Record<string, unknown>) => string> = {
   credential_issued: (d) => `${d.count} credential${d.count === 1 ? '' : 's'} issued: ${d.credential_configuration_id} (${d.format})`,
   credential_request_rejected: (d) => `Credential request refused: ${d.error} (${d.error_description})`,
   nonce_issued: () => 'c_nonce issued',
+  par_request_stored: (d) => `Pushed authorization request stored for client ${(d.authorization as { client_id: string }).client_id}`,
+  authorization_requested: (d) => `Wallet opened the authorization endpoint (${d.via === 'par' ? 'pushed request' : 'parameters in the query'})`,
+  authorization_code_issued: (d) => `Authorization code issued (user ${d.user === 'login' ? 'logged in' : 'holds the offer'})`,
+  authorization_denied: (d) => `Authorization refused at ${d.endpoint}: ${d.error} (${d.error_description})`,
+  tokens_revoked: (d) => `${(d.token_id_hashes as string[]).length} token(s) revoked: ${d.reason}`,
   credential_request_mapped: (d) => `Draft-shaped credential request mapped to ${d.credential_configuration_id}`,
 };
 
@@ -36,6 +41,8 @@ const levelOf = (type: string, data: Record<string, unknown>): Level => {
   // The first DPoP request of every wallet learns the server nonce this way: part of the protocol.
   if (data.error === 'use_dpop_nonce') return 'info';
   if (type === 'token_rejected') return data.locked ? 'error' : 'warn';
+  if (type === 'authorization_denied') return data.error === 'access_denied' ? 'error' : 'warn';
+  if (type === 'tokens_revoked') return 'error';
   if (type === 'credential_request_rejected' || type === 'credential_request_mapped') return 'warn';
   return 'info';
 };

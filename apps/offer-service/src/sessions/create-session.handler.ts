@@ -8,7 +8,7 @@ import { SessionKeys } from '../data-keys/session-keys';
 import { seal, secretHash } from '../data-keys/sealing';
 import { buildCredentialOffer, offerUris, type OfferSecrets } from '../offers/credential-offer';
 import { createSessionRequestSchema, type CreateSessionRequest } from '@hallmark/contracts';
-import { sealGrantCode } from '@hallmark/oid4vc';
+import { sealGrantCode, subjectIdHash } from '@hallmark/oid4vc';
 import { ConfigError } from '@hallmark/platform';
 import { checkCreateSession, decide, initialSessionState, offerExpiry } from './session.decider';
 
@@ -47,17 +47,23 @@ export class CreateSessionHandler {
       txCode = { input_mode: mode, length, ...(request.tx_code.description ? { description: request.tx_code.description } : {}) };
     }
     const now = new Date();
-    // A pre-authorized code is self-contained (sealed for the authorization server), so the token
-    // endpoint can redeem it without waiting for these events; issuer_state is a random handle.
-    const grantSecret =
-      grantType === 'pre-authorized_code'
-        ? await sealGrantCode(this.config.grantKey!, {
-            sid: sessionId,
-            exp: Math.floor(offerExpiry(now, request).getTime() / 1000),
-            cfg: request.credential_configuration_ids,
-            ...(txCode ? { tx: { value: txCodeValue!, input_mode: txCode.input_mode, length: txCode.length } } : {}),
-          })
-        : randomToken();
+    // Both grant secrets are self-contained (sealed for the authorization server), so the token and
+    // authorization endpoints can use them without waiting for these events, on any replica.
+    const grantSecret = await sealGrantCode(this.config.grantKey!, {
+      sid: sessionId,
+      exp: Math.floor(offerExpiry(now, request).getTime() / 1000),
+      cfg: request.credential_configuration_ids,
+      ...(grantType === 'pre-authorized_code'
+        ? txCode
+          ? { tx: { value: txCodeValue!, input_mode: txCode.input_mode, length: txCode.length } }
+          : {}
+        : {
+            use: 'issuer_state' as const,
+            ...(request.require_wallet_attestation ? { wa: true } : {}),
+            ...(request.require_key_attestation ? { ka: true } : {}),
+            ...(request.subject_id ? { sub: subjectIdHash(request.subject_id) } : {}),
+          }),
+    });
     const secrets: OfferSecrets = {
       offer_ref: randomToken(),
       ...(grantType === 'pre-authorized_code' ? { pre_authorized_code: grantSecret } : { issuer_state: grantSecret }),

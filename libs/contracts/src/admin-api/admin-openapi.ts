@@ -17,7 +17,7 @@ const sessionSummary = {
   type: 'object',
   properties: {
     session_id: { type: 'string' },
-    status: { enum: ['created', 'offer_created', 'offer_retrieved', 'token_issued', 'credential_issued', 'credential_deferred', 'failed', 'expired', 'erased'] },
+    status: { enum: ['created', 'offer_created', 'offer_retrieved', 'authorization_requested', 'authorized', 'token_issued', 'credential_issued', 'credential_deferred', 'failed', 'expired', 'erased'] },
     grant_type: { type: ['string', 'null'] },
     credential_configuration_ids: { type: 'array', items: { type: 'string' } },
     created_at: { type: 'string', format: 'date-time' },
