@@ -1,14 +1,19 @@
 import { Module } from '@nestjs/common';
 import { DpopReplayLedger, ServiceStoreModule, issuerKeysProvider, PLATFORM_CONFIG, type PlatformConfig } from '@hallmark/platform';
+import { AuthorizationFlow } from './authorization/authorization-flow.service';
+import { AuthorizeController } from './authorization/authorize.controller';
+import { ClientAuthentication } from './authorization/client-authentication';
+import { ParController } from './authorization/par.controller';
 import { DpopNonces } from './dpop/dpop-nonces';
 import { AuthorizationServerMetadataController } from './metadata/authorization-server-metadata.controller';
 import { AuthorizationServer1732780003000 } from './migrations/1732780003000-authorization-server';
 import { TokenEndpoint1732780005000 } from './migrations/1732780005000-token-endpoint';
 import { OfferGrantsProjection } from './read-models/offer-grants.projection';
+import { AccessTokens } from './token/access-tokens';
 import { RedeemPreAuthorizedCodeHandler } from './token/redeem-pre-authorized-code.handler';
 import { TokenController } from './token/token.controller';
 
-/** OAuth 2.0 for wallets: metadata, JWKS and the token endpoint (pre-authorized code, DPoP). */
+/** OAuth 2.0 for wallets: metadata, JWKS, PAR, authorize and the token endpoint (pre-authorized and authorization code, refresh, DPoP, wallet attestation). */
 @Module({
   imports: [
     ServiceStoreModule.forService({
@@ -18,12 +23,15 @@ import { TokenController } from './token/token.controller';
       publishes: true,
     }),
   ],
-  controllers: [AuthorizationServerMetadataController, TokenController],
+  controllers: [AuthorizationServerMetadataController, TokenController, ParController, AuthorizeController],
   providers: [
     OfferGrantsProjection,
     issuerKeysProvider,
     DpopReplayLedger,
+    AccessTokens,
     RedeemPreAuthorizedCodeHandler,
+    ClientAuthentication,
+    AuthorizationFlow,
     { provide: DpopNonces, inject: [PLATFORM_CONFIG], useFactory: (config: PlatformConfig) => new DpopNonces(config.grantKey ?? Buffer.alloc(32)) },
   ],
 })

@@ -672,6 +672,13 @@ export const OID4VC_REASONS = {
     title: 'Issuer state not valid',
     help: 'Send the issuer_state of the credential offer (grants.authorization_code.issuer_state) unchanged and before the offer expires. Ask the issuer for a new offer when it has expired.',
   },
+  authorization_issuer_state_required: {
+    error: 'invalid_request',
+    spec_ref: 'OID4VCI 1.0 Section 5.1.3',
+    description: 'This issuer starts issuance from its own offers only: send the issuer_state of a credential offer',
+    title: 'Issuer state required',
+    help: 'Open a credential offer of this issuer and send its grants.authorization_code.issuer_state in the authorization request; wallet-initiated issuance (without an offer) is not enabled here.',
+  },
   authorization_access_denied: {
     error: 'access_denied',
     spec_ref: 'RFC 6749 Section 4.1.2.1',

@@ -15,6 +15,8 @@ export const ROUTES: readonly Route[] = [
   { methods: ['GET', 'HEAD'], prefix: '/admin/', service: 'audit-projector' },
   { prefix: '/offers/', service: 'offer-service' },
   { methods: ['POST'], prefix: '/token', service: 'authorization-server' },
+  { prefix: '/par', service: 'authorization-server' },
+  { methods: ['GET', 'HEAD'], prefix: '/authorize', service: 'authorization-server' },
   { methods: ['GET', 'HEAD'], prefix: '/.well-known/oauth-authorization-server', service: 'authorization-server' },
   { methods: ['GET', 'HEAD'], prefix: '/.well-known/jwks.json', service: 'authorization-server' },
   { methods: ['GET', 'HEAD'], prefix: '/.well-known/openid-credential-issuer', service: 'credential-service' },

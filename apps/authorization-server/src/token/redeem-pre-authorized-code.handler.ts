@@ -1,12 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { createHash, randomBytes, timingSafeEqual } from 'crypto';
-import { SignJWT } from 'jose';
+import { createHash, timingSafeEqual } from 'crypto';
 import { newId, unattributedSessionId, type RequestContext, type TokenRejectedV1 } from '@hallmark/contracts';
 import { EventStore } from '@hallmark/event-store';
-import type { IssuerKeys } from '@hallmark/issuer-keys';
 import { Oid4vcError, openGrantCode } from '@hallmark/oid4vc';
 import { currentRequestScope } from '@hallmark/telemetry';
-import { ConfigError, ISSUER_KEYS, PLATFORM_CONFIG, type PlatformConfig } from '@hallmark/platform';
+import { ConfigError, PLATFORM_CONFIG, type PlatformConfig } from '@hallmark/platform';
+import { AccessTokens } from './access-tokens';
 import { decideRedemption, foldGrant } from './pre-authorized-grant.decider';
 
 export const MAX_TX_CODE_ATTEMPTS = 5;
@@ -50,7 +49,7 @@ export class RedeemPreAuthorizedCodeHandler {
   constructor(
     private readonly store: EventStore,
     @Inject(PLATFORM_CONFIG) private readonly config: PlatformConfig,
-    @Inject(ISSUER_KEYS) private readonly keys: IssuerKeys,
+    private readonly accessTokens: AccessTokens,
   ) {
     if (!config.grantKey) throw new ConfigError('HALLMARK_GRANT_KEY is required by the authorization server (32 bytes, base64)');
     this.grantKey = config.grantKey;
@@ -59,8 +58,7 @@ export class RedeemPreAuthorizedCodeHandler {
   async handle(command: TokenRequest): Promise<TokenResponse> {
     const now = new Date();
     const grant = await openGrantCode(this.grantKey, command.preAuthorizedCode, now);
-    const jti = randomBytes(16).toString('base64url');
-    const expiresAt = new Date(now.getTime() + this.config.accessTokenTtlSeconds * 1000);
+    const prepared = this.accessTokens.prepare(now);
     const tokenType = command.dpopJkt ? 'DPoP' : 'Bearer';
     const decision = await this.store.transaction(async (tx) => {
       const history = await tx.readStreamLocked(grantStream(grant.sid));
@@ -74,7 +72,7 @@ export class RedeemPreAuthorizedCodeHandler {
           txCodeProvided: command.txCode !== undefined && command.txCode !== '',
           txCodeMatches: expected !== undefined && command.txCode !== undefined && sameSecret(command.txCode, expected),
           maxTxCodeAttempts: MAX_TX_CODE_ATTEMPTS,
-          token: { token_type: tokenType, dpop_jkt: command.dpopJkt, token_id_hash: sha256(jti).toString('base64url'), expires_at: expiresAt.toISOString() },
+          token: { token_type: tokenType, dpop_jkt: command.dpopJkt, token_id_hash: prepared.tokenIdHash, expires_at: prepared.expiresAt.toISOString() },
         },
         foldGrant(history),
       );
@@ -83,21 +81,11 @@ export class RedeemPreAuthorizedCodeHandler {
     });
     if (decision.rejection) throw new RecordedRejection(decision.rejection);
 
-    const signing = this.keys.accessTokenSigning;
-    const accessToken = await new SignJWT({
-      client_id: command.clientId ?? 'anonymous',
-      credential_configuration_ids: grant.cfg,
-      ...(command.dpopJkt ? { cnf: { jkt: command.dpopJkt } } : {}),
-    })
-      .setProtectedHeader({ alg: 'ES256', typ: 'at+jwt', kid: signing.kid })
-      .setIssuer(this.config.publicUrl)
-      .setSubject(grant.sid)
-      .setAudience(this.config.publicUrl)
-      .setIssuedAt(Math.floor(now.getTime() / 1000))
-      .setExpirationTime(Math.floor(expiresAt.getTime() / 1000))
-      .setJti(jti)
-      .sign(signing.privateKey);
-    return { access_token: accessToken, token_type: tokenType, expires_in: this.config.accessTokenTtlSeconds };
+    const minted = await this.accessTokens.sign(
+      { sessionId: grant.sid, clientId: command.clientId, credentialConfigurationIds: grant.cfg, dpopJkt: command.dpopJkt, now },
+      prepared,
+    );
+    return { access_token: minted.token, token_type: minted.tokenType, expires_in: minted.expiresIn };
   }
 
   /**

@@ -3,6 +3,9 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Oid4vcError, verifyDpopProof } from '@hallmark/oid4vc';
 import { DpopReplayLedger, OAuthError, PLATFORM_CONFIG, requestContextOf, type PlatformConfig } from '@hallmark/platform';
 import { DpopNonces } from '../dpop/dpop-nonces';
+import { AuthorizationFlow, RecordedAuthorizationRejection, type TokenResponseBody } from '../authorization/authorization-flow.service';
+import { singleParameters } from '../authorization/authorization-parameters';
+import { AuthorizationRequestError } from '../authorization/authorization-request';
 import { PRE_AUTHORIZED_GRANT_TYPE } from './pre-authorized-grant.decider';
 import { RecordedRejection, RedeemPreAuthorizedCodeHandler, type TokenResponse } from './redeem-pre-authorized-code.handler';
 
@@ -11,11 +14,15 @@ const field = (body: unknown, name: string): string | undefined => {
   return typeof v === 'string' ? v : undefined;
 };
 
+const GRANT_TYPES = [PRE_AUTHORIZED_GRANT_TYPE, 'authorization_code', 'refresh_token'];
+const CLIENT_AUTHENTICATION_ERRORS = ['invalid_client', 'invalid_client_attestation', 'use_attestation_challenge', 'use_fresh_attestation'];
+
 /** The token endpoint (RFC 6749 Section 3.2; OID4VCI 1.0 Section 6), DPoP per RFC 9449. */
 @Controller('token')
 export class TokenController {
   constructor(
     private readonly redeem: RedeemPreAuthorizedCodeHandler,
+    private readonly flow: AuthorizationFlow,
     private readonly nonces: DpopNonces,
     private readonly replay: DpopReplayLedger,
     @Inject(PLATFORM_CONFIG) private readonly config: PlatformConfig,
@@ -23,14 +30,22 @@ export class TokenController {
 
   @Post()
   @HttpCode(200)
-  async token(@Body() body: unknown, @Headers('dpop') dpop: string | undefined, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<TokenResponse> {
+  async token(
+    @Body() body: unknown,
+    @Headers() headers: Record<string, string | undefined>,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<TokenResponse | TokenResponseBody> {
+    const dpop = headers.dpop;
     const now = new Date();
     reply.header('cache-control', 'no-store');
     try {
       const grantType = field(body, 'grant_type');
-      if (grantType !== PRE_AUTHORIZED_GRANT_TYPE) throw new Oid4vcError('token_grant_type_unsupported', grantType ? `got ${grantType.slice(0, 80)}` : 'grant_type is missing');
+      if (!grantType || !GRANT_TYPES.includes(grantType)) throw new Oid4vcError('token_grant_type_unsupported', grantType ? `got ${grantType.slice(0, 80)}` : 'grant_type is missing');
       const code = field(body, 'pre-authorized_code');
-      if (!code) throw new Oid4vcError('token_request_invalid', 'pre-authorized_code is missing');
+      if (grantType === PRE_AUTHORIZED_GRANT_TYPE && !code) throw new Oid4vcError('token_request_invalid', 'pre-authorized_code is missing');
+      if (grantType === 'authorization_code' && !field(body, 'code')) throw new Oid4vcError('token_request_invalid', 'code is missing');
+      if (grantType === 'refresh_token' && !field(body, 'refresh_token')) throw new Oid4vcError('token_request_invalid', 'refresh_token is missing');
 
       let dpopJkt: string | null = null;
       if (dpop !== undefined || !this.config.allowBearerTokens) {
@@ -44,8 +59,17 @@ export class TokenController {
         if (!(await this.replay.firstUse(proof.jkt, proof.jti, now))) throw new Oid4vcError('dpop_jti_replayed');
         dpopJkt = proof.jkt;
       }
+      if (grantType !== PRE_AUTHORIZED_GRANT_TYPE) {
+        const params = singleParameters(body);
+        const response =
+          grantType === 'authorization_code'
+            ? await this.flow.redeemCode(params, dpopJkt, { attestation: headers['oauth-client-attestation'], pop: headers['oauth-client-attestation-pop'] }, requestContextOf(request))
+            : await this.flow.refresh(params, dpopJkt, requestContextOf(request));
+        reply.header('dpop-nonce', this.nonces.current(now));
+        return response;
+      }
       const response = await this.redeem.handle({
-        preAuthorizedCode: code,
+        preAuthorizedCode: code!,
         txCode: field(body, 'tx_code'),
         clientId: field(body, 'client_id'),
         dpopJkt,
@@ -55,11 +79,12 @@ export class TokenController {
       return response;
     } catch (caught) {
       let err = caught;
-      if (err instanceof RecordedRejection) err = err.rejection;
+      if (err instanceof AuthorizationRequestError) err = err.rejection;
+      if (err instanceof RecordedRejection || err instanceof RecordedAuthorizationRejection) err = err.rejection;
       else if (err instanceof Oid4vcError) await this.redeem.recordRejection(field(body, 'grant_type'), field(body, 'pre-authorized_code'), err, requestContextOf(request));
       if (err instanceof Oid4vcError) {
-        const headers: Record<string, string> = err.error === 'use_dpop_nonce' ? { 'dpop-nonce': this.nonces.current(now) } : {};
-        throw new OAuthError(400, err.error, err.error_description, headers);
+        const responseHeaders: Record<string, string> = err.error === 'use_dpop_nonce' ? { 'dpop-nonce': this.nonces.current(now) } : {};
+        throw new OAuthError(CLIENT_AUTHENTICATION_ERRORS.includes(err.error) ? 401 : 400, err.error, err.error_description, responseHeaders);
       }
       throw err;
     }
