@@ -3,6 +3,7 @@ import { DpopReplayLedger, ServiceStoreModule, issuerKeysProvider } from '@hallm
 import { AccessTokenVerifier } from './credential/access-token.verifier';
 import { CredentialController } from './credential/credential.controller';
 import { IssueCredentialHandler } from './credential/issue-credential.handler';
+import { KeyAttestations } from './credential/key-attestations';
 import { SessionClaimsClient } from './credential/session-claims.client';
 import { IssuerMetadataController } from './metadata/issuer-metadata.controller';
 import { CredentialEndpoints1732780006000 } from './migrations/1732780006000-credential-endpoints';
@@ -17,6 +18,6 @@ import { IssuanceSessionsProjection } from './read-models/issuance-sessions.proj
     ServiceStoreModule.forService({ service: 'credential-service', schema: 'hallmark_credential', migrations: [CredentialService1732780004000, CredentialEndpoints1732780006000], publishes: true }),
   ],
   controllers: [IssuerMetadataController, NonceController, CredentialController],
-  providers: [IssuanceSessionsProjection, issuerKeysProvider, DpopReplayLedger, CNonces, AccessTokenVerifier, SessionClaimsClient, IssueCredentialHandler],
+  providers: [IssuanceSessionsProjection, issuerKeysProvider, DpopReplayLedger, CNonces, AccessTokenVerifier, SessionClaimsClient, KeyAttestations, IssueCredentialHandler],
 })
 export class CredentialServiceModule {}

@@ -453,6 +453,13 @@ export const OID4VC_REASONS = {
     title: 'Credential identifier unknown',
     help: 'Send credential_identifier only with a value from authorization_details[].credential_identifiers of the token response. When the token response has none, as for pre-authorized access here, send credential_configuration_id instead.',
   },
+  credential_identifier_required: {
+    error: 'invalid_credential_request',
+    spec_ref: CREDENTIAL_REQUEST,
+    description: 'The token response gave credential_identifiers: send credential_identifier, not credential_configuration_id',
+    title: 'Credential identifier required',
+    help: 'The token response had authorization_details with credential_identifiers, so name the credential by one of them, e.g. credential_identifier: eu.europa.ec.eudi.pid_vc_sd_jwt, and leave credential_configuration_id out.',
+  },
   credential_configuration_unknown: {
     error: 'unknown_credential_configuration',
     spec_ref: CREDENTIAL_ERRORS,

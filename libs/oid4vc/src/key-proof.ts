@@ -45,6 +45,8 @@ export interface VerifiedCredentialProof {
   nonce: string;
   iat: number;
   alg: string;
+  /** The `key_attestation` header as sent, for the caller to verify (OID4VCI 1.0 Appendix D). */
+  keyAttestation?: string;
 }
 
 const MAX_PROOF_LENGTH = 64 * 1024;
@@ -54,7 +56,7 @@ const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
  * Verifies a key proof of the `jwt` proof type (OID4VCI 1.0 Appendix F.1 and F.4): explicit
  * type, an allowed asymmetric `alg`, exactly one of `kid` / `jwk` / `x5c` naming a public key,
  * the signature, `aud`, `iat` within a window, `iss` when a client is known, and a `nonce` the
- * caller accepts. A `key_attestation` header is not evaluated here, nor is an `x5c` chain.
+ * caller accepts. A `key_attestation` header is handed back, not evaluated here; nor is an `x5c` chain.
  *
  * @throws Oid4vcError `invalid_proof` or `invalid_nonce`; whatever the nonce callback throws
  */
@@ -113,6 +115,7 @@ export async function verifyCredentialProof(options: VerifyCredentialProofOption
     nonce,
     iat,
     alg,
+    ...(typeof header.key_attestation === 'string' ? { keyAttestation: header.key_attestation } : {}),
   };
 }
 

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { createHash } from 'crypto';
 import { createRemoteJWKSet, jwtVerify, type JWTVerifyGetKey } from 'jose';
 import { Oid4vcError, verifyDpopProof } from '@hallmark/oid4vc';
 import { DpopReplayLedger, PLATFORM_CONFIG, type PlatformConfig } from '@hallmark/platform';
@@ -8,6 +9,21 @@ export interface AuthorizedRequest {
   credentialConfigurationIds: string[];
   jkt: string | null;
   scheme: 'DPoP' | 'Bearer';
+  /** identifier -> configuration id, when the token response carried authorization_details. */
+  credentialIdentifiers?: Record<string, string>;
+  /** SHA-256 of the token's jti, as the authorization server's events name it. */
+  tokenIdHash: string;
+}
+
+/** The identifiers an access token's authorization_details hand out (OID4VCI 1.0 Section 6.2). */
+function identifiersOf(details: unknown): Record<string, string> | undefined {
+  if (!Array.isArray(details)) return undefined;
+  const out: Record<string, string> = {};
+  for (const d of details as Array<Record<string, unknown>>) {
+    if (d?.type !== 'openid_credential' || typeof d.credential_configuration_id !== 'string' || !Array.isArray(d.credential_identifiers)) continue;
+    for (const id of d.credential_identifiers) if (typeof id === 'string') out[id] = d.credential_configuration_id;
+  }
+  return out;
 }
 
 /**
@@ -58,6 +74,8 @@ export class AccessTokenVerifier {
       credentialConfigurationIds: Array.isArray(payload.credential_configuration_ids) ? (payload.credential_configuration_ids as string[]) : [],
       jkt,
       scheme,
+      tokenIdHash: createHash('sha256').update(String(payload.jti)).digest('base64url'),
+      ...(payload.authorization_details !== undefined ? { credentialIdentifiers: identifiersOf(payload.authorization_details) } : {}),
     };
   }
 }

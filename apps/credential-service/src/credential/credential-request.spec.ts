@@ -31,6 +31,17 @@ describe('credential request parsing', () => {
     expect(() => parseCredentialRequest({ format: 'dc+sd-jwt', vct: 'urn:nope', proofs: { jwt: ['a'] } }, config, ['pid'], { compat: true })).toThrow(/no single configuration matches/);
   });
 
+  it('takes credential_identifier, and only it, when the token response gave credential_identifiers', () => {
+    const identifiers = { pid: 'pid' };
+    expect(parseCredentialRequest({ credential_identifier: 'pid', proofs: { jwt: ['a'] } }, config, ['pid'], { identifiers })).toMatchObject({ configurationId: 'pid' });
+    expect(() => parseCredentialRequest({ credential_configuration_id: 'pid', proofs: { jwt: ['a'] } }, config, ['pid'], { identifiers })).toThrow(
+      expect.objectContaining({ error: 'invalid_credential_request', reason: 'credential_identifier_required' }),
+    );
+    expect(() => parseCredentialRequest({ credential_identifier: 'other', proofs: { jwt: ['a'] } }, config, ['pid'], { identifiers })).toThrow(
+      expect.objectContaining({ error: 'unknown_credential_identifier', reason: 'credential_identifier_unknown' }),
+    );
+  });
+
   it('accepts one proof type with up to batch_size proofs and ignores unknown fields', () => {
     expect(parseCredentialRequest({ credential_configuration_id: 'pid', proofs: { jwt: ['a', 'b', 'c'] }, extra: 1 }, config, ['pid'])).toMatchObject({ configurationId: 'pid', proofJwts: ['a', 'b', 'c'] });
   });

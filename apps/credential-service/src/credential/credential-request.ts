@@ -58,15 +58,25 @@ function mapDraftShape(
 }
 
 /** Pure checks of the request's shape against the issuer configuration and the access token. */
-export function parseCredentialRequest(body: unknown, config: IssuerConfig, authorizedIds: string[], options: { compat?: boolean } = {}): ParsedCredentialRequest {
+export function parseCredentialRequest(
+  body: unknown,
+  config: IssuerConfig,
+  authorizedIds: string[],
+  options: { compat?: boolean; /** identifier -> configuration id, when the token response gave credential_identifiers */ identifiers?: Record<string, string> } = {},
+): ParsedCredentialRequest {
   if (!body || typeof body !== 'object' || Array.isArray(body)) throw new Oid4vcError('credential_request_malformed', 'the body must be a JSON object');
   const { body: b, from: mappedFrom } = mapDraftShape(body as Record<string, unknown>, config, authorizedIds, options.compat ?? false);
   const hasConfiguration = b.credential_configuration_id !== undefined;
   const hasIdentifier = b.credential_identifier !== undefined;
   if (hasConfiguration === hasIdentifier) throw new Oid4vcError('credential_request_both_ids', hasConfiguration ? 'both were sent' : 'neither was sent');
   if (b.credential_response_encryption !== undefined) throw new Oid4vcError('credential_encryption_unsupported');
-  if (hasIdentifier) throw new Oid4vcError('credential_identifier_unknown', 'this issuer gives out no credential_identifiers for pre-authorized access');
-  const configurationId = b.credential_configuration_id;
+  const identifiers = options.identifiers;
+  if (hasIdentifier && !identifiers) throw new Oid4vcError('credential_identifier_unknown', 'the token response gave no credential_identifiers');
+  if (identifiers && !hasIdentifier) throw new Oid4vcError('credential_identifier_required', `send one of ${Object.keys(identifiers).join(', ').slice(0, 200)}`);
+  if (hasIdentifier && (typeof b.credential_identifier !== 'string' || !Object.prototype.hasOwnProperty.call(identifiers, b.credential_identifier))) {
+    throw new Oid4vcError('credential_identifier_unknown', `this token has ${Object.keys(identifiers!).join(', ').slice(0, 200)}`);
+  }
+  const configurationId = hasIdentifier ? identifiers![b.credential_identifier as string] : b.credential_configuration_id;
   if (typeof configurationId !== 'string') throw new Oid4vcError('credential_request_malformed', 'credential_configuration_id must be a string');
   const configuration = config.credential_configurations_supported[configurationId];
   if (!configuration || (configuration.format !== 'dc+sd-jwt' && configuration.format !== 'jwt_vc_json')) {

@@ -10,6 +10,7 @@ import { ISSUER_CONFIG, ISSUER_KEYS, PLATFORM_CONFIG, type PlatformConfig } from
 import { CNonces, nonceHash } from '../nonce/c-nonces';
 import type { AuthorizedRequest } from './access-token.verifier';
 import { parseCredentialRequest } from './credential-request';
+import { KeyAttestations } from './key-attestations';
 import { SessionClaimsClient } from './session-claims.client';
 
 export const credentialStream = (sessionId: string): string => `credentials:${sessionId}`;
@@ -33,6 +34,7 @@ export class IssueCredentialHandler {
     private readonly store: EventStore,
     private readonly nonces: CNonces,
     private readonly claims: SessionClaimsClient,
+    private readonly keyAttestations: KeyAttestations,
     @Inject(ISSUER_CONFIG) private readonly config: IssuerConfig,
     @Inject(ISSUER_KEYS) private readonly keys: IssuerKeys,
     @Inject(PLATFORM_CONFIG) private readonly platform: PlatformConfig,
@@ -42,7 +44,10 @@ export class IssueCredentialHandler {
     const now = new Date();
     let configurationId: string | undefined;
     try {
-      const parsed = parseCredentialRequest(body, this.config, auth.credentialConfigurationIds, { compat: this.platform.compatDraftRequests });
+      const parsed = parseCredentialRequest(body, this.config, auth.credentialConfigurationIds, {
+        compat: this.platform.compatDraftRequests,
+        ...(auth.credentialIdentifiers ? { identifiers: auth.credentialIdentifiers } : {}),
+      });
       configurationId = parsed.configurationId;
       if (parsed.mappedFrom) {
         const note = new Oid4vcError('credential_request_draft_mapped', `send credential_configuration_id ${parsed.configurationId}`);
@@ -62,6 +67,7 @@ export class IssueCredentialHandler {
       }
       const thumbprints = await Promise.all(proofs.map((p) => jwkThumbprint(p.holderJwk)));
       if (new Set(thumbprints).size !== thumbprints.length) throw new Oid4vcError('credential_proof_keys_repeated');
+      if (await this.keyAttestations.required(auth.sessionId)) await this.keyAttestations.check(proofs, thumbprints, now);
       // Only now, with every proof valid, are the nonces used up: a bad batch burns nothing.
       for (const nonce of new Set(proofs.map((p) => p.nonce))) {
         if (!(await this.nonces.use(nonce, now))) throw new Oid4vcError('credential_nonce_used');

@@ -1,0 +1,33 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { DataSource } from 'typeorm';
+import type { IssuerConfig } from '@hallmark/issuer-config';
+import { Oid4vcError, verifyKeyAttestation, type JWK, type VerifiedCredentialProof } from '@hallmark/oid4vc';
+import { ISSUER_CONFIG, SERVICE_DATA_SOURCE } from '@hallmark/platform';
+
+/**
+ * Key attestations at the credential endpoint (OID4VCI 1.0 Appendix D, HAIP 1.0 Section 4.5.1):
+ * required when the configuration says so for every credential, or the session asked for it.
+ * Each proof's key must be among the attested keys of the attestation in its header.
+ */
+@Injectable()
+export class KeyAttestations {
+  constructor(
+    @Inject(ISSUER_CONFIG) private readonly config: IssuerConfig,
+    @Inject(SERVICE_DATA_SOURCE) private readonly db: DataSource,
+  ) {}
+
+  async required(sessionId: string): Promise<boolean> {
+    if (this.config.authorization?.key_attestations_required) return true;
+    const rows: Array<{ require_key_attestation: boolean }> = await this.db.query('SELECT require_key_attestation FROM issuance_sessions WHERE session_id = $1', [sessionId]);
+    return rows[0]?.require_key_attestation === true;
+  }
+
+  async check(proofs: VerifiedCredentialProof[], thumbprints: string[], now: Date): Promise<void> {
+    const trust = this.config.authorization?.trusted_key_attesters ?? {};
+    for (const [i, proof] of proofs.entries()) {
+      if (!proof.keyAttestation) throw new Oid4vcError('key_attestation_missing', proofs.length > 1 ? `proof ${i + 1} has none` : undefined);
+      const attestation = await verifyKeyAttestation(proof.keyAttestation, { trustedAttesters: { keys: trust.keys as JWK[] | undefined, roots: trust.roots }, now });
+      if (!attestation.attestedKeyThumbprints.includes(thumbprints[i])) throw new Oid4vcError('key_attestation_key_not_attested');
+    }
+  }
+}
