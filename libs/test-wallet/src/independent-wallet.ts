@@ -23,6 +23,8 @@ import {
   Oauth2ClientErrorResponseError,
   Oauth2Error,
   clientAuthenticationAnonymous,
+  clientAuthenticationClientAttestationJwt,
+  clientAuthenticationNone,
   type AccessTokenResponse,
   type JwtSignerJwk,
   type SignJwtCallback,
@@ -55,6 +57,10 @@ class Keyring {
     const key = { privateKey, publicJwk, jkt: await calculateJwkThumbprint(publicJwk) };
     this.keys.set(key.jkt, key);
     return key;
+  }
+
+  add(key: WalletKeyPair): void {
+    this.keys.set(key.jkt, key);
   }
 
   async find(jwk: JWK): Promise<WalletKeyPair> {
@@ -213,6 +219,15 @@ export interface IndependentWalletOptions {
    */
   allowInsecureUrls?: boolean;
   fetch?: typeof fetch;
+  /**
+   * The wallet's client_id for the authorization code flow (a public client, authenticated by
+   * nothing or by `clientAttestationJwt`). Without it the wallet is anonymous (pre-authorized).
+   */
+  clientId?: string;
+  /** A wallet attestation (from the wallet provider) for attest_jwt_client_auth; its cnf key must be in this wallet's keyring. */
+  clientAttestationJwt?: string;
+  /** The wallet instance key (`cnf.jwk` of the attestation) that signs the attestation PoPs. */
+  clientAttestationKey?: WalletKeyPair;
 }
 
 export interface CredentialBatch {
@@ -268,11 +283,23 @@ export function offerLink(options: { offerUri?: string; offer?: object }): strin
 
 export class IndependentWallet {
   readonly exchanges: Exchange[] = [];
-  private readonly keyring = new Keyring();
+  readonly keyring = new Keyring();
   private readonly client: Openid4vciClient;
+  private readonly fetch: typeof fetch;
 
   constructor(options: IndependentWalletOptions = {}) {
     if (options.allowInsecureUrls) setGlobalConfig({ allowInsecureUrls: true });
+    this.fetch = options.fetch ?? fetch;
+    if (options.clientAttestationKey) this.keyring.add(options.clientAttestationKey);
+    const callbacks = {
+      hash: (data: Uint8Array, alg: HashAlgorithm) => {
+        const name = NODE_HASH[alg];
+        if (!name) throw new Error(`unsupported hash algorithm ${alg}`);
+        return createHash(name).update(data).digest();
+      },
+      generateRandom: (n: number) => randomBytes(n),
+      signJwt: signJwtWith(this.keyring),
+    };
     this.client = new Openid4vciClient({
       callbacks: {
         fetch: recordingFetch(this.exchanges, options.fetch),
@@ -283,8 +310,12 @@ export class IndependentWallet {
         },
         generateRandom: (n) => randomBytes(n),
         signJwt: signJwtWith(this.keyring),
-        // Pre-authorized code flow, anonymous access: no client_id, no client authentication.
-        clientAuthentication: clientAuthenticationAnonymous(),
+        // Pre-authorized code flow: anonymous. Authorization code flow: a public client, with a wallet attestation when given.
+        clientAuthentication: options.clientAttestationJwt
+          ? clientAuthenticationClientAttestationJwt({ clientAttestationJwt: options.clientAttestationJwt, callbacks })
+          : options.clientId
+            ? clientAuthenticationNone({ clientId: options.clientId })
+            : clientAuthenticationAnonymous(),
       },
     });
   }
@@ -330,8 +361,62 @@ export class IndependentWallet {
         additionalRequestPayload: options.unknownParameters ? unknownParameter() : undefined,
       }),
     );
+    return this.withCredentials(offer, issuerMetadata, configurationId, token, dpopKey, options);
+  }
+
+  /**
+   * The authorization code flow (OID4VCI 1.0 Section 5): PAR when the server offers it, PKCE,
+   * DPoP, issuer_state from the offer; `authorize` plays the user agent at the authorization
+   * endpoint and returns the redirect it ended at (default: follow one redirect, no login).
+   */
+  async receiveCredentialsByAuthorizationCode(
+    options: ReceiveOptions & { redirectUri: string; clientId: string; authorize?: (url: string) => Promise<string> },
+  ): Promise<ReceivedCredentials & { authorizationResponse: URL }> {
+    const link = offerLink(options);
+    const offer = await this.step('offer', () => this.client.resolveCredentialOffer(link));
+    const issuerMetadata = await this.step('metadata', () => this.client.resolveIssuerMetadata(offer.credential_issuer));
+    const configurationId = options.configurationId ?? offer.credential_configuration_ids[0];
+    if (!offer.grants?.authorization_code) throw new WalletError('offer', 'the offer has no authorization_code grant');
+    const dpopKey = await this.keyring.generate();
+    const scope = (issuerMetadata.credentialIssuer.credential_configurations_supported[configurationId] as { scope?: string } | undefined)?.scope;
+    const initiated = await this.step('token', () =>
+      this.client.initiateAuthorization({ clientId: options.clientId, issuerMetadata, credentialOffer: offer, scope, redirectUri: options.redirectUri, dpop: { signer: signer(dpopKey) } }),
+    );
+    if (initiated.authorizationFlow !== 'Oauth2Redirect') throw new WalletError('token', `unexpected authorization flow ${initiated.authorizationFlow}`);
+    const authorize =
+      options.authorize ??
+      (async (url: string) => {
+        const response = await this.fetch(url, { redirect: 'manual' });
+        const location = response.headers.get('location');
+        if (response.status !== 303 && response.status !== 302) throw new WalletError('token', `the authorization endpoint answered ${response.status}: ${(await response.text()).slice(0, 500)}`);
+        return location ?? '';
+      });
+    const authorizationResponse = new URL(await authorize(initiated.authorizationRequestUrl));
+    const code = authorizationResponse.searchParams.get('code');
+    if (!code) throw new WalletError('token', `the authorization response carries no code: ${authorizationResponse.search.slice(0, 300)}`);
+    const token = await this.step('token', () =>
+      this.client.retrieveAuthorizationCodeAccessTokenFromOffer({
+        issuerMetadata,
+        credentialOffer: offer,
+        authorizationCode: code,
+        pkceCodeVerifier: initiated.pkce?.codeVerifier,
+        redirectUri: options.redirectUri,
+        dpop: { signer: signer(dpopKey) },
+      }),
+    );
+    return { ...(await this.withCredentials(offer, issuerMetadata, configurationId, token, dpopKey, options)), authorizationResponse };
+  }
+
+  private async withCredentials(
+    offer: CredentialOfferObject,
+    issuerMetadata: IssuerMetadataResult,
+    configurationId: string,
+    token: { accessTokenResponse: AccessTokenResponse; dpop?: { signer: JwtSignerJwk; nonce?: string } | unknown },
+    dpopKey: WalletKeyPair,
+    options: ReceiveOptions,
+  ): Promise<ReceivedCredentials> {
     // The resource server may want a nonce of its own; the library retries on `use_dpop_nonce`.
-    let dpop = token.dpop ?? { signer: signer(dpopKey) };
+    let dpop = (token.dpop as { signer: JwtSignerJwk; nonce?: string } | undefined) ?? { signer: signer(dpopKey) };
     const accessToken = token.accessTokenResponse.access_token;
 
     const request = async (batchSize: number, id: string): Promise<CredentialBatch> => {
@@ -370,6 +455,9 @@ export class IndependentWallet {
     };
   }
 }
+
+/** A new ES256 wallet key pair (e.g. a wallet instance key to be attested). */
+export const newWalletKey = (): Promise<WalletKeyPair> => new Keyring().generate();
 
 /** One-shot convenience: a fresh wallet runs the whole flow. */
 export function receiveCredentials(options: ReceiveOptions & IndependentWalletOptions): Promise<ReceivedCredentials> {

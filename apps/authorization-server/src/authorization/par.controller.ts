@@ -1,4 +1,4 @@
-import { All, Body, Controller, Headers, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Oid4vcError, verifyDpopProof } from '@hallmark/oid4vc';
 import { DpopReplayLedger, OAuthError, PLATFORM_CONFIG, requestContextOf, type PlatformConfig } from '@hallmark/platform';
@@ -49,8 +49,8 @@ export class ParController {
     }
   }
 
-  /** RFC 9126 Section 2.1: only POST. */
-  @All()
+  /** RFC 9126 Section 2.1: only POST (other methods get 404 from the router). */
+  @Get()
   refuse(): never {
     const r = new Oid4vcError('par_method_not_allowed');
     throw new OAuthError(405, r.error, r.error_description, { allow: 'POST' });
