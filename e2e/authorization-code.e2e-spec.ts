@@ -132,6 +132,13 @@ describe.each(TARGETS)('authorization code flow [%s]', (targetName) => {
     const reused = await tokenRequest({ grant_type: 'authorization_code', code, code_verifier: VERIFIER, client_id: clientId, redirect_uri: 'openid://' });
     expect(reused).toMatchObject({ status: 400, body: { error: 'invalid_grant' } });
     await eventually(async () => (await timeline(session.session_id)).timeline.some((e) => e.type === 'tokens_revoked'), 15000, 'tokens_revoked entry');
+    // The tokens of the first redemption stop working at the credential endpoint.
+    const revoked = await eventually(async () => {
+      const r = await call('POST', `${t.baseUrl}/credential`, { headers: { authorization: `DPoP ${ok.body.access_token}` }, body: { credential_configuration_id: PID } });
+      return r.status === 401 && r;
+    }, 15000, 'the revoked token refused');
+    expect(revoked.body).toMatchObject({ error: 'invalid_token' });
+    expect(revoked.body.error_description).toContain('revoked');
   });
 
   it('requires a wallet attestation when the session asks for one, and accepts a trusted one', async () => {

@@ -11,13 +11,15 @@ import { CNonces } from './nonce/c-nonces';
 import { NonceController } from './nonce/nonce.controller';
 import { CredentialService1732780004000 } from './migrations/1732780004000-credential-service';
 import { IssuanceSessionsProjection } from './read-models/issuance-sessions.projection';
+import { RevokedAccessTokensProjection } from './read-models/revoked-access-tokens.projection';
+import { RevokedAccessTokens1732780007000 } from './migrations/1732780007000-revoked-access-tokens';
 
 /** Issuer metadata, the nonce endpoint and the credential endpoint (SD-JWT VC, JWT VC). */
 @Module({
   imports: [
-    ServiceStoreModule.forService({ service: 'credential-service', schema: 'hallmark_credential', migrations: [CredentialService1732780004000, CredentialEndpoints1732780006000], publishes: true }),
+    ServiceStoreModule.forService({ service: 'credential-service', schema: 'hallmark_credential', migrations: [CredentialService1732780004000, CredentialEndpoints1732780006000, RevokedAccessTokens1732780007000], publishes: true }),
   ],
   controllers: [IssuerMetadataController, NonceController, CredentialController],
-  providers: [IssuanceSessionsProjection, issuerKeysProvider, DpopReplayLedger, CNonces, AccessTokenVerifier, SessionClaimsClient, KeyAttestations, IssueCredentialHandler],
+  providers: [IssuanceSessionsProjection, RevokedAccessTokensProjection, issuerKeysProvider, DpopReplayLedger, CNonces, AccessTokenVerifier, SessionClaimsClient, KeyAttestations, IssueCredentialHandler],
 })
 export class CredentialServiceModule {}

@@ -409,6 +409,13 @@ export const OID4VC_REASONS = {
     title: 'Access token not valid',
     help: 'Send the access_token exactly as returned by the token endpoint of this issuer and before expires_in has passed; an expired token needs a new token request (for a pre-authorized code, a new offer). Request the token with a DPoP proof: tokens that are not DPoP-bound are refused unless the deployment allows Bearer tokens.',
   },
+  access_token_revoked: {
+    error: 'invalid_token',
+    spec_ref: 'RFC 6749 Section 4.1.2',
+    description: 'The access token was revoked: its authorization code was used twice',
+    title: 'Access token revoked',
+    help: 'The authorization code behind this token was redeemed a second time, so every token issued for it was revoked. Start a new authorization and redeem its code once.',
+  },
   access_token_in_query: {
     error: 'invalid_request',
     spec_ref: 'RFC 9700 Section 4.3.2',

@@ -3,6 +3,7 @@ import { createHash } from 'crypto';
 import { createRemoteJWKSet, jwtVerify, type JWTVerifyGetKey } from 'jose';
 import { Oid4vcError, verifyDpopProof } from '@hallmark/oid4vc';
 import { DpopReplayLedger, PLATFORM_CONFIG, type PlatformConfig } from '@hallmark/platform';
+import { RevokedAccessTokensProjection } from '../read-models/revoked-access-tokens.projection';
 
 export interface AuthorizedRequest {
   sessionId: string;
@@ -38,6 +39,7 @@ export class AccessTokenVerifier {
   constructor(
     @Inject(PLATFORM_CONFIG) private readonly config: PlatformConfig,
     private readonly replay: DpopReplayLedger,
+    private readonly revoked: RevokedAccessTokensProjection,
   ) {
     this.keys = createRemoteJWKSet(new URL(config.authorizationServerJwksUrl), { cacheMaxAge: 10 * 60 * 1000, cooldownDuration: 30 * 1000 });
   }
@@ -60,6 +62,8 @@ export class AccessTokenVerifier {
     } catch (err) {
       throw new Oid4vcError('access_token_invalid', (err as { code?: string }).code, { cause: err });
     }
+    const tokenIdHash = createHash('sha256').update(String(payload.jti)).digest('base64url');
+    if (await this.revoked.isRevoked(tokenIdHash)) throw new Oid4vcError('access_token_revoked');
     const jkt = (payload.cnf as { jkt?: string } | undefined)?.jkt ?? null;
     if (jkt) {
       if (scheme !== 'DPoP') throw new Oid4vcError('access_token_scheme_mismatch');
@@ -74,7 +78,7 @@ export class AccessTokenVerifier {
       credentialConfigurationIds: Array.isArray(payload.credential_configuration_ids) ? (payload.credential_configuration_ids as string[]) : [],
       jkt,
       scheme,
-      tokenIdHash: createHash('sha256').update(String(payload.jti)).digest('base64url'),
+      tokenIdHash,
       ...(payload.authorization_details !== undefined ? { credentialIdentifiers: identifiersOf(payload.authorization_details) } : {}),
     };
   }
