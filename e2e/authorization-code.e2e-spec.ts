@@ -22,12 +22,15 @@ const CHALLENGE = 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM';
 describe.each(TARGETS)('authorization code flow [%s]', (targetName) => {
   let t: Target;
   let provider: { privateKey: CryptoKey; jwk: Record<string, unknown> };
+  let attester: { privateKey: CryptoKey; jwk: Record<string, unknown> };
 
   beforeAll(async () => {
     const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
     provider = { privateKey: privateKey as CryptoKey, jwk: { ...(await exportJWK(publicKey)), kid: 'test-wallet-provider' } };
+    const attesterKeys = await generateKeyPair('ES256', { extractable: true });
+    attester = { privateKey: attesterKeys.privateKey as CryptoKey, jwk: { ...(await exportJWK(attesterKeys.publicKey)), kid: 'test-key-attester' } };
     const config = JSON.parse(readFileSync(join(REPO_ROOT, 'config', 'issuer.json'), 'utf8'));
-    config.authorization = { trusted_wallet_providers: { keys: [provider.jwk] } };
+    config.authorization = { trusted_wallet_providers: { keys: [provider.jwk] }, trusted_key_attesters: { keys: [attester.jwk] } };
     const dir = mkdtempSync(join(tmpdir(), 'hallmark-authz-'));
     writeFileSync(join(dir, 'issuer.json'), JSON.stringify(config));
     t = await startTarget(targetName, 'authorization-code', { HALLMARK_CONFIG: join(dir, 'issuer.json') });
@@ -46,6 +49,35 @@ describe.each(TARGETS)('authorization code flow [%s]', (targetName) => {
       .setIssuer('https://wallet-provider.test')
       .setIssuedAt()
       .sign(provider.privateKey);
+
+  const keyAttestation = (keys: WalletKeyPair[]) =>
+    new SignJWT({ attested_keys: keys.map((k) => k.publicJwk), key_storage: ['iso_18045_moderate'], user_authentication: ['iso_18045_moderate'] })
+      .setProtectedHeader({ alg: 'ES256', typ: 'key-attestation+jwt', kid: 'test-key-attester' })
+      .setIssuedAt()
+      .setExpirationTime('1h')
+      .sign(attester.privateKey);
+
+  describe('key attestation (HAIP 1.0 Section 4.5.1, OID4VCI 1.0 Appendix D)', () => {
+    it('refuses a proof without one when the session requires it, naming both sections', async () => {
+      const session = await createSession({ require_key_attestation: true });
+      const wallet = new IndependentWallet({ allowInsecureUrls: true, clientId: 'did:jwk:no-key-attestation' });
+      const failure = await wallet.receiveCredentialsByAuthorizationCode({ offerUri: session.credential_offer_uri, clientId: 'did:jwk:no-key-attestation', redirectUri: 'openid://' }).catch((e) => e);
+      expect(failure).toMatchObject({ step: 'credential', details: { status: 400, error: 'invalid_proof' } });
+      expect(failure.details.errorDescription).toContain('HAIP 1.0 Section 4.5.1');
+      expect(failure.details.errorDescription).toContain('OID4VCI 1.0 Appendix D');
+      const entry = await eventually(async () => (await timeline(session.session_id)).timeline.find((e) => e.type === 'credential_request_rejected'), 15000, 'rejection entry');
+      expect(entry.data.reason).toBe('key_attestation_missing');
+    });
+
+    it('issues when each proof key is attested by a trusted attester, also for a batch', async () => {
+      const session = await createSession({ require_key_attestation: true });
+      const wallet = new IndependentWallet({ allowInsecureUrls: true, clientId: 'did:jwk:key-attested' });
+      const received = await wallet.receiveCredentialsByAuthorizationCode({ offerUri: session.credential_offer_uri, clientId: 'did:jwk:key-attested', redirectUri: 'openid://', keyAttester: keyAttestation });
+      expect(received.credentials).toHaveLength(1);
+      const batch = await received.requestMore(2);
+      expect(batch.credentials).toHaveLength(2);
+    });
+  });
 
   it('advertises what the authorization server supports', async () => {
     const m = (await call('GET', `${t.baseUrl}/.well-known/oauth-authorization-server`)).body;

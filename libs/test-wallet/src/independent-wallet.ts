@@ -268,6 +268,8 @@ export interface ReceiveOptions {
   configurationId?: string;
   /** Add a random unknown parameter to the token and credential requests (servers must ignore them). */
   unknownParameters?: boolean;
+  /** A key attester (the wallet provider): a key attestation for the request's holder keys, put in each proof's header. */
+  keyAttester?: (holderKeys: WalletKeyPair[], cNonce: string) => Promise<string>;
 }
 
 const unknownParameter = (): Record<string, string> => ({ [`x_${randomBytes(4).toString('hex')}`]: randomBytes(8).toString('base64url') });
@@ -423,8 +425,9 @@ export class IndependentWallet {
       if (!Number.isInteger(batchSize) || batchSize < 1) throw new WalletError('proof', `batch size must be a positive integer, not ${batchSize}`);
       const { c_nonce: cNonce } = await this.step('nonce', () => this.client.requestNonce({ issuerMetadata }));
       const holderKeys = await Promise.all(Array.from({ length: batchSize }, () => this.keyring.generate()));
+      const keyAttestationJwt = options.keyAttester ? await options.keyAttester(holderKeys, cNonce) : undefined;
       const proofs = await this.step('proof', () =>
-        Promise.all(holderKeys.map(async (k) => (await this.client.createCredentialRequestJwtProof({ issuerMetadata, credentialConfigurationId: id, signer: signer(k), nonce: cNonce })).jwt)),
+        Promise.all(holderKeys.map(async (k) => (await this.client.createCredentialRequestJwtProof({ issuerMetadata, credentialConfigurationId: id, signer: signer(k), nonce: cNonce, keyAttestationJwt })).jwt)),
       );
       const result = await this.step('credential', () =>
         this.client.retrieveCredentials({

@@ -9,7 +9,7 @@ const binding = {
   proof_types_supported: { jwt: { proof_signing_alg_values_supported: ['ES256'] } },
 };
 
-function configurationMetadata(c: CredentialConfiguration): Record<string, unknown> {
+function configurationMetadata(c: CredentialConfiguration, keyAttestationsRequired: boolean): Record<string, unknown> {
   const claims = (c.claims ?? []).map(({ path, display, mandatory }) => ({ path, ...(display ? { display } : {}), ...(mandatory !== undefined ? { mandatory } : {}) }));
   return {
     format: c.format,
@@ -17,6 +17,8 @@ function configurationMetadata(c: CredentialConfiguration): Record<string, unkno
     ...(c.format === 'dc+sd-jwt' ? { vct: c.vct } : {}),
     ...(c.format === 'jwt_vc_json' ? { credential_definition: { type: c.credential_definition!.type } } : {}),
     ...binding,
+    // OID4VCI 1.0 Section 12.2.4: an (empty) key_attestations_required object says a key attestation must come with each proof.
+    ...(keyAttestationsRequired ? { proof_types_supported: { jwt: { ...binding.proof_types_supported.jwt, key_attestations_required: {} } } } : {}),
     ...(c.display || claims.length ? { credential_metadata: { ...(c.display ? { display: c.display } : {}), ...(claims.length ? { claims } : {}) } } : {}),
   };
 }
@@ -33,6 +35,6 @@ export function issuerMetadata(config: IssuerConfig, publicUrl: string): Record<
     nonce_endpoint: `${publicUrl}/nonce`,
     batch_credential_issuance: { batch_size: config.batch_size ?? DEFAULT_BATCH_SIZE },
     ...(config.display ? { display: config.display } : {}),
-    credential_configurations_supported: Object.fromEntries(supported.map(([id, c]) => [id, configurationMetadata(c)])),
+    credential_configurations_supported: Object.fromEntries(supported.map(([id, c]) => [id, configurationMetadata(c, config.authorization?.key_attestations_required === true)])),
   };
 }

@@ -1,0 +1,41 @@
+import { SignJWT, exportJWK, generateKeyPair, type JWK } from 'jose';
+import { parseIssuerConfig } from '@hallmark/issuer-config';
+import { jwkThumbprint, type VerifiedCredentialProof } from '@hallmark/oid4vc';
+import type { DataSource } from 'typeorm';
+import { KeyAttestations } from './key-attestations';
+
+describe('key attestations at the credential endpoint', () => {
+  const now = new Date();
+  let attester: Awaited<ReturnType<typeof generateKeyPair>>;
+  let holder: JWK;
+  let other: JWK;
+  let service: KeyAttestations;
+
+  beforeAll(async () => {
+    attester = await generateKeyPair('ES256');
+    holder = await exportJWK((await generateKeyPair('ES256')).publicKey);
+    other = await exportJWK((await generateKeyPair('ES256')).publicKey);
+    const config = parseIssuerConfig({
+      credential_configurations_supported: { pid: { format: 'dc+sd-jwt', vct: 'urn:pid' } },
+      authorization: { trusted_key_attesters: { keys: [{ ...(await exportJWK(attester.publicKey)), kid: 'ka' }] } },
+    });
+    const db = { query: async () => [{ require_key_attestation: true }] } as unknown as DataSource;
+    service = new KeyAttestations(config, db);
+  });
+
+  const attestation = (keys: JWK[]) => new SignJWT({ attested_keys: keys }).setProtectedHeader({ alg: 'ES256', typ: 'key-attestation+jwt', kid: 'ka' }).setIssuedAt().sign(attester.privateKey);
+  const proof = (keyAttestation?: string): VerifiedCredentialProof => ({ holderJwk: holder, keySource: 'jwk', nonce: 'n', iat: 0, alg: 'ES256', ...(keyAttestation ? { keyAttestation } : {}) });
+
+  it('follows the session when the configuration does not require attestations for all', async () => {
+    await expect(service.required('s-1')).resolves.toBe(true);
+  });
+
+  it('accepts a proof whose key the trusted attestation covers', async () => {
+    await expect(service.check([proof(await attestation([holder]))], [await jwkThumbprint(holder)], now)).resolves.toBeUndefined();
+  });
+
+  it('refuses a proof without an attestation, and one whose key is not attested', async () => {
+    await expect(service.check([proof()], [await jwkThumbprint(holder)], now)).rejects.toMatchObject({ error: 'invalid_proof', reason: 'key_attestation_missing' });
+    await expect(service.check([proof(await attestation([other]))], [await jwkThumbprint(holder)], now)).rejects.toMatchObject({ error: 'invalid_proof', reason: 'key_attestation_key_not_attested' });
+  });
+});
