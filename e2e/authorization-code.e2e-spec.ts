@@ -50,8 +50,8 @@ describe.each(TARGETS)('authorization code flow [%s]', (targetName) => {
       .setIssuedAt()
       .sign(provider.privateKey);
 
-  const keyAttestation = (keys: WalletKeyPair[]) =>
-    new SignJWT({ attested_keys: keys.map((k) => k.publicJwk), key_storage: ['iso_18045_moderate'], user_authentication: ['iso_18045_moderate'] })
+  const keyAttestation = (keys: WalletKeyPair[], nonce?: string) =>
+    new SignJWT({ attested_keys: keys.map((k) => k.publicJwk), key_storage: ['iso_18045_moderate'], user_authentication: ['iso_18045_moderate'], ...(nonce ? { nonce } : {}) })
       .setProtectedHeader({ alg: 'ES256', typ: 'key-attestation+jwt', kid: 'test-key-attester' })
       .setIssuedAt()
       .setExpirationTime('1h')
@@ -76,6 +76,29 @@ describe.each(TARGETS)('authorization code flow [%s]', (targetName) => {
       expect(received.credentials).toHaveLength(1);
       const batch = await received.requestMore(2);
       expect(batch.credentials).toHaveLength(2);
+    });
+
+    it('takes the attestation proof type: one key attestation with the c_nonce, a credential per attested key', async () => {
+      const metadata = (await call('GET', `${t.baseUrl}/.well-known/openid-credential-issuer`)).body;
+      expect(metadata.credential_configurations_supported[PID].proof_types_supported.attestation).toEqual({ proof_signing_alg_values_supported: ['ES256'], key_attestations_required: {} });
+      const session = await createSession();
+      const wallet = new IndependentWallet({ allowInsecureUrls: true, clientId: 'did:jwk:attestation-proof' });
+      const received = await wallet.receiveCredentialsByAuthorizationCode({
+        offerUri: session.credential_offer_uri,
+        clientId: 'did:jwk:attestation-proof',
+        redirectUri: 'openid://',
+        batchSize: 3,
+        attestationProof: true,
+        keyAttester: (keys, nonce) => keyAttestation(keys, nonce),
+      });
+      expect(received.credentials).toHaveLength(3);
+      const bound = await Promise.all(received.credentials.map(async (c) => ((await inspectSdJwtVc(c as string)).payload.cnf as { jwk: { x: string } }).jwk.x));
+      expect(bound.sort()).toEqual(received.holderKeys.map((k) => k.publicJwk.x as string).sort());
+      // Without the c_nonce the attestation proves no freshness: refused.
+      const noNonce = await new IndependentWallet({ allowInsecureUrls: true, clientId: 'did:jwk:attestation-proof' })
+        .receiveCredentialsByAuthorizationCode({ offerUri: (await createSession()).credential_offer_uri, clientId: 'did:jwk:attestation-proof', redirectUri: 'openid://', attestationProof: true, keyAttester: (keys) => keyAttestation(keys) })
+        .catch((e) => e);
+      expect(noNonce).toMatchObject({ step: 'credential', details: { status: 400, error: 'invalid_proof' } });
     });
   });
 

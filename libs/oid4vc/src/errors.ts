@@ -519,9 +519,9 @@ export const OID4VC_REASONS = {
   credential_proof_type_unsupported: {
     error: 'invalid_proof',
     spec_ref: CREDENTIAL_REQUEST,
-    description: 'Only the jwt proof type is supported',
+    description: 'The proof type is not supported: send jwt proofs, or an attestation proof where the metadata lists it',
     title: 'Proof type not supported',
-    help: 'Send key proofs of the jwt proof type, proofs: {jwt: [...]}, as listed in proof_types_supported of the configuration in the issuer metadata; di_vp and attestation proofs are not accepted.',
+    help: 'Send proofs of a type listed in proof_types_supported of the configuration in the issuer metadata: jwt, proofs: {jwt: [...]}, or where listed attestation, proofs: {attestation: [one key attestation]}; di_vp is not accepted.',
   },
   credential_batch_too_large: {
     error: 'invalid_credential_request',
@@ -899,6 +899,13 @@ export const OID4VC_REASONS = {
     description: 'The key attestation has expired',
     title: 'Key attestation expired',
     help: 'Get a new key attestation from the wallet provider: its exp is in the past.',
+  },
+  key_attestation_nonce_missing: {
+    error: 'invalid_proof',
+    spec_ref: 'OID4VCI 1.0 Appendix F.3',
+    description: 'An attestation proof must carry the c_nonce in its nonce claim',
+    title: 'Attestation proof has no nonce',
+    help: 'POST to the nonce_endpoint for a c_nonce and have the key attestation of an attestation proof issued with it as the nonce claim, e.g. nonce: wKI4LT17ac15ES9bw8ac4.',
   },
   key_attestation_key_not_attested: {
     error: 'invalid_proof',

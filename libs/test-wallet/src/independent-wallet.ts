@@ -270,6 +270,8 @@ export interface ReceiveOptions {
   unknownParameters?: boolean;
   /** A key attester (the wallet provider): a key attestation for the request's holder keys, put in each proof's header. */
   keyAttester?: (holderKeys: WalletKeyPair[], cNonce: string) => Promise<string>;
+  /** Send the key attestation itself as the proof (proof type `attestation`, OID4VCI 1.0 Appendix F.3) instead of jwt proofs. */
+  attestationProof?: boolean;
 }
 
 const unknownParameter = (): Record<string, string> => ({ [`x_${randomBytes(4).toString('hex')}`]: randomBytes(8).toString('base64url') });
@@ -426,16 +428,19 @@ export class IndependentWallet {
       const { c_nonce: cNonce } = await this.step('nonce', () => this.client.requestNonce({ issuerMetadata }));
       const holderKeys = await Promise.all(Array.from({ length: batchSize }, () => this.keyring.generate()));
       const keyAttestationJwt = options.keyAttester ? await options.keyAttester(holderKeys, cNonce) : undefined;
-      const proofs = await this.step('proof', () =>
-        Promise.all(holderKeys.map(async (k) => (await this.client.createCredentialRequestJwtProof({ issuerMetadata, credentialConfigurationId: id, signer: signer(k), nonce: cNonce, keyAttestationJwt })).jwt)),
-      );
+      if (options.attestationProof && !keyAttestationJwt) throw new WalletError('proof', 'an attestation proof needs a keyAttester');
+      const proofs = options.attestationProof
+        ? [keyAttestationJwt!]
+        : await this.step('proof', () =>
+            Promise.all(holderKeys.map(async (k) => (await this.client.createCredentialRequestJwtProof({ issuerMetadata, credentialConfigurationId: id, signer: signer(k), nonce: cNonce, keyAttestationJwt })).jwt)),
+          );
       const result = await this.step('credential', () =>
         this.client.retrieveCredentials({
           issuerMetadata,
           credentialConfigurationId: id,
           accessToken,
           dpop,
-          proofs: { jwt: proofs as [string, ...string[]] },
+          proofs: options.attestationProof ? { attestation: proofs as [string] } : { jwt: proofs as [string, ...string[]] },
           additionalRequestPayload: options.unknownParameters ? unknownParameter() : undefined,
         }),
       );

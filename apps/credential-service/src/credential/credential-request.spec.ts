@@ -42,6 +42,14 @@ describe('credential request parsing', () => {
     );
   });
 
+  it('takes one key attestation as an attestation proof only where attesters are trusted', () => {
+    expect(parseCredentialRequest({ credential_configuration_id: 'pid', proofs: { attestation: ['ka'] } }, config, ['pid'], { attestationProofs: true })).toMatchObject({ proofType: 'attestation', proofJwts: ['ka'] });
+    expect(() => parseCredentialRequest({ credential_configuration_id: 'pid', proofs: { attestation: ['ka'] } }, config, ['pid'])).toThrow(expect.objectContaining({ reason: 'credential_proof_type_unsupported' }));
+    expect(() => parseCredentialRequest({ credential_configuration_id: 'pid', proofs: { attestation: ['a', 'b'] } }, config, ['pid'], { attestationProofs: true })).toThrow(
+      expect.objectContaining({ reason: 'credential_proofs_malformed' }),
+    );
+  });
+
   it('accepts one proof type with up to batch_size proofs and ignores unknown fields', () => {
     expect(parseCredentialRequest({ credential_configuration_id: 'pid', proofs: { jwt: ['a', 'b', 'c'] }, extra: 1 }, config, ['pid'])).toMatchObject({ configurationId: 'pid', proofJwts: ['a', 'b', 'c'] });
   });

@@ -6,6 +6,8 @@ import { DEFAULT_BATCH_SIZE } from '../metadata/issuer-metadata';
 export interface ParsedCredentialRequest {
   configurationId: string;
   configuration: CredentialConfiguration;
+  /** `jwt`: one key proof per key; `attestation`: one key attestation whose attested keys are the keys (OID4VCI 1.0 Appendix F.3). */
+  proofType: 'jwt' | 'attestation';
   proofJwts: string[];
   /** Set when a draft-shaped request was mapped (compatibility mode): what the wallet sent. */
   mappedFrom?: { format?: string; vct?: string; doctype?: string; credential_definition_type?: string[]; singular_proof: boolean };
@@ -62,7 +64,13 @@ export function parseCredentialRequest(
   body: unknown,
   config: IssuerConfig,
   authorizedIds: string[],
-  options: { compat?: boolean; /** identifier -> configuration id, when the token response gave credential_identifiers */ identifiers?: Record<string, string> } = {},
+  options: {
+    compat?: boolean;
+    /** identifier -> configuration id, when the token response gave credential_identifiers */
+    identifiers?: Record<string, string>;
+    /** Whether `attestation` proofs are accepted (trusted key attesters are configured). */
+    attestationProofs?: boolean;
+  } = {},
 ): ParsedCredentialRequest {
   if (!body || typeof body !== 'object' || Array.isArray(body)) throw new Oid4vcError('credential_request_malformed', 'the body must be a JSON object');
   const { body: b, from: mappedFrom } = mapDraftShape(body as Record<string, unknown>, config, authorizedIds, options.compat ?? false);
@@ -91,9 +99,10 @@ export function parseCredentialRequest(
   const proofs = b.proofs;
   if (!proofs || typeof proofs !== 'object' || Array.isArray(proofs) || Object.keys(proofs).length !== 1) throw new Oid4vcError('credential_proofs_malformed');
   const [type, list] = Object.entries(proofs as Record<string, unknown>)[0];
-  if (type !== 'jwt') throw new Oid4vcError('credential_proof_type_unsupported', `got ${type.slice(0, 40)}`);
+  if (type !== 'jwt' && !(type === 'attestation' && options.attestationProofs)) throw new Oid4vcError('credential_proof_type_unsupported', `got ${type.slice(0, 40)}`);
   if (!Array.isArray(list) || list.length === 0 || !list.every((p) => typeof p === 'string')) throw new Oid4vcError('credential_proofs_malformed');
+  if (type === 'attestation' && list.length !== 1) throw new Oid4vcError('credential_proofs_malformed', 'attestation takes exactly one key attestation');
   const batchSize = config.batch_size ?? DEFAULT_BATCH_SIZE;
   if (list.length > batchSize) throw new Oid4vcError('credential_batch_too_large', `${list.length} proofs, batch_size ${batchSize}`);
-  return { configurationId, configuration, proofJwts: list as string[], ...(mappedFrom ? { mappedFrom } : {}) };
+  return { configurationId, configuration, proofType: type, proofJwts: list as string[], ...(mappedFrom ? { mappedFrom } : {}) };
 }

@@ -9,6 +9,7 @@ import { Oid4vcError, issueJwtVcJson, issueSdJwtVc, jwkThumbprint, verifyCredent
 import { ISSUER_CONFIG, ISSUER_KEYS, PLATFORM_CONFIG, type PlatformConfig } from '@hallmark/platform';
 import { CNonces, nonceHash } from '../nonce/c-nonces';
 import type { AuthorizedRequest } from './access-token.verifier';
+import { DEFAULT_BATCH_SIZE } from '../metadata/issuer-metadata';
 import { parseCredentialRequest } from './credential-request';
 import { KeyAttestations } from './key-attestations';
 import { SessionClaimsClient } from './session-claims.client';
@@ -47,6 +48,7 @@ export class IssueCredentialHandler {
       const parsed = parseCredentialRequest(body, this.config, auth.credentialConfigurationIds, {
         compat: this.platform.compatDraftRequests,
         ...(auth.credentialIdentifiers ? { identifiers: auth.credentialIdentifiers } : {}),
+        attestationProofs: this.keyAttestations.trusted,
       });
       configurationId = parsed.configurationId;
       if (parsed.mappedFrom) {
@@ -61,13 +63,22 @@ export class IssueCredentialHandler {
         };
         await this.record(auth.sessionId, { event_type: 'credential_request_mapped', data: mapped as unknown as Record<string, unknown> });
       }
-      const proofs = [];
-      for (const proofJwt of parsed.proofJwts) {
-        proofs.push(await verifyCredentialProof({ proofJwt, issuerId: this.platform.publicUrl, now, expectedNonce: (nonce) => this.nonces.isUsable(nonce, now) }));
+      const proofs: Array<{ holderJwk: JWK; nonce: string }> = [];
+      if (parsed.proofType === 'attestation') {
+        const attested = await this.keyAttestations.verifyAttestationProof(parsed.proofJwts[0], now, (nonce) => this.nonces.isUsable(nonce, now));
+        const batchSize = this.config.batch_size ?? DEFAULT_BATCH_SIZE;
+        if (attested.holderJwks.length > batchSize) throw new Oid4vcError('credential_batch_too_large', `${attested.holderJwks.length} attested keys, batch_size ${batchSize}`);
+        proofs.push(...attested.holderJwks.map((holderJwk) => ({ holderJwk, nonce: attested.nonce })));
+      } else {
+        const verified = [];
+        for (const proofJwt of parsed.proofJwts) {
+          verified.push(await verifyCredentialProof({ proofJwt, issuerId: this.platform.publicUrl, now, expectedNonce: (nonce) => this.nonces.isUsable(nonce, now) }));
+        }
+        proofs.push(...verified);
+        if (await this.keyAttestations.required(auth.sessionId)) await this.keyAttestations.check(verified, await Promise.all(verified.map((p) => jwkThumbprint(p.holderJwk))), now);
       }
       const thumbprints = await Promise.all(proofs.map((p) => jwkThumbprint(p.holderJwk)));
       if (new Set(thumbprints).size !== thumbprints.length) throw new Oid4vcError('credential_proof_keys_repeated');
-      if (await this.keyAttestations.required(auth.sessionId)) await this.keyAttestations.check(proofs, thumbprints, now);
       // Only now, with every proof valid, are the nonces used up: a bad batch burns nothing.
       for (const nonce of new Set(proofs.map((p) => p.nonce))) {
         if (!(await this.nonces.use(nonce, now))) throw new Oid4vcError('credential_nonce_used');

@@ -22,6 +22,23 @@ export class KeyAttestations {
     return rows[0]?.require_key_attestation === true;
   }
 
+  get trusted(): boolean {
+    const trust = this.config.authorization?.trusted_key_attesters;
+    return Boolean(trust && ((trust.keys?.length ?? 0) > 0 || (trust.roots?.length ?? 0) > 0));
+  }
+
+  /**
+   * An `attestation` proof (OID4VCI 1.0 Appendix F.3): one key attestation of a trusted attester
+   * whose nonce is a c_nonce the caller accepts; its attested keys are the keys to bind.
+   */
+  async verifyAttestationProof(jwt: string, now: Date, nonceUsable: (nonce: string) => Promise<boolean>): Promise<{ holderJwks: JWK[]; nonce: string }> {
+    const trust = this.config.authorization?.trusted_key_attesters ?? {};
+    const attestation = await verifyKeyAttestation(jwt, { trustedAttesters: { keys: trust.keys as JWK[] | undefined, roots: trust.roots }, now });
+    if (!attestation.nonce) throw new Oid4vcError('key_attestation_nonce_missing');
+    if (!(await nonceUsable(attestation.nonce))) throw new Oid4vcError('proof_nonce_invalid');
+    return { holderJwks: attestation.attestedKeys, nonce: attestation.nonce };
+  }
+
   async check(proofs: VerifiedCredentialProof[], thumbprints: string[], now: Date): Promise<void> {
     const trust = this.config.authorization?.trusted_key_attesters ?? {};
     for (const [i, proof] of proofs.entries()) {

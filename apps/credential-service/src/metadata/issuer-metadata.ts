@@ -9,7 +9,10 @@ const binding = {
   proof_types_supported: { jwt: { proof_signing_alg_values_supported: ['ES256'] } },
 };
 
-function configurationMetadata(c: CredentialConfiguration, keyAttestationsRequired: boolean): Record<string, unknown> {
+function configurationMetadata(c: CredentialConfiguration, keyAttestations: { required: boolean; trusted: boolean }): Record<string, unknown> {
+  const jwt = { ...binding.proof_types_supported.jwt, ...(keyAttestations.required ? { key_attestations_required: {} } : {}) };
+  // The attestation proof type (Appendix F.3) is a key attestation itself: offered when attesters are configured.
+  const attestation = keyAttestations.trusted ? { attestation: { proof_signing_alg_values_supported: ['ES256'], key_attestations_required: {} } } : {};
   const claims = (c.claims ?? []).map(({ path, display, mandatory }) => ({ path, ...(display ? { display } : {}), ...(mandatory !== undefined ? { mandatory } : {}) }));
   return {
     format: c.format,
@@ -18,7 +21,7 @@ function configurationMetadata(c: CredentialConfiguration, keyAttestationsRequir
     ...(c.format === 'jwt_vc_json' ? { credential_definition: { type: c.credential_definition!.type } } : {}),
     ...binding,
     // OID4VCI 1.0 Section 12.2.4: an (empty) key_attestations_required object says a key attestation must come with each proof.
-    ...(keyAttestationsRequired ? { proof_types_supported: { jwt: { ...binding.proof_types_supported.jwt, key_attestations_required: {} } } } : {}),
+    proof_types_supported: { jwt, ...attestation },
     ...(c.display || claims.length ? { credential_metadata: { ...(c.display ? { display: c.display } : {}), ...(claims.length ? { claims } : {}) } } : {}),
   };
 }
@@ -35,6 +38,9 @@ export function issuerMetadata(config: IssuerConfig, publicUrl: string): Record<
     nonce_endpoint: `${publicUrl}/nonce`,
     batch_credential_issuance: { batch_size: config.batch_size ?? DEFAULT_BATCH_SIZE },
     ...(config.display ? { display: config.display } : {}),
-    credential_configurations_supported: Object.fromEntries(supported.map(([id, c]) => [id, configurationMetadata(c, config.authorization?.key_attestations_required === true)])),
+    credential_configurations_supported: Object.fromEntries(supported.map(([id, c]) => [id, configurationMetadata(c, {
+          required: config.authorization?.key_attestations_required === true,
+          trusted: Boolean((config.authorization?.trusted_key_attesters?.keys?.length ?? 0) + (config.authorization?.trusted_key_attesters?.roots?.length ?? 0)),
+        })])),
   };
 }
