@@ -1,9 +1,6 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'fs';
-import { tmpdir } from 'os';
-import { join } from 'path';
-import { SignJWT, exportJWK, generateKeyPair, type CryptoKey } from 'jose';
-import { REPO_ROOT } from '@hallmark/testing';
+import { SignJWT, generateKeyPair } from 'jose';
 import { IndependentWallet, inspectSdJwtVc, newWalletKey, type WalletKeyPair } from '@hallmark/test-wallet';
+import { issuerConfigWith, keyAttestation as attestKeys, testTrust, trusting, walletAttestation, type TestTrust } from './support/attestations';
 import { call, eventually } from './support/http';
 import { dpopProof, form, walletKey } from './support/wallet';
 import { TARGETS, startTarget, type Target } from './support/targets';
@@ -21,19 +18,11 @@ const CHALLENGE = 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM';
  */
 describe.each(TARGETS)('authorization code flow [%s]', (targetName) => {
   let t: Target;
-  let provider: { privateKey: CryptoKey; jwk: Record<string, unknown> };
-  let attester: { privateKey: CryptoKey; jwk: Record<string, unknown> };
+  let trust: TestTrust;
 
   beforeAll(async () => {
-    const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
-    provider = { privateKey: privateKey as CryptoKey, jwk: { ...(await exportJWK(publicKey)), kid: 'test-wallet-provider' } };
-    const attesterKeys = await generateKeyPair('ES256', { extractable: true });
-    attester = { privateKey: attesterKeys.privateKey as CryptoKey, jwk: { ...(await exportJWK(attesterKeys.publicKey)), kid: 'test-key-attester' } };
-    const config = JSON.parse(readFileSync(join(REPO_ROOT, 'config', 'issuer.json'), 'utf8'));
-    config.authorization = { trusted_wallet_providers: { keys: [provider.jwk] }, trusted_key_attesters: { keys: [attester.jwk] } };
-    const dir = mkdtempSync(join(tmpdir(), 'hallmark-authz-'));
-    writeFileSync(join(dir, 'issuer.json'), JSON.stringify(config));
-    t = await startTarget(targetName, 'authorization-code', { HALLMARK_CONFIG: join(dir, 'issuer.json') });
+    trust = await testTrust();
+    t = await startTarget(targetName, 'authorization-code', { HALLMARK_CONFIG: issuerConfigWith(trusting(trust)) });
   }, 120000);
   afterAll(async () => t?.stop());
 
@@ -43,19 +32,8 @@ describe.each(TARGETS)('authorization code flow [%s]', (targetName) => {
     return r.body as { session_id: string; credential_offer: { grants: { authorization_code: { issuer_state: string } } }; credential_offer_uri: string };
   };
   const timeline = async (sessionId: string) => (await call('GET', `${t.baseUrl}/admin/sessions/${sessionId}`, { token: t.adminToken })).body as { status: string; timeline: Array<Record<string, any>> }; // eslint-disable-line @typescript-eslint/no-explicit-any
-  const attestationFor = async (clientId: string, instance: WalletKeyPair, claims: Record<string, unknown> = {}) =>
-    new SignJWT({ sub: clientId, cnf: { jwk: instance.publicJwk }, wallet_name: 'Hallmark test wallet', exp: Math.floor(Date.now() / 1000) + 3600, ...claims })
-      .setProtectedHeader({ alg: 'ES256', typ: 'oauth-client-attestation+jwt', kid: 'test-wallet-provider' })
-      .setIssuer('https://wallet-provider.test')
-      .setIssuedAt()
-      .sign(provider.privateKey);
-
-  const keyAttestation = (keys: WalletKeyPair[], nonce?: string) =>
-    new SignJWT({ attested_keys: keys.map((k) => k.publicJwk), key_storage: ['iso_18045_moderate'], user_authentication: ['iso_18045_moderate'], ...(nonce ? { nonce } : {}) })
-      .setProtectedHeader({ alg: 'ES256', typ: 'key-attestation+jwt', kid: 'test-key-attester' })
-      .setIssuedAt()
-      .setExpirationTime('1h')
-      .sign(attester.privateKey);
+  const attestationFor = (clientId: string, instance: WalletKeyPair, claims: Record<string, unknown> = {}) => walletAttestation(trust, clientId, instance, claims);
+  const keyAttestation = (keys: WalletKeyPair[], nonce?: string) => attestKeys(trust, keys, nonce);
 
   describe('key attestation (HAIP 1.0 Section 4.5.1, OID4VCI 1.0 Appendix D)', () => {
     it('refuses a proof without one when the session requires it, naming both sections', async () => {

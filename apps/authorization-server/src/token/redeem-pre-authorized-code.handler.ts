@@ -5,6 +5,7 @@ import { EventStore } from '@hallmark/event-store';
 import { Oid4vcError, openGrantCode } from '@hallmark/oid4vc';
 import { currentRequestScope } from '@hallmark/telemetry';
 import { ConfigError, PLATFORM_CONFIG, type PlatformConfig } from '@hallmark/platform';
+import { ClientAuthentication, type ClientAttestationHeaders } from '../authorization/client-authentication';
 import { AccessTokens } from './access-tokens';
 import { decideRedemption, foldGrant } from './pre-authorized-grant.decider';
 
@@ -28,6 +29,8 @@ export interface TokenRequest {
   clientId?: string;
   /** The proof key's thumbprint when the request carried a valid DPoP proof. */
   dpopJkt: string | null;
+  /** The wallet attestation headers, for attestation-based client authentication. */
+  attestation: ClientAttestationHeaders;
   request: RequestContext;
 }
 
@@ -50,6 +53,7 @@ export class RedeemPreAuthorizedCodeHandler {
     private readonly store: EventStore,
     @Inject(PLATFORM_CONFIG) private readonly config: PlatformConfig,
     private readonly accessTokens: AccessTokens,
+    private readonly clients: ClientAuthentication,
   ) {
     if (!config.grantKey) throw new ConfigError('HALLMARK_GRANT_KEY is required by the authorization server (32 bytes, base64)');
     this.grantKey = config.grantKey;
@@ -58,6 +62,8 @@ export class RedeemPreAuthorizedCodeHandler {
   async handle(command: TokenRequest): Promise<TokenResponse> {
     const now = new Date();
     const grant = await openGrantCode(this.grantKey, command.preAuthorizedCode, now);
+    // Under HAIP, or when the session asks for it, the wallet authenticates with its attestation here.
+    await this.clients.authenticate(command.attestation, command.clientId, grant.wa === true, now);
     const prepared = this.accessTokens.prepare(now);
     const tokenType = command.dpopJkt ? 'DPoP' : 'Bearer';
     const decision = await this.store.transaction(async (tx) => {

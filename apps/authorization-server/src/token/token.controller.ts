@@ -73,6 +73,7 @@ export class TokenController {
         txCode: field(body, 'tx_code'),
         clientId: field(body, 'client_id'),
         dpopJkt,
+        attestation: { attestation: headers['oauth-client-attestation'], pop: headers['oauth-client-attestation-pop'] },
         request: requestContextOf(request),
       });
       reply.header('dpop-nonce', this.nonces.current(now));

@@ -53,16 +53,13 @@ export class CreateSessionHandler {
       sid: sessionId,
       exp: Math.floor(offerExpiry(now, request).getTime() / 1000),
       cfg: request.credential_configuration_ids,
+      ...(request.require_wallet_attestation ? { wa: true } : {}),
+      ...(request.require_key_attestation ? { ka: true } : {}),
       ...(grantType === 'pre-authorized_code'
         ? txCode
           ? { tx: { value: txCodeValue!, input_mode: txCode.input_mode, length: txCode.length } }
           : {}
-        : {
-            use: 'issuer_state' as const,
-            ...(request.require_wallet_attestation ? { wa: true } : {}),
-            ...(request.require_key_attestation ? { ka: true } : {}),
-            ...(request.subject_id ? { sub: subjectIdHash(request.subject_id) } : {}),
-          }),
+        : { use: 'issuer_state' as const, ...(request.subject_id ? { sub: subjectIdHash(request.subject_id) } : {}) }),
     });
     const secrets: OfferSecrets = {
       offer_ref: randomToken(),
