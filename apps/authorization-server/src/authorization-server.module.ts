@@ -4,6 +4,7 @@ import { AuthorizationFlow } from './authorization/authorization-flow.service';
 import { AuthorizeController } from './authorization/authorize.controller';
 import { ClientAuthentication } from './authorization/client-authentication';
 import { ParController } from './authorization/par.controller';
+import { UpstreamLogin } from './authorization/upstream-login';
 import { DpopNonces } from './dpop/dpop-nonces';
 import { AuthorizationServerMetadataController } from './metadata/authorization-server-metadata.controller';
 import { AuthorizationServer1732780003000 } from './migrations/1732780003000-authorization-server';
@@ -31,6 +32,7 @@ import { TokenController } from './token/token.controller';
     AccessTokens,
     RedeemPreAuthorizedCodeHandler,
     ClientAuthentication,
+    UpstreamLogin,
     AuthorizationFlow,
     { provide: DpopNonces, inject: [PLATFORM_CONFIG], useFactory: (config: PlatformConfig) => new DpopNonces(config.grantKey ?? Buffer.alloc(32)) },
   ],

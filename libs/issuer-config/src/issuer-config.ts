@@ -55,6 +55,26 @@ export interface AuthorizationConfig {
   refresh_tokens?: boolean;
   /** Refresh token lifetime in seconds. Default 86400. */
   refresh_token_ttl?: number;
+  /** The upstream OpenID Provider users log in at (its client secret comes from HALLMARK_LOGIN_CLIENT_SECRET). */
+  login?: UpstreamLoginConfig;
+}
+
+/**
+ * Login at an upstream OpenID Provider: wallet-initiated issuance (no offer) creates the session
+ * from the login's claims; with `for_offers`, offers need the login too, by the offer's subject.
+ */
+export interface UpstreamLoginConfig {
+  /** The provider's issuer identifier (OpenID Connect Discovery). */
+  issuer: string;
+  client_id: string;
+  /** Default `openid profile`. */
+  scope?: string;
+  /** Per credential configuration: credential claim name -> the provider's claim name. */
+  claims: Record<string, Record<string, string>>;
+  /** The provider claim compared with a session's subject_id. Default `sub`. */
+  subject_claim?: string;
+  /** Require the login for offers too (the user must be the offer's subject). Default false. */
+  for_offers?: boolean;
 }
 
 /** The issuer's configuration file (HALLMARK_CONFIG): what it issues and how it presents itself. */
@@ -98,6 +118,19 @@ const schema = {
         user_consent: { enum: ['auto', 'prompt'] },
         refresh_tokens: { type: 'boolean' },
         refresh_token_ttl: { type: 'integer', minimum: 60, maximum: 31536000 },
+        login: {
+          type: 'object',
+          required: ['issuer', 'client_id', 'claims'],
+          additionalProperties: false,
+          properties: {
+            issuer: { type: 'string', minLength: 1 },
+            client_id: { type: 'string', minLength: 1 },
+            scope: { type: 'string' },
+            claims: { type: 'object', additionalProperties: { type: 'object', additionalProperties: { type: 'string' } } },
+            subject_claim: { type: 'string' },
+            for_offers: { type: 'boolean' },
+          },
+        },
       },
     },
     credential_configurations_supported: {

@@ -53,6 +53,8 @@ export interface PlatformConfig {
    * and wallet attestations are required.
    */
   profile: 'oid4vci' | 'haip';
+  /** HALLMARK_LOGIN_CLIENT_SECRET: the authorization server's client secret at the upstream OpenID Provider. */
+  loginClientSecret: string | undefined;
 }
 
 export class ConfigError extends Error {}
@@ -68,6 +70,7 @@ export function readPlatformConfig(env: NodeJS.ProcessEnv = process.env): Platfo
   if (!['oid4vci', 'haip'].includes(profile)) throw new ConfigError(`HALLMARK_PROFILE must be oid4vci or haip, got ${profile}`);
   return {
     profile,
+    loginClientSecret: env.HALLMARK_LOGIN_CLIENT_SECRET || undefined,
     grantKey,
     allowBearerTokens: env.HALLMARK_ALLOW_BEARER_TOKENS === 'true',
     accessTokenTtlSeconds: Number(env.HALLMARK_ACCESS_TOKEN_TTL ?? 600),

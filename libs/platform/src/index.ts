@@ -14,3 +14,4 @@ export * from './routes';
 export * from './issuer-keys.provider';
 export * from './dpop-replay-ledger';
 export * from './local-processes';
+export * from './internal-call';

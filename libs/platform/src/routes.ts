@@ -17,6 +17,7 @@ export const ROUTES: readonly Route[] = [
   { methods: ['POST'], prefix: '/token', service: 'authorization-server' },
   { prefix: '/par', service: 'authorization-server' },
   { methods: ['GET', 'HEAD'], prefix: '/authorize', service: 'authorization-server' },
+  { methods: ['POST'], prefix: '/authorize/consent', service: 'authorization-server' },
   { methods: ['GET', 'HEAD'], prefix: '/.well-known/oauth-authorization-server', service: 'authorization-server' },
   { methods: ['GET', 'HEAD'], prefix: '/.well-known/jwks.json', service: 'authorization-server' },
   { methods: ['GET', 'HEAD'], prefix: '/.well-known/openid-credential-issuer', service: 'credential-service' },

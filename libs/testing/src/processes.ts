@@ -42,9 +42,14 @@ export function isAlive(pid: number): boolean {
 
 /** Starts `apps/<app>/src/main.ts` as its own Node process, its output appended to `<logDir>/<name>.log`. */
 export function spawnApp(app: string, name: string, env: Record<string, string>, logDir: string): ChildProcess {
+  return spawnScript(join('apps', app, 'src', 'main.ts'), name, env, logDir);
+}
+
+/** Starts a TypeScript entry point (relative to the repository root) as its own Node process, logging to `<logDir>/<name>.log`. */
+export function spawnScript(script: string, name: string, env: Record<string, string>, logDir: string): ChildProcess {
   mkdirSync(logDir, { recursive: true });
   const log = createWriteStream(join(logDir, `${name}.log`), { flags: 'a' });
-  const child = spawn(process.execPath, ['-r', '@swc-node/register', join('apps', app, 'src', 'main.ts')], {
+  const child = spawn(process.execPath, ['-r', '@swc-node/register', script], {
     cwd: REPO_ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

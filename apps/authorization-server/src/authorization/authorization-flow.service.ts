@@ -12,14 +12,20 @@ import {
 } from '@hallmark/contracts';
 import { EventStore } from '@hallmark/event-store';
 import type { IssuerConfig } from '@hallmark/issuer-config';
-import { Oid4vcError, openGrantCode, type GrantCodePayload, type VerifiedClientAttestation } from '@hallmark/oid4vc';
+import { Oid4vcError, openGrantCode, subjectIdHash, type GrantCodePayload, type VerifiedClientAttestation } from '@hallmark/oid4vc';
 import { currentRequestScope } from '@hallmark/telemetry';
-import { ConfigError, ISSUER_CONFIG, PLATFORM_CONFIG, type PlatformConfig } from '@hallmark/platform';
+import { ConfigError, ISSUER_CONFIG, PLATFORM_CONFIG, callOfferService, type PlatformConfig } from '@hallmark/platform';
 import { AccessTokens, credentialIdentifiersFor, sha256Base64url, type AuthorizationDetail } from '../token/access-tokens';
 import { decideIssueCode, decideOpenPushedRequest, decideRedeemCode, decideRefresh, foldAuthorization, type Decision } from './authorization.decider';
 import { AuthorizationRequestError, checkClient, parseAuthorizationRequest, type AuthorizationParameters, type ParsedAuthorizationRequest } from './authorization-request';
 import { ClientAuthentication, type ClientAttestationHeaders } from './client-authentication';
 import { SealedHandles } from './sealed-handles';
+import { UpstreamLogin } from './upstream-login';
+
+/** What the authorization endpoint answers: a redirect, or a page asking the user to consent. */
+export type AuthorizeOutcome = { location: string } | { consent: { interaction: string; clientId: string; credentialConfigurationIds: string[] } };
+
+const INTERACTION_TTL_SECONDS = 600;
 
 export const REQUEST_URI_PREFIX = 'urn:ietf:params:oauth:request_uri:';
 export const PAR_TTL_SECONDS = 60;
@@ -57,6 +63,7 @@ export class AuthorizationFlow {
     private readonly store: EventStore,
     private readonly accessTokens: AccessTokens,
     private readonly clients: ClientAuthentication,
+    private readonly login: UpstreamLogin,
     @Inject(PLATFORM_CONFIG) private readonly config: PlatformConfig,
     @Inject(ISSUER_CONFIG) private readonly issuer: IssuerConfig,
   ) {
@@ -85,7 +92,7 @@ export class AuthorizationFlow {
       }
     }
     const parsed = parseAuthorizationRequest(params, client, this.issuer, offer);
-    if (!offer) throw new AuthorizationRequestError(new Oid4vcError('authorization_issuer_state_required'), client.effectiveRedirectUri, client.clientId, parsed.state);
+    if (!offer && !this.login.enabled) throw new AuthorizationRequestError(new Oid4vcError('authorization_issuer_state_required'), client.effectiveRedirectUri, client.clientId, parsed.state);
     return parsed;
   }
 
@@ -101,6 +108,7 @@ export class AuthorizationFlow {
       dpop_jkt: parsed.dpopJkt,
       state_sealed: parsed.state === null ? null : await this.handles.seal('state', { v: parsed.state }),
       issuer_initiated: parsed.offer !== null,
+      subject_sealed: parsed.offer?.sub ? await this.handles.seal('state', { v: parsed.offer.sub }) : null,
       client_attestation: attestation ? { wallet_provider: attestation.walletProvider, instance_jkt: attestation.instanceJkt, trusted_by: attestation.trustedBy } : null,
     };
   }
@@ -119,7 +127,8 @@ export class AuthorizationFlow {
     const summary = await this.summaryOf({ ...parsed, dpopJkt: parsed.dpopJkt ?? dpopJkt }, attestation);
     const authorizationId = randomBytes(32).toString('base64url');
     const data: ParRequestStoredV1 = { authorization: summary, expires_at: new Date(now.getTime() + PAR_TTL_SECONDS * 1000).toISOString(), request };
-    await this.store.append(authorizationStream(authorizationId), parsed.offer!.sid, 0, [{ event_type: 'par_request_stored', data: data as unknown as Record<string, unknown>, occurred_at: now.toISOString() }]);
+    // A wallet-initiated authorization gets its session id now; the session itself follows the login.
+    await this.store.append(authorizationStream(authorizationId), parsed.offer?.sid ?? newId(), 0, [{ event_type: 'par_request_stored', data: data as unknown as Record<string, unknown>, occurred_at: now.toISOString() }]);
     return { request_uri: `${REQUEST_URI_PREFIX}${authorizationId}`, expires_in: PAR_TTL_SECONDS };
   }
 
@@ -128,7 +137,7 @@ export class AuthorizationFlow {
    * query. Returns the authorization and where to send the code. The user is the one the offer
    * was made for: holding the offer is enough.
    */
-  async authorize(params: AuthorizationParameters, request: RequestContext): Promise<{ location: string }> {
+  async authorize(params: AuthorizationParameters, request: RequestContext): Promise<AuthorizeOutcome> {
     const now = new Date();
     let authorizationId: string;
     let sessionId: string;
@@ -157,10 +166,79 @@ export class AuthorizationFlow {
       }
       summary = await this.summaryOf(parsed, null);
       authorizationId = randomBytes(32).toString('base64url');
-      sessionId = parsed.offer!.sid;
+      sessionId = parsed.offer?.sid ?? newId();
       await this.store.append(authorizationStream(authorizationId), sessionId, 0, [this.requested('query', summary, request, now)]);
     }
-    return { location: await this.issueCode(authorizationId, sessionId, summary, request, now) };
+    return this.proceed(authorizationId, sessionId, summary, request, now);
+  }
+
+  /**
+   * Who the user is: holding the offer is enough (optionally after consent), unless the
+   * deployment wants a login for offers too; without an offer the user logs in upstream.
+   */
+  private async proceed(authorizationId: string, sessionId: string, summary: AuthorizationRequestSummary, request: RequestContext, now: Date): Promise<AuthorizeOutcome> {
+    const interaction = await this.handles.seal('interaction', { aid: authorizationId, exp: Math.floor(now.getTime() / 1000) + INTERACTION_TTL_SECONDS });
+    if (summary.issuer_initiated && !this.login.settings?.for_offers) {
+      if (this.issuer.authorization?.user_consent === 'prompt') {
+        return { consent: { interaction, clientId: summary.client_id, credentialConfigurationIds: summary.credential_configuration_ids } };
+      }
+      return { location: await this.issueCode(authorizationId, sessionId, summary, request, now, 'offer') };
+    }
+    try {
+      return { location: await this.login.loginUrl(authorizationId, interaction) };
+    } catch (err) {
+      throw new AuthorizationRequestError(err as Oid4vcError, this.redirectOf(summary), summary.client_id, await this.stateOf(summary));
+    }
+  }
+
+  /** The authorization an interaction handle (consent form, login state) belongs to. */
+  private async interactionOf(handle: string | undefined, now: Date): Promise<{ authorizationId: string; sessionId: string; summary: AuthorizationRequestSummary }> {
+    const opened = await this.handles.open('interaction', handle, now);
+    const history = opened && !opened.expired && typeof opened.aid === 'string' ? await this.store.readStream(authorizationStream(opened.aid)) : [];
+    const summary = foldAuthorization(history).summary;
+    if (!summary) throw new AuthorizationRequestError(new Oid4vcError('authorization_request_invalid', 'the interaction is unknown or has expired: start again at the wallet'), null, null, null);
+    return { authorizationId: opened!.aid as string, sessionId: history[0].session_id, summary };
+  }
+
+  /** Refuses an authorization whose request was fine (the user said no, the login failed): recorded, then back to the wallet. */
+  private async deny(authorizationId: string, sessionId: string, summary: AuthorizationRequestSummary, rejection: Oid4vcError, request: RequestContext): Promise<never> {
+    const data: AuthorizationDeniedV1 = { endpoint: 'authorize', client_id: summary.client_id, ...rejection.toDiagnostic(), redirected: true, request };
+    await this.store.append(authorizationStream(authorizationId), sessionId, 'any', [{ event_type: 'authorization_denied', data: data as unknown as Record<string, unknown> }]);
+    throw new AuthorizationRequestError(rejection, this.redirectOf(summary), summary.client_id, await this.stateOf(summary), true);
+  }
+
+  /** POST /authorize/consent: the user's answer on the consent page. */
+  async consent(interaction: string | undefined, decision: string | undefined, request: RequestContext): Promise<{ location: string }> {
+    const now = new Date();
+    const { authorizationId, sessionId, summary } = await this.interactionOf(interaction, now);
+    if (decision !== 'allow') return this.deny(authorizationId, sessionId, summary, new Oid4vcError('authorization_access_denied'), request);
+    return { location: await this.issueCode(authorizationId, sessionId, summary, request, now, 'offer') };
+  }
+
+  /** GET /authorize/callback: the user comes back from the identity provider. */
+  async loginCallback(callbackUrl: URL, request: RequestContext): Promise<{ location: string }> {
+    const now = new Date();
+    const state = callbackUrl.searchParams.get('state') ?? undefined;
+    const { authorizationId, sessionId, summary } = await this.interactionOf(state, now);
+    let identity;
+    try {
+      identity = await this.login.complete(callbackUrl, authorizationId, state!);
+    } catch (err) {
+      if (!(err instanceof Oid4vcError)) throw err;
+      return this.deny(authorizationId, sessionId, summary, err, request);
+    }
+    if (summary.issuer_initiated) {
+      const expected = summary.subject_sealed ? await this.handles.open('state', summary.subject_sealed, new Date(0)) : undefined;
+      if (expected && expected.v !== subjectIdHash(this.login.subjectOf(identity))) return this.deny(authorizationId, sessionId, summary, new Oid4vcError('authorization_subject_mismatch'), request);
+    } else {
+      const created = await callOfferService(this.config, `/internal/sessions/${encodeURIComponent(sessionId)}`, {
+        credential_configuration_ids: summary.credential_configuration_ids,
+        claims: this.login.claimsFor(identity, summary.credential_configuration_ids),
+        subject_id: this.login.subjectOf(identity),
+      }).catch(() => undefined);
+      if (!created?.ok) return this.deny(authorizationId, sessionId, summary, new Oid4vcError('authorization_session_unavailable', created ? `offer service answered ${created.status}` : 'offer service unreachable'), request);
+    }
+    return { location: await this.issueCode(authorizationId, sessionId, summary, request, now, 'login') };
   }
 
   private requested(via: 'par' | 'query', summary: AuthorizationRequestSummary | undefined, request: RequestContext, now: Date): NewEvent {
@@ -168,12 +246,12 @@ export class AuthorizationFlow {
     return { event_type: 'authorization_requested', data: data as unknown as Record<string, unknown>, occurred_at: now.toISOString() };
   }
 
-  private async issueCode(authorizationId: string, sessionId: string, summary: AuthorizationRequestSummary, request: RequestContext, now: Date): Promise<string> {
+  private async issueCode(authorizationId: string, sessionId: string, summary: AuthorizationRequestSummary, request: RequestContext, now: Date, user: 'offer' | 'login'): Promise<string> {
     const expiresAt = new Date(now.getTime() + CODE_TTL_SECONDS * 1000);
     const code = await this.handles.seal('code', { aid: authorizationId, exp: Math.floor(expiresAt.getTime() / 1000), n: randomBytes(8).toString('base64url') });
     const decision = await this.store.transaction(async (tx) => {
       const history = await tx.readStreamLocked(authorizationStream(authorizationId));
-      const d = decideIssueCode(foldAuthorization(history), { now, codeHash: sha256Base64url(code), expiresAt, user: 'offer', request });
+      const d = decideIssueCode(foldAuthorization(history), { now, codeHash: sha256Base64url(code), expiresAt, user, request });
       await tx.append(authorizationStream(authorizationId), sessionId, history.length, d.events);
       return d;
     });

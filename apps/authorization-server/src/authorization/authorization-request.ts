@@ -30,6 +30,8 @@ export class AuthorizationRequestError extends Error {
     readonly redirectUri: string | null,
     readonly clientId: string | null,
     readonly state: string | null,
+    /** True when the refusal is already on the authorization's stream. */
+    readonly recorded = false,
   ) {
     super(rejection.error_description);
   }

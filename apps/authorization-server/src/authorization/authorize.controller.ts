@@ -1,50 +1,95 @@
-import { Controller, Get, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Inject, Post, Query, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { explain } from '@hallmark/oid4vc';
-import { requestContextOf } from '@hallmark/platform';
+import { explain, Oid4vcError } from '@hallmark/oid4vc';
+import { PLATFORM_CONFIG, requestContextOf, type PlatformConfig } from '@hallmark/platform';
 import { singleParameters } from './authorization-parameters';
-import { AuthorizationFlow } from './authorization-flow.service';
+import { AuthorizationFlow, type AuthorizeOutcome } from './authorization-flow.service';
 import { AuthorizationRequestError, type AuthorizationParameters } from './authorization-request';
 
 const escapeHtml = (s: string): string => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
+const page = (title: string, body: string): string =>
+  `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${escapeHtml(title)}</title></head><body>${body}</body></html>`;
+
 /**
- * The authorization endpoint (RFC 6749 Section 4.1.1, OID4VCI 1.0 Section 5.1). Errors go back to
- * the wallet's redirect URI once it is known to be the client's; before that they are shown to
- * the user as a page, never redirected (RFC 6749 Section 4.1.2.1).
+ * The authorization endpoint (RFC 6749 Section 4.1.1, OID4VCI 1.0 Section 5.1), the user's consent
+ * and the return from the identity provider. Errors go back to the wallet's redirect URI once it
+ * is known to be the client's; before that they are shown to the user as a page, never
+ * redirected (RFC 6749 Section 4.1.2.1).
  */
 @Controller('authorize')
 export class AuthorizeController {
-  constructor(private readonly flow: AuthorizationFlow) {}
+  constructor(
+    private readonly flow: AuthorizationFlow,
+    @Inject(PLATFORM_CONFIG) private readonly config: PlatformConfig,
+  ) {}
 
   @Get()
   async authorize(@Query() query: unknown, @Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    reply.header('cache-control', 'no-store');
-    const context = requestContextOf(request);
     let params: AuthorizationParameters = {};
-    try {
+    await this.answer(reply, request, 'authorize', () => params, async () => {
       params = singleParameters(query);
-      const { location } = await this.flow.authorize(params, context);
-      await reply.status(303).header('location', location).send();
-    } catch (caught) {
-      if (!(caught instanceof AuthorizationRequestError)) throw caught;
-      await this.flow.recordDenial('authorize', params, caught, context);
-      if (caught.redirectUri) {
-        await reply.status(303).header('location', this.flow.errorLocation(caught.redirectUri, caught.rejection, caught.state)).send();
+      return this.flow.authorize(params, requestContextOf(request));
+    });
+  }
+
+  /** The consent page posts here (form-urlencoded: interaction, decision=allow|deny). */
+  @Post('consent')
+  async consent(@Body() body: unknown, @Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    const form = (body ?? {}) as Record<string, unknown>;
+    await this.answer(reply, request, 'authorize', () => ({}), () =>
+      this.flow.consent(typeof form.interaction === 'string' ? form.interaction : undefined, typeof form.decision === 'string' ? form.decision : undefined, requestContextOf(request)),
+    );
+  }
+
+  /** The identity provider sends the user back here (the redirect URI registered there). */
+  @Get('callback')
+  async callback(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    await this.answer(reply, request, 'authorize', () => ({}), () => this.flow.loginCallback(new URL(request.url, this.config.publicUrl), requestContextOf(request)));
+  }
+
+  private async answer(reply: FastifyReply, request: FastifyRequest, endpoint: 'authorize', params: () => AuthorizationParameters, run: () => Promise<AuthorizeOutcome>): Promise<void> {
+    reply.header('cache-control', 'no-store');
+    try {
+      const outcome = await run();
+      if ('location' in outcome) {
+        await reply.status(303).header('location', outcome.location).send();
         return;
       }
-      const help = explain(caught.rejection.reason);
-      await reply
-        .status(400)
-        .header('content-type', 'text/html; charset=utf-8')
-        .header('content-security-policy', "default-src 'none'")
-        .send(
-          `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Authorization request refused</title></head><body>` +
-            `<h1>${escapeHtml(help?.title ?? 'Authorization request refused')}</h1>` +
-            `<p>${escapeHtml(caught.rejection.error_description)}</p>` +
-            `<p>${escapeHtml(help?.help ?? '')}</p>` +
-            `<p><code>error=${escapeHtml(caught.rejection.error)}</code> (${escapeHtml(caught.rejection.spec_ref)})</p></body></html>`,
-        );
+      const { interaction, clientId, credentialConfigurationIds } = outcome.consent;
+      await this.html(
+        reply,
+        200,
+        page(
+          'Issue credentials to your wallet?',
+          `<h1>Issue credentials to your wallet?</h1><p>The wallet <code>${escapeHtml(clientId)}</code> asks for: ${credentialConfigurationIds.map((id) => `<code>${escapeHtml(id)}</code>`).join(', ')}.</p>` +
+            `<form method="post" action="${escapeHtml(this.config.publicUrl)}/authorize/consent"><input type="hidden" name="interaction" value="${escapeHtml(interaction)}">` +
+            `<button name="decision" value="allow">Allow</button> <button name="decision" value="deny">Deny</button></form>`,
+        ),
+      );
+    } catch (caught) {
+      const failure = caught instanceof Oid4vcError ? new AuthorizationRequestError(caught, null, null, null) : caught;
+      if (!(failure instanceof AuthorizationRequestError)) throw caught;
+      if (!failure.recorded) await this.flow.recordDenial(endpoint, params(), failure, requestContextOf(request));
+      if (failure.redirectUri) {
+        await reply.status(303).header('location', this.flow.errorLocation(failure.redirectUri, failure.rejection, failure.state)).send();
+        return;
+      }
+      const help = explain(failure.rejection.reason);
+      await this.html(
+        reply,
+        400,
+        page(
+          'Authorization request refused',
+          `<h1>${escapeHtml(help?.title ?? 'Authorization request refused')}</h1><p>${escapeHtml(failure.rejection.error_description)}</p><p>${escapeHtml(help?.help ?? '')}</p>` +
+            `<p><code>error=${escapeHtml(failure.rejection.error)}</code> (${escapeHtml(failure.rejection.spec_ref)})</p>`,
+        ),
+      );
     }
+  }
+
+  private async html(reply: FastifyReply, status: number, body: string): Promise<void> {
+    // The page frames nothing and runs no script; the consent form posts only to this server.
+    await reply.status(status).header('content-type', 'text/html; charset=utf-8').header('content-security-policy', "default-src 'none'; form-action 'self'; frame-ancestors 'none'").send(body);
   }
 }

@@ -1,7 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Oid4vcError } from '@hallmark/oid4vc';
-import { PLATFORM_CONFIG, type PlatformConfig } from '@hallmark/platform';
-import { activeTraceHeaders } from '@hallmark/telemetry';
+import { PLATFORM_CONFIG, callOfferService, type PlatformConfig } from '@hallmark/platform';
 
 /**
  * Asks the offer service, the only holder of session data keys, for a session's claims at the
@@ -12,16 +11,7 @@ export class SessionClaimsClient {
   constructor(@Inject(PLATFORM_CONFIG) private readonly config: PlatformConfig) {}
 
   async claimsFor(sessionId: string): Promise<Record<string, Record<string, unknown>>> {
-    const trace = activeTraceHeaders();
-    const r = await fetch(`${this.config.offerServiceUrl}/internal/sessions/${encodeURIComponent(sessionId)}/claims`, {
-      method: 'POST',
-      headers: {
-        authorization: `Bearer ${this.config.internalToken ?? ''}`,
-        ...(trace.traceparent ? { traceparent: trace.traceparent } : {}),
-        ...(trace.tracestate ? { tracestate: trace.tracestate } : {}),
-      },
-      signal: AbortSignal.timeout(5000),
-    });
+    const r = await callOfferService(this.config, `/internal/sessions/${encodeURIComponent(sessionId)}/claims`);
     if (r.status === 404) throw new Oid4vcError('credential_session_unavailable');
     if (!r.ok) throw new Error(`offer service answered ${r.status} for session claims`);
     const body = (await r.json()) as { claims?: Record<string, Record<string, unknown>> };

@@ -13,7 +13,7 @@ import type { CreateSessionRequest } from '@hallmark/contracts';
 
 /** The issuance session as the offer service knows it, folded from its own events. */
 export interface SessionState {
-  status: 'none' | 'offered' | 'erased';
+  status: 'none' | 'created' | 'offered' | 'erased';
   offerId?: string;
   expiresAt?: string;
   grant?: OfferCreatedV1['grant'];
@@ -29,6 +29,8 @@ type SessionEvent = Pick<NewEvent, 'event_type' | 'data'>;
 
 export function evolve(state: SessionState, event: SessionEvent): SessionState {
   switch (event.event_type) {
+    case 'session_created':
+      return state.status === 'none' ? { ...state, status: 'created' } : state;
     case 'offer_created': {
       const d = event.data as unknown as OfferCreatedV1;
       return {
@@ -107,6 +109,16 @@ export interface CreateSession {
   grantSecretHash: string;
 }
 
+/** A session without an offer: the wallet started, and the user logged in at the identity provider. */
+export interface CreateLoginSession {
+  type: 'create_login_session';
+  now: Date;
+  credentialConfigurationIds: string[];
+  claimNames: Record<string, string[]>;
+  personalData: SealedValue;
+  expiresAt: Date;
+}
+
 export interface RetrieveOffer {
   type: 'retrieve_offer';
   now: Date;
@@ -119,7 +131,7 @@ export interface EraseSession {
   reason?: string;
 }
 
-export type SessionCommand = CreateSession | RetrieveOffer | EraseSession;
+export type SessionCommand = CreateSession | CreateLoginSession | RetrieveOffer | EraseSession;
 
 export const DEFAULT_OFFER_LIFETIME_S = 900;
 
@@ -160,6 +172,19 @@ export function decide(command: SessionCommand, state: SessionState): NewEvent[]
         { event_type: 'session_created', data: sessionCreated as unknown as Record<string, unknown>, occurred_at },
         { event_type: 'offer_created', data: offerCreated as unknown as Record<string, unknown>, occurred_at },
       ];
+    }
+    case 'create_login_session': {
+      if (state.status !== 'none') throw new SessionRejected('exists', 'the session already exists');
+      const created: SessionCreatedV1 = {
+        credential_configuration_ids: command.credentialConfigurationIds,
+        grant_type: 'authorization_code',
+        expires_at: command.expiresAt.toISOString(),
+        require_wallet_attestation: false,
+        require_key_attestation: false,
+        claim_names: command.claimNames,
+        personal_data: command.personalData,
+      };
+      return [{ event_type: 'session_created', data: created as unknown as Record<string, unknown>, occurred_at: command.now.toISOString() }];
     }
     case 'retrieve_offer': {
       if (state.status === 'none' || state.offerId !== command.offerId) throw new SessionRejected('not_found', 'no such offer');

@@ -85,6 +85,8 @@ export interface AuthorizationRequestSummary {
   issuer_initiated: boolean;
   /** The wallet attestation that authenticated the client, when there was one. */
   client_attestation: { wallet_provider: string; instance_jkt: string; trusted_by: string } | null;
+  /** The offer's subject (a hash), sealed with the authorization server's key, for matching a login. */
+  subject_sealed?: string | null;
 }
 
 /** par_request_stored v1: a pushed authorization request (RFC 9126) was accepted. */
@@ -146,6 +148,7 @@ const summarySchema = {
     dpop_jkt: { type: ['string', 'null'] },
     state_sealed: { type: ['string', 'null'] },
     issuer_initiated: { type: 'boolean' },
+    subject_sealed: { type: ['string', 'null'] },
     client_attestation: {
       type: ['object', 'null'],
       required: ['wallet_provider', 'instance_jkt', 'trusted_by'],
