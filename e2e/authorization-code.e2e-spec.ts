@@ -2,7 +2,7 @@ import { SignJWT, generateKeyPair } from 'jose';
 import { IndependentWallet, inspectSdJwtVc, newWalletKey, type WalletKeyPair } from '@hallmark/test-wallet';
 import { issuerConfigWith, keyAttestation as attestKeys, testTrust, trusting, walletAttestation, type TestTrust } from './support/attestations';
 import { call, eventually } from './support/http';
-import { dpopProof, form, walletKey } from './support/wallet';
+import { dpopProof, form, walletKey, type WalletKey } from './support/wallet';
 import { TARGETS, startTarget, type Target } from './support/targets';
 
 const PID = 'eu.europa.ec.eudi.pid_vc_sd_jwt';
@@ -125,8 +125,8 @@ describe.each(TARGETS)('authorization code flow [%s]', (targetName) => {
     expect(r.status).toBe(303);
     return { location: new URL(r.headers.get('location')!), requestUri: pushed.request_uri as string };
   };
-  const tokenRequest = async (fields: Record<string, string | undefined>) => {
-    const key = await walletKey();
+  const tokenRequest = async (fields: Record<string, string | undefined>, key?: WalletKey) => {
+    key ??= await walletKey();
     const htu = `${t.baseUrl}/token`;
     let r = await fetch(htu, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', dpop: await dpopProof(key, { htm: 'POST', htu }) }, body: form(fields) });
     if (r.status === 400 && r.headers.get('dpop-nonce')) {
@@ -155,8 +155,11 @@ describe.each(TARGETS)('authorization code flow [%s]', (targetName) => {
     const missing = await tokenRequest({ grant_type: 'authorization_code', code, code_verifier: VERIFIER, client_id: clientId });
     expect(missing).toMatchObject({ status: 400, body: { error: 'invalid_grant' } });
     expect(missing.body.error_description).toContain('expected openid://');
-    const entry = await eventually(async () => (await timeline(session.session_id)).timeline.find((e) => e.type === 'token_rejected'), 15000, 'token_rejected entry');
-    expect(entry.data.reason).toBe('authorization_code_redirect_uri_missing');
+    const entry = await eventually(
+      async () => (await timeline(session.session_id)).timeline.find((e) => e.type === 'token_rejected' && e.data.reason === 'authorization_code_redirect_uri_missing'),
+      15000,
+      'token_rejected entry',
+    );
     expect(entry.explanation ?? entry).toMatchObject({ title: 'Redirect URI missing at the token endpoint', spec_ref: 'RFC 6749 Section 4.1.3' });
 
     // The code was not burnt by the mistake: the corrected request succeeds, and a reuse is refused and revokes.
@@ -205,8 +208,10 @@ describe.each(TARGETS)('authorization code flow [%s]', (targetName) => {
   });
 
   describe('FAPI 2.0 authorization server checks', () => {
+    let lastSessionId = '';
     const base = async () => {
       const session = await createSession();
+      lastSessionId = session.session_id;
       return {
         response_type: 'code',
         client_id: 'did:jwk:fapi',
@@ -264,6 +269,39 @@ describe.each(TARGETS)('authorization code flow [%s]', (targetName) => {
       expect(await ask({ client_id: 'did:jwk:other' })).toMatchObject({ status: 400, body: { error: 'invalid_grant' } });
       expect(await ask({ code: `${code.slice(0, -2)}xx` })).toMatchObject({ status: 400, body: { error: 'invalid_grant' } });
       expect(await ask({})).toMatchObject({ status: 200, body: { token_type: 'DPoP' } });
+    });
+
+    it('binds the code to the DPoP key named by dpop_jkt at PAR, and explains a request without DPoP on the timeline', async () => {
+      const bound = await walletKey();
+      const params = { ...(await base()), dpop_jkt: bound.jkt };
+      const { location } = await authorizeByHand(params);
+      const ask = (key?: WalletKey) => tokenRequest({ grant_type: 'authorization_code', code: location.searchParams.get('code')!, code_verifier: VERIFIER, client_id: params.client_id, redirect_uri: params.redirect_uri }, key);
+      expect(await ask()).toMatchObject({ status: 400, body: { error: 'invalid_grant' } });
+      const sessionId = lastSessionId;
+      const noDpop = await fetch(`${t.baseUrl}/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form({ grant_type: 'authorization_code', code: location.searchParams.get('code')!, code_verifier: VERIFIER, redirect_uri: params.redirect_uri }) });
+      expect(noDpop.status).toBe(400);
+      expect(((await noDpop.json()) as { error: string }).error).toBe('invalid_dpop_proof');
+      const ok = await ask(bound);
+      expect(ok).toMatchObject({ status: 200, body: { token_type: 'DPoP' } });
+      const reasons = await eventually(async () => {
+        const entries = (await timeline(sessionId)).timeline.filter((e) => e.type === 'token_rejected').map((e) => e.data.reason);
+        return entries.length >= 2 && entries;
+      }, 15000, 'both refusals on the timeline');
+      expect(reasons).toEqual(expect.arrayContaining(['token_dpop_key_mismatch', 'dpop_missing']));
+    });
+
+    it('rotates refresh tokens bound to the DPoP key', async () => {
+      const params = await base();
+      const { location } = await authorizeByHand(params);
+      const key = await walletKey();
+      const first = await tokenRequest({ grant_type: 'authorization_code', code: location.searchParams.get('code')!, code_verifier: VERIFIER, client_id: params.client_id, redirect_uri: params.redirect_uri }, key);
+      const refresh = (token: string, k = key) => tokenRequest({ grant_type: 'refresh_token', refresh_token: token, client_id: params.client_id }, k);
+      expect(await refresh(first.body.refresh_token, await walletKey())).toMatchObject({ status: 400, body: { error: 'invalid_grant' } });
+      const second = await refresh(first.body.refresh_token);
+      expect(second).toMatchObject({ status: 200, body: { token_type: 'DPoP' } });
+      expect(second.body.refresh_token).not.toBe(first.body.refresh_token);
+      expect(await refresh(first.body.refresh_token)).toMatchObject({ status: 400, body: { error: 'invalid_grant' } });
+      expect(await refresh(second.body.refresh_token)).toMatchObject({ status: 200 });
     });
 
     it('echoes authorization_details with stable credential_identifiers, and the credential request names one', async () => {

@@ -300,6 +300,20 @@ export class AuthorizationFlow {
     }
   }
 
+  /**
+   * Records a token request refused before its authorization was decided (DPoP, a malformed
+   * request): on the session when the code or refresh token opens, else false (the caller logs it
+   * as unattributed).
+   */
+  async recordTokenRejection(grantType: string, body: Record<string, string | undefined>, rejection: Oid4vcError, request: RequestContext): Promise<boolean> {
+    const opened = await this.handles.open(grantType === 'refresh_token' ? 'refresh' : 'code', grantType === 'refresh_token' ? body.refresh_token : body.code, new Date());
+    if (!opened || typeof opened.aid !== 'string') return false;
+    const history = await this.store.readStream(authorizationStream(opened.aid));
+    if (history.length === 0) return false;
+    await this.store.append(authorizationStream(opened.aid), history[0].session_id, 'any', [{ event_type: 'token_rejected', data: { grant_type: grantType, ...rejection.toDiagnostic(), request } }]);
+    return true;
+  }
+
   /** grant_type=authorization_code (RFC 6749 Section 4.1.3). */
   async redeemCode(body: Record<string, string | undefined>, dpopJkt: string | null, auth: ClientAttestationHeaders, request: RequestContext): Promise<TokenResponseBody> {
     const now = new Date();

@@ -82,7 +82,13 @@ export class TokenController {
       let err = caught;
       if (err instanceof AuthorizationRequestError) err = err.rejection;
       if (err instanceof RecordedRejection || err instanceof RecordedAuthorizationRejection) err = err.rejection;
-      else if (err instanceof Oid4vcError) await this.redeem.recordRejection(field(body, 'grant_type'), field(body, 'pre-authorized_code'), err, requestContextOf(request));
+      else if (err instanceof Oid4vcError) {
+        const grantType = field(body, 'grant_type');
+        const attributed =
+          (grantType === 'authorization_code' || grantType === 'refresh_token') &&
+          (await this.flow.recordTokenRejection(grantType, { code: field(body, 'code'), refresh_token: field(body, 'refresh_token') }, err, requestContextOf(request)).catch(() => false));
+        if (!attributed) await this.redeem.recordRejection(grantType, field(body, 'pre-authorized_code'), err, requestContextOf(request));
+      }
       if (err instanceof Oid4vcError) {
         const responseHeaders: Record<string, string> = err.error === 'use_dpop_nonce' ? { 'dpop-nonce': this.nonces.current(now) } : {};
         throw new OAuthError(CLIENT_AUTHENTICATION_ERRORS.includes(err.error) ? 401 : 400, err.error, err.error_description, responseHeaders);
