@@ -37,14 +37,16 @@ describe.each(TARGETS)('token endpoint [%s]', (targetName) => {
   const redeem = async (key: WalletKey, fields: Record<string, string | undefined>, nonce?: string) =>
     tokenRequest({ grant_type: PRE_AUTH, ...fields }, await dpopProof(key, { htm: 'POST', htu: `${t.baseUrl}/token`, nonce: nonce ?? (await nonceFor(key)) }));
 
-  it('publishes RFC 8414 metadata that advertises only the pre-authorized grant with DPoP', async () => {
+  it('publishes schema-valid RFC 8414 metadata with both grants, DPoP and only the endpoints that exist', async () => {
     const r = await call('GET', `${t.baseUrl}/.well-known/oauth-authorization-server`);
     expect(r.status).toBe(200);
     const ajv = new Ajv2020({ strict: false });
     addFormats(ajv);
     expect(ajv.validate(asSchema, r.body)).toBe(true);
-    expect(r.body).toMatchObject({ issuer: t.baseUrl, token_endpoint: `${t.baseUrl}/token`, grant_types_supported: [PRE_AUTH], dpop_signing_alg_values_supported: ['ES256'] });
-    expect(r.body.authorization_endpoint).toBeUndefined();
+    expect(r.body).toMatchObject({ issuer: t.baseUrl, token_endpoint: `${t.baseUrl}/token`, authorization_endpoint: `${t.baseUrl}/authorize`, dpop_signing_alg_values_supported: ['ES256'] });
+    expect(r.body.grant_types_supported).toEqual(['authorization_code', PRE_AUTH, 'refresh_token']);
+    // No challenge endpoint, introspection or revocation endpoint is advertised: none is served.
+    expect(Object.keys(r.body).filter((k) => k.endsWith('_endpoint')).sort()).toEqual(['authorization_endpoint', 'pushed_authorization_request_endpoint', 'token_endpoint']);
   });
 
   it('issues a DPoP-bound JWT access token after the nonce retry, once per code', async () => {
