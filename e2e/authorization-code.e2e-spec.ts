@@ -177,8 +177,8 @@ describe.each(TARGETS)('authorization code flow [%s]', (targetName) => {
     expect(revoked.body.error_description).toContain('revoked');
   });
 
-  it('requires a wallet attestation when the session asks for one, and accepts a trusted one', async () => {
-    const session = await createSession({ require_wallet_attestation: true });
+  it('requires a wallet attestation when the session asks for one, and accepts a trusted one (with key attestation)', async () => {
+    const session = await createSession({ require_wallet_attestation: true, require_key_attestation: true });
     const anonymous = new IndependentWallet({ allowInsecureUrls: true, clientId: 'did:jwk:no-attestation' });
     await expect(anonymous.receiveCredentialsByAuthorizationCode({ offerUri: session.credential_offer_uri, clientId: 'did:jwk:no-attestation', redirectUri: 'openid://' })).rejects.toMatchObject({
       details: { status: 401, error: 'invalid_client' },
@@ -186,7 +186,7 @@ describe.each(TARGETS)('authorization code flow [%s]', (targetName) => {
     const clientId = 'did:jwk:attested-wallet';
     const instance = await newWalletKey();
     const attested = new IndependentWallet({ allowInsecureUrls: true, clientId, clientAttestationJwt: await attestationFor(clientId, instance), clientAttestationKey: instance });
-    const received = await attested.receiveCredentialsByAuthorizationCode({ offerUri: session.credential_offer_uri, clientId, redirectUri: 'https://wallet.example/cb' });
+    const received = await attested.receiveCredentialsByAuthorizationCode({ offerUri: session.credential_offer_uri, clientId, redirectUri: 'https://wallet.example/cb', keyAttester: (keys) => keyAttestation(keys) });
     expect(received.credentials).toHaveLength(1);
     const pushed = await eventually(async () => (await timeline(session.session_id)).timeline.find((e) => e.type === 'par_request_stored'), 15000, 'par entry');
     expect(pushed.data.authorization.client_attestation).toMatchObject({ wallet_provider: 'https://wallet-provider.test', trusted_by: 'kid:test-wallet-provider' });

@@ -1,6 +1,6 @@
 import { freePort } from '@hallmark/testing';
-import { IndependentWallet, inspectSdJwtVc } from '@hallmark/test-wallet';
-import { issuerConfigWith } from './support/attestations';
+import { IndependentWallet, inspectSdJwtVc, newWalletKey } from '@hallmark/test-wallet';
+import { issuerConfigWith, keyAttestation, testTrust, trusting, walletAttestation, type TestTrust } from './support/attestations';
 import { call, eventually } from './support/http';
 import { TARGETS, logDirFor, startTarget, type Target } from './support/targets';
 import { followAsUserAgent, startUpstreamOp, type UpstreamOp } from './support/user-agent';
@@ -10,8 +10,9 @@ const ERIKA = { given_name: 'Erika', family_name: 'Mustermann', birthdate: '1964
 const SECRET = 'upstream-client-secret-for-tests';
 const REDIRECT = 'https://wallet.example/cb';
 
-const loginConfig = (issuer: string, extra: Record<string, unknown> = {}) =>
+const loginConfig = (issuer: string, trust: TestTrust, extra: Record<string, unknown> = {}) =>
   issuerConfigWith({
+    ...trusting(trust),
     user_consent: 'prompt',
     login: {
       issuer,
@@ -29,9 +30,11 @@ const loginConfig = (issuer: string, extra: Record<string, unknown> = {}) =>
 describe.each(TARGETS)('login and consent [%s]', (targetName) => {
   let t: Target;
   let op: UpstreamOp;
+  let trust: TestTrust;
   beforeAll(async () => {
     const port = await freePort();
-    t = await startTarget(targetName, 'upstream-login', { HALLMARK_CONFIG: loginConfig(`http://127.0.0.1:${port}`), HALLMARK_LOGIN_CLIENT_SECRET: SECRET });
+    trust = await testTrust();
+    t = await startTarget(targetName, 'upstream-login', { HALLMARK_CONFIG: loginConfig(`http://127.0.0.1:${port}`, trust), HALLMARK_LOGIN_CLIENT_SECRET: SECRET });
     op = await startUpstreamOp({ port, redirectUris: [`${t.baseUrl}/authorize/callback`], clientSecret: SECRET, accounts: { erika: ERIKA }, logDir: logDirFor('upstream-login', targetName) });
   }, 120000);
   afterAll(async () => {
@@ -44,12 +47,15 @@ describe.each(TARGETS)('login and consent [%s]', (targetName) => {
   const walletInitiated = () => ({ credential_issuer: t.baseUrl, credential_configuration_ids: [PID], grants: { authorization_code: {} } });
   const loginAs = (account: string, extra = '') => (url: URL) => (/^\/interaction\//.test(url.pathname) ? new URL(`${url.pathname}?login=${account}${extra}`, url) : url);
 
-  it('issues to a wallet that starts on its own, with the claims of the login', async () => {
-    const wallet = new IndependentWallet({ allowInsecureUrls: true, clientId: 'did:jwk:self-started' });
+  it('issues to a wallet that starts on its own, with the claims of the login (PAR, PKCE, DPoP, wallet and key attestation)', async () => {
+    const instance = await newWalletKey();
+    const clientId = 'did:jwk:self-started';
+    const wallet = new IndependentWallet({ allowInsecureUrls: true, clientId, clientAttestationJwt: await walletAttestation(trust, clientId, instance), clientAttestationKey: instance });
     const received = await wallet.receiveCredentialsByAuthorizationCode({
       offer: walletInitiated(),
-      clientId: 'did:jwk:self-started',
+      clientId,
       redirectUri: REDIRECT,
+      keyAttester: (keys) => keyAttestation(trust, keys),
       authorize: async (url) => (await followAsUserAgent(url, REDIRECT, loginAs('erika'))).toString(),
     });
     expect(received.credentials).toHaveLength(1);
@@ -62,6 +68,7 @@ describe.each(TARGETS)('login and consent [%s]', (targetName) => {
     }, 15000, 'credential_issued');
     expect(view.timeline.map((e) => e.type)).toEqual(expect.arrayContaining(['par_request_stored', 'authorization_requested', 'session_created', 'authorization_code_issued', 'token_issued', 'credential_issued']));
     expect(view.timeline.find((e) => e.type === 'authorization_code_issued')?.data.user).toBe('login');
+    expect(view.timeline.find((e) => e.type === 'par_request_stored')?.data.authorization.client_attestation).toMatchObject({ trusted_by: 'kid:test-wallet-provider' });
     expect(JSON.stringify(view)).not.toContain('Mustermann');
   });
 
@@ -123,7 +130,7 @@ describe('login required for offers [embedded]', () => {
   let op: UpstreamOp;
   beforeAll(async () => {
     const port = await freePort();
-    t = await startTarget('embedded', 'login-for-offers', { HALLMARK_CONFIG: loginConfig(`http://127.0.0.1:${port}`, { for_offers: true }), HALLMARK_LOGIN_CLIENT_SECRET: SECRET });
+    t = await startTarget('embedded', 'login-for-offers', { HALLMARK_CONFIG: loginConfig(`http://127.0.0.1:${port}`, await testTrust(), { for_offers: true }), HALLMARK_LOGIN_CLIENT_SECRET: SECRET });
     op = await startUpstreamOp({ port, redirectUris: [`${t.baseUrl}/authorize/callback`], clientSecret: SECRET, accounts: { erika: ERIKA, max: { given_name: 'Max' } }, logDir: logDirFor('login-for-offers', 'embedded') });
   }, 120000);
   afterAll(async () => {
@@ -148,8 +155,8 @@ describe('login required for offers [embedded]', () => {
     expect(refused.message).toContain('error=access_denied');
     const entry = await eventually(async () => {
       const v = (await call('GET', `${t.baseUrl}/admin/sessions/${notMine.session_id}`, { token: t.adminToken })).body;
-      return v.timeline?.find((e: { type: string }) => e.type === 'authorization_denied');
-    }, 15000, 'authorization_denied');
-    expect(entry.data.reason).toBe('authorization_subject_mismatch');
+      return v.timeline?.find((e: { type: string; data: { reason?: string } }) => e.type === 'authorization_denied' && e.data.reason === 'authorization_subject_mismatch');
+    }, 15000, 'authorization_denied for the wrong subject');
+    expect(entry.data.error).toBe('access_denied');
   });
 });

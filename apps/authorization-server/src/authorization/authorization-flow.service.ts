@@ -356,11 +356,17 @@ export class AuthorizationFlow {
   }
 
   /** grant_type=refresh_token (RFC 6749 Section 6), rotating the refresh token. */
-  async refresh(body: Record<string, string | undefined>, dpopJkt: string | null, request: RequestContext): Promise<TokenResponseBody> {
+  async refresh(body: Record<string, string | undefined>, dpopJkt: string | null, auth: ClientAttestationHeaders, request: RequestContext): Promise<TokenResponseBody> {
     const now = new Date();
     const opened = await this.handles.open('refresh', body.refresh_token, now);
     if (!opened || opened.expired || typeof opened.aid !== 'string' || typeof opened.gen !== 'number') throw new Oid4vcError('refresh_token_invalid', opened?.expired ? 'expired' : undefined);
     const stream = authorizationStream(opened.aid);
+    // An attested client refreshes as the same wallet instance (the attestation's cnf key).
+    const attested = foldAuthorization(await this.store.readStream(stream)).summary?.client_attestation;
+    if (attested) {
+      const attestation = await this.clients.authenticate(auth, body.client_id, true, now);
+      if (attestation?.instanceJkt !== attested.instance_jkt) throw new Oid4vcError('refresh_token_binding_mismatch', 'another wallet instance');
+    }
     const prepared = this.accessTokens.prepare(now);
     const next = await this.refreshToken(opened.aid, opened.gen + 1, now);
     const result = await this.store.transaction(async (tx) => {

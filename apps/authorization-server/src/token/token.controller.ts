@@ -61,10 +61,11 @@ export class TokenController {
       }
       if (grantType !== PRE_AUTHORIZED_GRANT_TYPE) {
         const params = singleParameters(body);
+        const attestation = { attestation: headers['oauth-client-attestation'], pop: headers['oauth-client-attestation-pop'] };
         const response =
           grantType === 'authorization_code'
-            ? await this.flow.redeemCode(params, dpopJkt, { attestation: headers['oauth-client-attestation'], pop: headers['oauth-client-attestation-pop'] }, requestContextOf(request))
-            : await this.flow.refresh(params, dpopJkt, requestContextOf(request));
+            ? await this.flow.redeemCode(params, dpopJkt, attestation, requestContextOf(request))
+            : await this.flow.refresh(params, dpopJkt, attestation, requestContextOf(request));
         reply.header('dpop-nonce', this.nonces.current(now));
         return response;
       }
