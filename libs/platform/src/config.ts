@@ -1,4 +1,5 @@
 import { SERVICES, type ServiceName } from '@hallmark/contracts';
+import type { RedactionPolicy } from './redaction';
 
 /** Process configuration from the environment, read in one place and checked at start. */
 export interface PlatformConfig {
@@ -48,6 +49,12 @@ export interface PlatformConfig {
    * Default true.
    */
   compatDraftRequests: boolean;
+  /**
+   * How wallet requests are recorded (libs/platform/src/redaction.ts): HALLMARK_RECORD_INFRA_HEADERS
+   * (true: keep x-envoy-*, x-forwarded-client-cert, x-b3-*, ...; default false) and
+   * HALLMARK_RECORD_CLIENT_IP (`masked`, the default, or `none`).
+   */
+  redaction: RedactionPolicy;
 }
 
 export class ConfigError extends Error {}
@@ -59,7 +66,10 @@ export function readPlatformConfig(env: NodeJS.ProcessEnv = process.env): Platfo
   if (masterKey && masterKey.length !== 32) throw new ConfigError('HALLMARK_MASTER_KEY must be 32 bytes, base64-encoded');
   const grantKey = env.HALLMARK_GRANT_KEY ? Buffer.from(env.HALLMARK_GRANT_KEY, 'base64') : undefined;
   if (grantKey && grantKey.length !== 32) throw new ConfigError('HALLMARK_GRANT_KEY must be 32 bytes, base64-encoded');
+  const clientIp = env.HALLMARK_RECORD_CLIENT_IP ?? 'masked';
+  if (clientIp !== 'masked' && clientIp !== 'none') throw new ConfigError(`HALLMARK_RECORD_CLIENT_IP must be masked or none, got ${clientIp}`);
   return {
+    redaction: { keepInfrastructureHeaders: env.HALLMARK_RECORD_INFRA_HEADERS === 'true', clientIp },
     grantKey,
     allowBearerTokens: env.HALLMARK_ALLOW_BEARER_TOKENS === 'true',
     accessTokenTtlSeconds: Number(env.HALLMARK_ACCESS_TOKEN_TTL ?? 600),

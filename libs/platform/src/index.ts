@@ -9,6 +9,7 @@ export * from './platform.module';
 export * from './service-store.module';
 export * from './bootstrap';
 export * from './json-schema';
+export * from './redaction';
 export * from './request-context';
 export * from './routes';
 export * from './issuer-keys.provider';
