@@ -36,6 +36,12 @@ interface CatalogueEntry {
    * with an example value where it helps. ASCII, without `"` or `\`.
    */
   help: string;
+  /**
+   * What a request is checked against, when the check compares a value the wallet sent with one
+   * the issuer expects (`expected` / `provided` on the diagnostic). Only such entries carry the
+   * two values, and none of them is a secret.
+   */
+  compares?: string;
 }
 
 const DPOP = 'RFC 9449 Section 4.3';
@@ -66,6 +72,7 @@ export const OID4VC_REASONS = {
   },
   dpop_typ_invalid: {
     error: 'invalid_dpop_proof',
+    compares: 'typ header of the DPoP proof',
     spec_ref: DPOP,
     description: 'The DPoP proof header typ must be dpop+jwt',
     title: 'DPoP proof has the wrong typ',
@@ -73,6 +80,7 @@ export const OID4VC_REASONS = {
   },
   dpop_alg_not_allowed: {
     error: 'invalid_dpop_proof',
+    compares: 'alg header of the DPoP proof',
     spec_ref: DPOP,
     description: 'The DPoP proof alg is not an allowed asymmetric signature algorithm',
     title: 'DPoP proof alg not allowed',
@@ -115,6 +123,7 @@ export const OID4VC_REASONS = {
   },
   dpop_htm_mismatch: {
     error: 'invalid_dpop_proof',
+    compares: 'htm claim of the DPoP proof',
     spec_ref: DPOP,
     description: 'The DPoP proof htm claim does not match the request method',
     title: 'DPoP proof is for another method',
@@ -122,6 +131,7 @@ export const OID4VC_REASONS = {
   },
   dpop_htu_mismatch: {
     error: 'invalid_dpop_proof',
+    compares: 'htu claim of the DPoP proof',
     spec_ref: DPOP,
     description: 'The DPoP proof htu claim does not match the request URI (query and fragment ignored)',
     title: 'DPoP proof is for another URL',
@@ -136,6 +146,7 @@ export const OID4VC_REASONS = {
   },
   dpop_iat_stale: {
     error: 'invalid_dpop_proof',
+    compares: 'iat claim of the DPoP proof',
     spec_ref: DPOP,
     description: 'The DPoP proof iat is too far in the past',
     title: 'DPoP proof is too old',
@@ -143,6 +154,7 @@ export const OID4VC_REASONS = {
   },
   dpop_iat_future: {
     error: 'invalid_dpop_proof',
+    compares: 'iat claim of the DPoP proof',
     spec_ref: DPOP,
     description: 'The DPoP proof iat is in the future',
     title: 'DPoP proof is dated in the future',
@@ -194,6 +206,7 @@ export const OID4VC_REASONS = {
   },
   proof_typ_invalid: {
     error: 'invalid_proof',
+    compares: 'typ header of the key proof',
     spec_ref: PROOF,
     description: 'The key proof header typ must be openid4vci-proof+jwt',
     title: 'Key proof has the wrong typ',
@@ -201,6 +214,7 @@ export const OID4VC_REASONS = {
   },
   proof_alg_not_allowed: {
     error: 'invalid_proof',
+    compares: 'alg header of the key proof',
     spec_ref: VERIFY_PROOF,
     description: 'The key proof alg is not an allowed asymmetric signature algorithm',
     title: 'Key proof alg not allowed',
@@ -264,6 +278,7 @@ export const OID4VC_REASONS = {
   },
   proof_aud_mismatch: {
     error: 'invalid_proof',
+    compares: 'aud claim of the key proof',
     spec_ref: PROOF,
     description: 'The key proof aud claim must be the Credential Issuer Identifier',
     title: 'Key proof is for another issuer',
@@ -278,6 +293,7 @@ export const OID4VC_REASONS = {
   },
   proof_iat_stale: {
     error: 'invalid_proof',
+    compares: 'iat claim of the key proof',
     spec_ref: VERIFY_PROOF,
     description: 'The key proof iat is too far in the past',
     title: 'Key proof is too old',
@@ -285,6 +301,7 @@ export const OID4VC_REASONS = {
   },
   proof_iat_future: {
     error: 'invalid_proof',
+    compares: 'iat claim of the key proof',
     spec_ref: VERIFY_PROOF,
     description: 'The key proof iat is in the future',
     title: 'Key proof is dated in the future',
@@ -292,6 +309,7 @@ export const OID4VC_REASONS = {
   },
   proof_iss_mismatch: {
     error: 'invalid_proof',
+    compares: 'iss claim of the key proof',
     spec_ref: PROOF,
     description: 'The key proof iss claim must be the client_id of the client making the request',
     title: 'Key proof iss is not the client_id',
@@ -336,6 +354,7 @@ export const OID4VC_REASONS = {
   },
   token_grant_type_unsupported: {
     error: 'unsupported_grant_type',
+    compares: 'grant_type',
     spec_ref: 'RFC 6749 Section 5.2',
     description: 'The grant_type is not supported by this authorization server',
     title: 'Grant type not supported',
@@ -394,6 +413,7 @@ export const OID4VC_REASONS = {
   },
   access_token_invalid: {
     error: 'invalid_token',
+    compares: 'exp claim of the access token',
     spec_ref: 'RFC 6750 Section 3.1',
     description: 'The access token is not valid: it does not verify, has expired, or was not issued for this issuer',
     title: 'Access token not valid',
@@ -408,6 +428,7 @@ export const OID4VC_REASONS = {
   },
   access_token_scheme_mismatch: {
     error: 'invalid_token',
+    compares: 'Authorization scheme',
     spec_ref: 'RFC 9449 Section 7.2',
     description: 'The access token is DPoP-bound and must be sent with the DPoP scheme and a DPoP proof',
     title: 'DPoP-bound token sent as Bearer',
@@ -415,6 +436,7 @@ export const OID4VC_REASONS = {
   },
   access_token_key_mismatch: {
     error: 'invalid_token',
+    compares: 'thumbprint of the DPoP proof key',
     spec_ref: 'RFC 9449 Section 7.1',
     description: 'The DPoP proof key is not the key the access token is bound to',
     title: 'DPoP key is not the token key',
@@ -445,6 +467,7 @@ export const OID4VC_REASONS = {
   },
   credential_configuration_unknown: {
     error: 'unknown_credential_configuration',
+    compares: 'credential_configuration_id',
     spec_ref: CREDENTIAL_ERRORS,
     description: 'The credential_configuration_id is not in the issuer metadata',
     title: 'Credential configuration unknown',
@@ -452,6 +475,7 @@ export const OID4VC_REASONS = {
   },
   credential_configuration_not_offered: {
     error: 'credential_request_denied',
+    compares: 'credential_configuration_id',
     spec_ref: CREDENTIAL_ERRORS,
     description: 'The access token was not issued for this credential configuration',
     title: 'Configuration not covered by the token',
@@ -501,6 +525,7 @@ export const OID4VC_REASONS = {
   },
   credential_batch_too_large: {
     error: 'invalid_credential_request',
+    compares: 'number of key proofs',
     spec_ref: 'OID4VCI 1.0 Section 12.2.4',
     description: 'More proofs than batch_credential_issuance.batch_size allows',
     title: 'Too many key proofs',
@@ -529,6 +554,7 @@ export const OID4VC_REASONS = {
   },
   credential_request_not_json: {
     error: 'invalid_credential_request',
+    compares: 'Content-Type',
     spec_ref: CREDENTIAL_REQUEST,
     description: 'The credential request must be a JSON body with Content-Type application/json',
     title: 'Credential request is not JSON',
@@ -588,6 +614,8 @@ export interface Oid4vcExplanation {
   title: string;
   help: string;
   spec_ref: string;
+  /** What the request was checked against, for reasons that compare an expected with a provided value. */
+  compares?: string;
 }
 
 /**
@@ -597,8 +625,8 @@ export interface Oid4vcExplanation {
  */
 export function explain(reason: Oid4vcReason | string): Oid4vcExplanation | undefined {
   if (typeof reason !== 'string' || !Object.prototype.hasOwnProperty.call(OID4VC_REASONS, reason)) return undefined;
-  const { error, title, help, spec_ref }: CatalogueEntry = OID4VC_REASONS[reason as Oid4vcReason];
-  return { error, title, help, spec_ref };
+  const { error, title, help, spec_ref, compares }: CatalogueEntry = OID4VC_REASONS[reason as Oid4vcReason];
+  return { error, title, help, spec_ref, ...(compares ? { compares } : {}) };
 }
 
 const MAX_DESCRIPTION = 400;
@@ -619,25 +647,53 @@ export function quoteValue(value: unknown, max = 60): string {
   return `'${safe.length > max ? `${safe.slice(0, max)}...` : safe}'`;
 }
 
+const MAX_COMPARED = 200;
+
 /**
- * A protocol failure. `error` and `error_description` go on the wire; `reason` and `spec_ref`
- * go to the diagnostics timeline.
+ * A value for `expected` / `provided`: description-safe, at most 200 characters, a URL without its
+ * query, and anything that looks like a JWT reduced to a placeholder (it never is one by design,
+ * but a wallet may put one where a claim belongs).
+ */
+export function comparedValue(value: unknown): string {
+  const text = Array.isArray(value) ? value.map((v) => (typeof v === 'string' ? v : JSON.stringify(v))).join(' ') : typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
+  const safe = toErrorDescription(text.replace(/^(https?:\/\/[^?#\s]*)[?#].*$/, '$1')).replace(/eyJ[\w-]*\.[\w-]*\.[\w.~-]*/g, '<jwt>');
+  return safe.length > MAX_COMPARED ? `${safe.slice(0, MAX_COMPARED)}...` : safe;
+}
+
+/** What the diagnostics timeline records of a failure. */
+export interface Oid4vcDiagnostic {
+  error: Oid4vcErrorCode;
+  reason: Oid4vcReason;
+  spec_ref: string;
+  error_description: string;
+  expected?: string;
+  provided?: string;
+}
+
+/**
+ * A protocol failure. `error` and `error_description` go on the wire; `reason`, `spec_ref` and,
+ * for a comparison, `expected` / `provided` go to the diagnostics timeline.
  */
 export class Oid4vcError extends Error {
   readonly error: Oid4vcErrorCode;
   readonly error_description: string;
   readonly reason: Oid4vcReason;
   readonly spec_ref: string;
+  /** Set only for reasons whose catalogue entry `compares` something: never a secret. */
+  readonly expected?: string;
+  readonly provided?: string;
 
-  constructor(reason: Oid4vcReason, detail?: string, options?: { cause?: unknown }) {
+  constructor(reason: Oid4vcReason, detail?: string, options?: { cause?: unknown; expected?: unknown; provided?: unknown }) {
     const entry: CatalogueEntry = OID4VC_REASONS[reason];
     const description = toErrorDescription(detail ? `${entry.description} (${detail})` : entry.description);
-    super(description, options);
+    super(description, options?.cause !== undefined ? { cause: options.cause } : undefined);
     this.name = 'Oid4vcError';
     this.error = entry.error;
     this.error_description = description;
     this.reason = reason;
     this.spec_ref = entry.spec_ref;
+    if (entry.compares && options && 'expected' in options) this.expected = comparedValue(options.expected);
+    if (entry.compares && options && 'provided' in options) this.provided = comparedValue(options.provided);
   }
 
   /** The JSON error body of the response. */
@@ -646,8 +702,15 @@ export class Oid4vcError extends Error {
   }
 
   /** What the diagnostics timeline records. */
-  toDiagnostic(): { error: Oid4vcErrorCode; reason: Oid4vcReason; spec_ref: string; error_description: string } {
-    return { error: this.error, reason: this.reason, spec_ref: this.spec_ref, error_description: this.error_description };
+  toDiagnostic(): Oid4vcDiagnostic {
+    return {
+      error: this.error,
+      reason: this.reason,
+      spec_ref: this.spec_ref,
+      error_description: this.error_description,
+      ...(this.expected !== undefined ? { expected: this.expected } : {}),
+      ...(this.provided !== undefined ? { provided: this.provided } : {}),
+    };
   }
 }
 

@@ -35,6 +35,20 @@ describe('credential request parsing', () => {
     expect(parseCredentialRequest({ credential_configuration_id: 'pid', proofs: { jwt: ['a', 'b', 'c'] }, extra: 1 }, config, ['pid'])).toMatchObject({ configurationId: 'pid', proofJwts: ['a', 'b', 'c'] });
   });
 
+  it('names the ids the token covers and the one sent, and the batch size, on the diagnostic', () => {
+    const refusal = (body: unknown): Oid4vcError => {
+      try {
+        parseCredentialRequest(body, config, ['pid']);
+      } catch (err) {
+        return err as Oid4vcError;
+      }
+      throw new Error('accepted');
+    };
+    expect(refusal({ credential_configuration_id: 'nope', proofs: { jwt: ['a'] } }).toDiagnostic()).toMatchObject({ expected: 'pid', provided: 'nope' });
+    expect(refusal({ credential_configuration_id: 'other', proofs: { jwt: ['a'] } }).toDiagnostic()).toMatchObject({ expected: 'pid', provided: 'other' });
+    expect(refusal({ credential_configuration_id: 'pid', proofs: { jwt: ['a', 'b', 'c', 'd'] } }).toDiagnostic()).toMatchObject({ expected: 'at most 3', provided: '4' });
+  });
+
   it.each([
     [[1, 2], 'invalid_credential_request/credential_request_malformed'],
     [{ proofs: { jwt: ['a'] } }, 'invalid_credential_request/credential_request_both_ids'],

@@ -70,9 +70,9 @@ export function parseCredentialRequest(body: unknown, config: IssuerConfig, auth
   if (typeof configurationId !== 'string') throw new Oid4vcError('credential_request_malformed', 'credential_configuration_id must be a string');
   const configuration = config.credential_configurations_supported[configurationId];
   if (!configuration || (configuration.format !== 'dc+sd-jwt' && configuration.format !== 'jwt_vc_json')) {
-    throw new Oid4vcError('credential_configuration_unknown', `got ${configurationId.slice(0, 80)}`);
+    throw new Oid4vcError('credential_configuration_unknown', `got ${configurationId.slice(0, 80)}`, { expected: authorizedIds, provided: configurationId });
   }
-  if (!authorizedIds.includes(configurationId)) throw new Oid4vcError('credential_configuration_not_offered', `the token covers ${authorizedIds.join(', ')}`);
+  if (!authorizedIds.includes(configurationId)) throw new Oid4vcError('credential_configuration_not_offered', `the token covers ${authorizedIds.join(', ')}`, { expected: authorizedIds, provided: configurationId });
 
   if (b.proofs === undefined) {
     if (b.proof !== undefined) throw new Oid4vcError('credential_proof_singular');
@@ -84,6 +84,6 @@ export function parseCredentialRequest(body: unknown, config: IssuerConfig, auth
   if (type !== 'jwt') throw new Oid4vcError('credential_proof_type_unsupported', `got ${type.slice(0, 40)}`);
   if (!Array.isArray(list) || list.length === 0 || !list.every((p) => typeof p === 'string')) throw new Oid4vcError('credential_proofs_malformed');
   const batchSize = config.batch_size ?? DEFAULT_BATCH_SIZE;
-  if (list.length > batchSize) throw new Oid4vcError('credential_batch_too_large', `${list.length} proofs, batch_size ${batchSize}`);
+  if (list.length > batchSize) throw new Oid4vcError('credential_batch_too_large', `${list.length} proofs, batch_size ${batchSize}`, { expected: `at most ${batchSize}`, provided: list.length });
   return { configurationId, configuration, proofJwts: list as string[], ...(mappedFrom ? { mappedFrom } : {}) };
 }

@@ -1,4 +1,4 @@
-import { requestContextSchema, type RequestContext } from './common.schemas';
+import { comparisonProperties, requestContextSchema, type Comparison, type RequestContext } from './common.schemas';
 
 /** token_issued v1: an access token was issued for the session (never the token itself). */
 export interface TokenIssuedV1 {
@@ -14,7 +14,7 @@ export interface TokenIssuedV1 {
 }
 
 /** token_rejected v1: a token request that could be tied to the session was refused. */
-export interface TokenRejectedV1 {
+export interface TokenRejectedV1 extends Comparison {
   grant_type: string;
   error: string;
   error_description: string;
@@ -52,6 +52,7 @@ export const tokenRejectedV1Schema = {
     error_description: { type: 'string', maxLength: 500 },
     reason: { type: 'string' },
     spec_ref: { type: 'string' },
+    ...comparisonProperties,
     failed_tx_code_attempts: { type: 'integer', minimum: 0 },
     locked: { type: 'boolean' },
     request: requestContextSchema,

@@ -53,5 +53,19 @@ export const requestContextSchema = {
   },
 } as const;
 
+/**
+ * What a refusal that compares values says about them (catalogue entries with `compares`): the
+ * value the issuer expected and the one the wallet sent, description-safe, never a secret.
+ */
+export interface Comparison {
+  expected?: string;
+  provided?: string;
+}
+
+export const comparisonProperties = {
+  expected: { type: 'string', maxLength: 300 },
+  provided: { type: 'string', maxLength: 300 },
+} as const;
+
 /** A SHA-256 fingerprint (base64url) of a secret that is looked up but never stored in clear. */
 export const secretHashSchema = { type: 'string', pattern: '^[A-Za-z0-9_-]{43}$' } as const;
