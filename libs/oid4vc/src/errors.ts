@@ -52,6 +52,7 @@ const CREDENTIAL_REQUEST = 'OID4VCI 1.0 Section 8.2';
 const CREDENTIAL_ERRORS = 'OID4VCI 1.0 Section 8.3.1.2';
 const TOKEN_ERRORS = 'OID4VCI 1.0 Section 6.3';
 const OFFER_PARAMETERS = 'OID4VCI 1.0 Section 4.1.1';
+const OFFER_BY_REFERENCE = 'OID4VCI 1.0 Section 4.1.3';
 
 /** Every reason this library reports, with its wire code, spec section and explanation. */
 export const OID4VC_REASONS = {
@@ -322,12 +323,35 @@ export const OID4VC_REASONS = {
     title: 'Key proof has no nonce',
     help: 'POST to the nonce_endpoint of the issuer metadata (e.g. https://issuer.example/nonce) and put the returned c_nonce in the nonce claim of every key proof, e.g. nonce: wKI4LT17ac15ES9bw8ac4.',
   },
+  proof_nonce_expired: {
+    error: 'invalid_nonce',
+    spec_ref: CREDENTIAL_ERRORS,
+    description: 'The key proof nonce is a c_nonce that has expired: get a fresh one from the Nonce Endpoint',
+    title: 'Key proof nonce expired',
+    help: 'Get the c_nonce from the Nonce Endpoint right before the credential request and sign the key proofs with it at once; a c_nonce expires after a few minutes (300 seconds by default).',
+  },
   proof_nonce_invalid: {
     error: 'invalid_nonce',
     spec_ref: CREDENTIAL_ERRORS,
     description: 'The key proof nonce is not a valid c_nonce: get a fresh one from the Nonce Endpoint',
     title: 'Key proof nonce is not valid',
     help: 'POST to the Nonce Endpoint for a fresh c_nonce and sign new key proofs with it as the nonce claim (a string). A c_nonce expires and is good for one credential request only.',
+  },
+
+  // Credential offers fetched by reference (OID4VCI 1.0 Section 4.1.3)
+  offer_expired: {
+    error: 'invalid_request',
+    spec_ref: OFFER_BY_REFERENCE,
+    description: 'The credential offer has expired',
+    title: 'Credential offer expired',
+    help: 'The wallet fetched the credential_offer_uri after the offer expired (15 minutes after creation by default). Fetch the offer as soon as it is scanned, or ask the issuer for a new credential offer.',
+  },
+  offer_unknown: {
+    error: 'invalid_request',
+    spec_ref: OFFER_BY_REFERENCE,
+    description: 'The credential offer is unknown',
+    title: 'Credential offer unknown',
+    help: 'Fetch the credential_offer_uri exactly as it appears in the openid-credential-offer link (URL-decoded once, nothing appended). An offer that was erased is unknown too: ask the issuer for a new one.',
   },
 
   // Pre-authorized codes and the token endpoint (OID4VCI 1.0 Section 6.3)
@@ -559,6 +583,13 @@ export const OID4VC_REASONS = {
     description: 'The credential request must be a JSON body with Content-Type application/json',
     title: 'Credential request is not JSON',
     help: 'POST the credential request with the header Content-Type: application/json and a JSON object body; form-encoded bodies and encrypted application/jwt requests are not accepted.',
+  },
+  credential_request_json_invalid: {
+    error: 'invalid_credential_request',
+    spec_ref: CREDENTIAL_REQUEST,
+    description: 'The credential request body is not valid JSON',
+    title: 'Credential request body is not valid JSON',
+    help: 'Send one JSON object as the body, serialised by a JSON library rather than by string concatenation: quoted member names, no trailing commas, e.g. {credential_configuration_id: ..., proofs: {jwt: [...]}} in JSON syntax.',
   },
   credential_claims_missing: {
     error: 'credential_request_denied',

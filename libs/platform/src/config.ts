@@ -34,6 +34,8 @@ export interface PlatformConfig {
   allowBearerTokens: boolean;
   /** HALLMARK_ACCESS_TOKEN_TTL: access token lifetime in seconds (default 600). */
   accessTokenTtlSeconds: number;
+  /** HALLMARK_C_NONCE_TTL: how long a c_nonce from the nonce endpoint stays usable, in seconds (default 300). */
+  cNonceTtlSeconds: number;
   /**
    * HALLMARK_INTERNAL_TOKEN: bearer token of service-to-service calls (the credential service asks
    * the offer service, custodian of personal data, for a session's claims at issuance).
@@ -73,6 +75,7 @@ export function readPlatformConfig(env: NodeJS.ProcessEnv = process.env): Platfo
     grantKey,
     allowBearerTokens: env.HALLMARK_ALLOW_BEARER_TOKENS === 'true',
     accessTokenTtlSeconds: Number(env.HALLMARK_ACCESS_TOKEN_TTL ?? 600),
+    cNonceTtlSeconds: Number(env.HALLMARK_C_NONCE_TTL ?? 300),
     internalToken: env.HALLMARK_INTERNAL_TOKEN || undefined,
     compatDraftRequests: env.HALLMARK_COMPAT_DRAFT_REQUESTS !== 'false',
     offerServiceUrl: (env.HALLMARK_OFFER_SERVICE_URL ?? `http://127.0.0.1:${env.PORT ?? 8080}`).replace(/\/$/, ''),

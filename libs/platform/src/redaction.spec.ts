@@ -1,4 +1,5 @@
 import { createHash } from 'crypto';
+import { UnparsableBody } from './unparsable-body';
 import { DEFAULT_REDACTION_POLICY, WITHHELD, fingerprint, maskIp, redactHeaders, redactRequest, redactValue } from './redaction';
 
 const jwt = (payload: object) => `eyJhbGciOiJFUzI1NiJ9.${Buffer.from(JSON.stringify(payload)).toString('base64url')}.c2lnbmF0dXJlLXZhbHVlLTEyMzQ1Njc4OTA`;
@@ -120,6 +121,14 @@ describe('the redaction policy', () => {
 
   it('records an unparsed body only as a fingerprint, and bounds what it keeps', () => {
     expect(redactRequest({ headers: {}, body: `tx_code=${txCode}` }).body).toBe(fingerprint(`tx_code=${txCode}`));
+    const malformed = `{"tx_code": "${txCode}", "proofs": {"jwt": ["${proof}"]},}`;
+    let error = new Error('no error');
+    try {
+      JSON.parse(malformed);
+    } catch (e) {
+      error = e as Error;
+    }
+    expect(redactRequest({ headers: {}, body: UnparsableBody.from(malformed, error) }).body).toMatch(/^<not valid JSON, len=\d+, error at \d+>$/);
     const big = redactValue({ list: Array.from({ length: 100 }, (_, i) => i), long: 'x'.repeat(1000) }) as { list: unknown[]; long: string };
     expect(big.list).toHaveLength(20);
     expect(big.long.length).toBeLessThan(300);

@@ -1,5 +1,6 @@
 import { createHash } from 'crypto';
 import type { IncomingHttpHeaders } from 'http';
+import { UnparsableBody } from './unparsable-body';
 
 /**
  * The one redaction policy for what Hallmark records about a wallet request (headers, query and
@@ -185,7 +186,8 @@ export function redactRequest(
   if (query && typeof query === 'object' && Object.keys(query).length > 0) out.query = redactValue(query) as Record<string, unknown>;
   const body = request.body;
   if (body !== undefined && body !== null) {
-    if (Buffer.isBuffer(body)) out.body = fingerprint(body.toString('latin1'));
+    if (body instanceof UnparsableBody) out.body = body.toString();
+    else if (Buffer.isBuffer(body)) out.body = fingerprint(body.toString('latin1'));
     else if (typeof body === 'string') out.body = fingerprint(body);
     else out.body = redactValue(body);
   }

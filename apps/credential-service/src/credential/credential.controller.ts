@@ -33,10 +33,7 @@ export class CredentialController {
           await this.issue.recordRefusedAccess(err.rejection, err.sessionId, requestContextOf(request));
           throw err.rejection;
         });
-      if (!/^application\/json\b/i.test(request.headers['content-type'] ?? '')) {
-        throw new Oid4vcError('credential_request_not_json', undefined, { expected: 'application/json', provided: request.headers['content-type'] ?? '(none)' });
-      }
-      return await this.issue.handle(auth, body, requestContextOf(request));
+      return await this.issue.handle(auth, body, requestContextOf(request), request.headers['content-type']);
     } catch (err) {
       if (!(err instanceof Oid4vcError)) throw err;
       // Token problems answer 401 with a challenge naming the scheme (RFC 6750 Section 3, RFC 9449 Section 7.1).

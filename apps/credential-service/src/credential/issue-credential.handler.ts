@@ -6,7 +6,7 @@ import { EventStore } from '@hallmark/event-store';
 import { claimNamesOf, subjectPath, type CredentialConfiguration, type IssuerConfig } from '@hallmark/issuer-config';
 import type { IssuerKeys } from '@hallmark/issuer-keys';
 import { Oid4vcError, issueJwtVcJson, issueSdJwtVc, jwkThumbprint, verifyCredentialProof, type JWK } from '@hallmark/oid4vc';
-import { ISSUER_CONFIG, ISSUER_KEYS, PLATFORM_CONFIG, type PlatformConfig } from '@hallmark/platform';
+import { ISSUER_CONFIG, ISSUER_KEYS, PLATFORM_CONFIG, UnparsableBody, type PlatformConfig } from '@hallmark/platform';
 import { CNonces, nonceHash } from '../nonce/c-nonces';
 import type { AuthorizedRequest } from './access-token.verifier';
 import { parseCredentialRequest } from './credential-request';
@@ -38,10 +38,14 @@ export class IssueCredentialHandler {
     @Inject(PLATFORM_CONFIG) private readonly platform: PlatformConfig,
   ) {}
 
-  async handle(auth: AuthorizedRequest, body: unknown, request: RequestContext): Promise<{ credentials: Array<{ credential: string }> }> {
+  async handle(auth: AuthorizedRequest, body: unknown, request: RequestContext, contentType: string | undefined): Promise<{ credentials: Array<{ credential: string }> }> {
     const now = new Date();
     let configurationId: string | undefined;
     try {
+      if (!/^application\/json\b/i.test(contentType ?? '')) {
+        throw new Oid4vcError('credential_request_not_json', undefined, { expected: 'application/json', provided: contentType ?? '(none)' });
+      }
+      if (body instanceof UnparsableBody) throw new Oid4vcError('credential_request_json_invalid', body.position === undefined ? undefined : `error at position ${body.position}`);
       const parsed = parseCredentialRequest(body, this.config, auth.credentialConfigurationIds, { compat: this.platform.compatDraftRequests });
       configurationId = parsed.configurationId;
       if (parsed.mappedFrom) {
@@ -58,7 +62,7 @@ export class IssueCredentialHandler {
       }
       const proofs = [];
       for (const proofJwt of parsed.proofJwts) {
-        proofs.push(await verifyCredentialProof({ proofJwt, issuerId: this.platform.publicUrl, now, expectedNonce: (nonce) => this.nonces.isUsable(nonce, now) }));
+        proofs.push(await verifyCredentialProof({ proofJwt, issuerId: this.platform.publicUrl, now, expectedNonce: (nonce) => this.nonceAccepted(nonce, now) }));
       }
       const thumbprints = await Promise.all(proofs.map((p) => jwkThumbprint(p.holderJwk)));
       if (new Set(thumbprints).size !== thumbprints.length) throw new Oid4vcError('credential_proof_keys_repeated');
@@ -96,6 +100,14 @@ export class IssueCredentialHandler {
       }
       throw err;
     }
+  }
+
+  /** A used or expired c_nonce gets its own reason: the wallet's fix differs from a foreign one. */
+  private async nonceAccepted(nonce: string, now: Date): Promise<boolean> {
+    const state = await this.nonces.stateOf(nonce, now);
+    if (state === 'used') throw new Oid4vcError('credential_nonce_used');
+    if (state === 'expired') throw new Oid4vcError('proof_nonce_expired');
+    return state === 'usable';
   }
 
   private sign(c: CredentialConfiguration, holderJwk: JWK, claims: Record<string, unknown>, iat: number, exp: number): Promise<string> {

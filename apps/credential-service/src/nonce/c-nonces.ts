@@ -3,28 +3,28 @@ import { createHash, randomBytes } from 'crypto';
 import type { DataSource } from 'typeorm';
 import { newId, unattributedSessionId, type NonceIssuedV1, type RequestContext } from '@hallmark/contracts';
 import { EventStore } from '@hallmark/event-store';
-import { SERVICE_DATA_SOURCE } from '@hallmark/platform';
+import { PLATFORM_CONFIG, SERVICE_DATA_SOURCE, type PlatformConfig } from '@hallmark/platform';
 import { currentRequestScope } from '@hallmark/telemetry';
 
-export const C_NONCE_TTL_SECONDS = 300;
 export const nonceHash = (nonce: string): string => createHash('sha256').update(nonce).digest('base64url');
 const hash = nonceHash;
 
 /**
  * c_nonces for key proofs (OID4VCI 1.0 Section 7): random, kept (hashed) in the service's
- * database so any replica accepts them, valid for five minutes, used once.
+ * database so any replica accepts them, valid for HALLMARK_C_NONCE_TTL (five minutes), used once.
  */
 @Injectable()
 export class CNonces {
   constructor(
     @Inject(SERVICE_DATA_SOURCE) private readonly db: DataSource,
     private readonly store: EventStore,
+    @Inject(PLATFORM_CONFIG) private readonly config: PlatformConfig,
   ) {}
 
   /** Issues a nonce and records `nonce_issued` (unattributed: no token comes with the request). */
   async issue(now: Date, request: RequestContext): Promise<string> {
     const nonce = randomBytes(24).toString('base64url');
-    const expiresAt = new Date(now.getTime() + C_NONCE_TTL_SECONDS * 1000);
+    const expiresAt = new Date(now.getTime() + this.config.cNonceTtlSeconds * 1000);
     const issued: NonceIssuedV1 = { c_nonce_hash: hash(nonce), expires_at: expiresAt.toISOString(), request };
     const sessionId = unattributedSessionId(currentRequestScope()?.requestId ?? newId());
     await this.store.transaction(async (tx) => {
@@ -35,10 +35,12 @@ export class CNonces {
     return nonce;
   }
 
-  /** Whether the nonce was issued here, is unexpired and unused (does not use it). */
-  async isUsable(nonce: string, now: Date): Promise<boolean> {
-    const rows = await this.db.query('SELECT 1 FROM c_nonces WHERE nonce_hash = $1 AND used_at IS NULL AND expires_at > $2', [hash(nonce), now]);
-    return rows.length === 1;
+  /** Whether the nonce was issued here and is unexpired and unused (does not use it), or why not. */
+  async stateOf(nonce: string, now: Date): Promise<'usable' | 'used' | 'expired' | 'unknown'> {
+    const [row] = await this.db.query('SELECT used_at, expires_at FROM c_nonces WHERE nonce_hash = $1', [hash(nonce)]);
+    if (!row) return 'unknown';
+    if (row.used_at) return 'used';
+    return new Date(row.expires_at) > now ? 'usable' : 'expired';
   }
 
   /** Uses the nonce; false when another request used it first. */
