@@ -27,7 +27,9 @@ export async function startDevGateway(upstreams: Record<ServiceName, string>, po
       return;
     }
     const target = new URL(path, upstreams[service]);
-    const headers = { ...req.headers, 'x-forwarded-for': req.socket.remoteAddress ?? '', 'x-forwarded-proto': 'http', 'x-forwarded-host': req.headers.host ?? '' };
+    // Appends the peer to X-Forwarded-For, as Envoy does: HALLMARK_TRUST_PROXY counts the hops trusted.
+    const forwardedFor = [req.headers['x-forwarded-for'], req.socket.remoteAddress].flat().filter(Boolean).join(', ');
+    const headers = { ...req.headers, 'x-forwarded-for': forwardedFor, 'x-forwarded-proto': 'http', 'x-forwarded-host': req.headers.host ?? '' };
     const upstream = httpRequest(target, { method: req.method, headers }, (up) => {
       res.writeHead(up.statusCode ?? 502, up.headers);
       up.pipe(res);
