@@ -163,6 +163,9 @@ describe.each(TARGETS)('wallet mistakes [%s]', (targetName) => {
     await expectMistake(r, [404, 'invalid_request'], { sessionId: created.body.session_id }, rid, 'offer_expired');
     const view = await call('GET', `${t.baseUrl}/admin/sessions/${created.body.session_id}`, { token: t.adminToken });
     expect(view.body).toMatchObject({ status: 'expired', last_error: { type: 'offer_retrieval_refused', reason: 'offer_expired' } });
+    // The list view tells the same: expired, with the last error.
+    const list = await call('GET', `${t.baseUrl}/admin/sessions?status=expired&limit=200`, { token: t.adminToken });
+    expect(list.body.sessions.find((x: { session_id: string }) => x.session_id === created.body.session_id)).toMatchObject({ status: 'expired', last_error: { reason: 'offer_expired' } });
   });
 
   it('key proof for the wrong audience', async () => {
