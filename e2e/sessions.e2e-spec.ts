@@ -43,7 +43,8 @@ describe.each(TARGETS)('issuance sessions and offers [%s]', (targetName) => {
 
     const session = await eventually(async () => {
       const r = await call('GET', `${t.baseUrl}/admin/sessions/${created.body.session_id}?collapse=false`, { token: t.auditorToken });
-      return r.status === 200 && r.body.timeline.length === 4 && r.body;
+      // The summary and the timeline are read one after the other: wait until both saw all four.
+      return r.status === 200 && r.body.timeline.length === 4 && r.body.event_count === 4 && r.body;
     }, 15000, 'four timeline entries');
     // By default the view collapses the repeated fetch into one entry with a count.
     const collapsed = (await getSession(created.body.session_id)).body.timeline;
