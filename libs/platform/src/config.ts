@@ -19,6 +19,12 @@ export interface PlatformConfig {
    */
   trustProxyHops: number;
   /**
+   * How wallet requests are recorded (libs/platform/src/redaction.ts): HALLMARK_RECORD_INFRA_HEADERS
+   * (true: keep x-envoy-*, x-forwarded-client-cert, x-b3-*, ...; default false) and
+   * HALLMARK_RECORD_CLIENT_IP (`masked`, the default, or `none`).
+   */
+  redaction: RedactionPolicy;
+  /**
    * HALLMARK_KEYS_DIR: the issuer's signing keys and certificates. Generated there on first start
    * when empty; replicas must share one supplied set (a mounted secret).
    */
@@ -51,12 +57,6 @@ export interface PlatformConfig {
    * Default true.
    */
   compatDraftRequests: boolean;
-  /**
-   * How wallet requests are recorded (libs/platform/src/redaction.ts): HALLMARK_RECORD_INFRA_HEADERS
-   * (true: keep x-envoy-*, x-forwarded-client-cert, x-b3-*, ...; default false) and
-   * HALLMARK_RECORD_CLIENT_IP (`masked`, the default, or `none`).
-   */
-  redaction: RedactionPolicy;
 }
 
 export class ConfigError extends Error {}
@@ -68,10 +68,7 @@ export function readPlatformConfig(env: NodeJS.ProcessEnv = process.env): Platfo
   if (masterKey && masterKey.length !== 32) throw new ConfigError('HALLMARK_MASTER_KEY must be 32 bytes, base64-encoded');
   const grantKey = env.HALLMARK_GRANT_KEY ? Buffer.from(env.HALLMARK_GRANT_KEY, 'base64') : undefined;
   if (grantKey && grantKey.length !== 32) throw new ConfigError('HALLMARK_GRANT_KEY must be 32 bytes, base64-encoded');
-  const clientIp = env.HALLMARK_RECORD_CLIENT_IP ?? 'masked';
-  if (clientIp !== 'masked' && clientIp !== 'none') throw new ConfigError(`HALLMARK_RECORD_CLIENT_IP must be masked or none, got ${clientIp}`);
   return {
-    redaction: { keepInfrastructureHeaders: env.HALLMARK_RECORD_INFRA_HEADERS === 'true', clientIp },
     grantKey,
     allowBearerTokens: env.HALLMARK_ALLOW_BEARER_TOKENS === 'true',
     accessTokenTtlSeconds: Number(env.HALLMARK_ACCESS_TOKEN_TTL ?? 600),
@@ -89,6 +86,7 @@ export function readPlatformConfig(env: NodeJS.ProcessEnv = process.env): Platfo
     topicReplicationFactor: Number(env.HALLMARK_TOPIC_REPLICATION_FACTOR ?? 1),
     publicUrl: (env.HALLMARK_PUBLIC_URL ?? `http://localhost:${env.PORT ?? 8080}`).replace(/\/$/, ''),
     trustProxyHops: Number(env.HALLMARK_TRUST_PROXY ?? 0),
+    redaction: redactionPolicyOf(env),
     keysDir: env.HALLMARK_KEYS_DIR || '.hallmark/keys',
     adminToken: env.HALLMARK_ADMIN_TOKEN || undefined,
     auditorToken: env.HALLMARK_AUDITOR_TOKEN || undefined,
@@ -97,3 +95,9 @@ export function readPlatformConfig(env: NodeJS.ProcessEnv = process.env): Platfo
 }
 
 export const isServiceName = (s: string): s is ServiceName => (SERVICES as readonly string[]).includes(s);
+
+function redactionPolicyOf(env: NodeJS.ProcessEnv): RedactionPolicy {
+  const clientIp = env.HALLMARK_RECORD_CLIENT_IP ?? 'masked';
+  if (clientIp !== 'masked' && clientIp !== 'none') throw new ConfigError(`HALLMARK_RECORD_CLIENT_IP must be masked or none, got ${clientIp}`);
+  return { keepInfrastructureHeaders: env.HALLMARK_RECORD_INFRA_HEADERS === 'true', clientIp };
+}

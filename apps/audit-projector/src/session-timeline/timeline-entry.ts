@@ -34,10 +34,12 @@ const MESSAGES: Record<string, (data: Record<string, unknown>) => string> = {
 
 /** Refusals a wallet can recover from are warnings; one that ends the session is an error. */
 const levelOf = (type: string, data: Record<string, unknown>): Level => {
+  // An expired or unknown offer: the wallet may still get a new one.
+  if (type === 'offer_retrieval_refused') return 'warn';
   // The first DPoP request of every wallet learns the server nonce this way: part of the protocol.
   if (data.error === 'use_dpop_nonce') return 'info';
   if (type === 'token_rejected') return data.locked ? 'error' : 'warn';
-  if (type === 'credential_request_rejected' || type === 'credential_request_mapped' || type === 'offer_retrieval_refused') return 'warn';
+  if (type === 'credential_request_rejected' || type === 'credential_request_mapped') return 'warn';
   return 'info';
 };
 

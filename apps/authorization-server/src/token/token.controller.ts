@@ -28,7 +28,7 @@ export class TokenController {
     reply.header('cache-control', 'no-store');
     try {
       const grantType = field(body, 'grant_type');
-      if (grantType !== PRE_AUTHORIZED_GRANT_TYPE) throw new Oid4vcError('token_grant_type_unsupported', grantType ? `got ${grantType.slice(0, 80)}` : 'grant_type is missing', { expected: PRE_AUTHORIZED_GRANT_TYPE, provided: grantType ?? '(none)' });
+      if (grantType !== PRE_AUTHORIZED_GRANT_TYPE) throw new Oid4vcError('token_grant_type_unsupported', grantType ? `got ${grantType.slice(0, 80)}` : 'grant_type is missing');
       const code = field(body, 'pre-authorized_code');
       if (!code) throw new Oid4vcError('token_request_invalid', 'pre-authorized_code is missing');
 

@@ -1,5 +1,6 @@
 import type { CredentialConfiguration, IssuerConfig } from '@hallmark/issuer-config';
 import { Oid4vcError } from '@hallmark/oid4vc';
+import { UnparsableBody } from '@hallmark/platform';
 import { DEFAULT_BATCH_SIZE } from '../metadata/issuer-metadata';
 
 /** A credential request reduced to what issuance needs (OID4VCI 1.0 Section 8.2); unknown fields are ignored. */
@@ -60,6 +61,7 @@ function mapDraftShape(
 /** Pure checks of the request's shape against the issuer configuration and the access token. */
 export function parseCredentialRequest(body: unknown, config: IssuerConfig, authorizedIds: string[], options: { compat?: boolean } = {}): ParsedCredentialRequest {
   if (!body || typeof body !== 'object' || Array.isArray(body)) throw new Oid4vcError('credential_request_malformed', 'the body must be a JSON object');
+  if (body instanceof UnparsableBody) throw new Oid4vcError('credential_request_json_invalid', body.position === undefined ? undefined : `error at position ${body.position}`);
   const { body: b, from: mappedFrom } = mapDraftShape(body as Record<string, unknown>, config, authorizedIds, options.compat ?? false);
   const hasConfiguration = b.credential_configuration_id !== undefined;
   const hasIdentifier = b.credential_identifier !== undefined;

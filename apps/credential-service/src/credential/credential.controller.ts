@@ -30,10 +30,16 @@ export class CredentialController {
         .verify({ authorization, dpop, htm: 'POST', htu: `${this.config.publicUrl}/credential`, queryHasToken: /[?&]access_token=/.test(request.url), now })
         .catch(async (err) => {
           if (!(err instanceof RefusedAccess)) throw err;
-          await this.issue.recordRefusedAccess(err.rejection, err.sessionId, requestContextOf(request));
+          await this.issue.recordRefusal(err.rejection, err.sessionId, requestContextOf(request));
           throw err.rejection;
         });
-      return await this.issue.handle(auth, body, requestContextOf(request), request.headers['content-type']);
+      const contentType = request.headers['content-type'];
+      if (!/^application\/json\b/i.test(contentType ?? '')) {
+        const refusal = new Oid4vcError('credential_request_not_json', undefined, { expected: 'application/json', provided: contentType ?? '(none)' });
+        await this.issue.recordRefusal(refusal, auth.sessionId, requestContextOf(request));
+        throw refusal;
+      }
+      return await this.issue.handle(auth, body, requestContextOf(request));
     } catch (err) {
       if (!(err instanceof Oid4vcError)) throw err;
       // Token problems answer 401 with a challenge naming the scheme (RFC 6750 Section 3, RFC 9449 Section 7.1).

@@ -6,7 +6,7 @@ import { EventStore } from '@hallmark/event-store';
 import { claimNamesOf, subjectPath, type CredentialConfiguration, type IssuerConfig } from '@hallmark/issuer-config';
 import type { IssuerKeys } from '@hallmark/issuer-keys';
 import { Oid4vcError, issueJwtVcJson, issueSdJwtVc, jwkThumbprint, verifyCredentialProof, type JWK } from '@hallmark/oid4vc';
-import { ISSUER_CONFIG, ISSUER_KEYS, PLATFORM_CONFIG, UnparsableBody, type PlatformConfig } from '@hallmark/platform';
+import { ISSUER_CONFIG, ISSUER_KEYS, PLATFORM_CONFIG, type PlatformConfig } from '@hallmark/platform';
 import { CNonces, nonceHash } from '../nonce/c-nonces';
 import type { AuthorizedRequest } from './access-token.verifier';
 import { parseCredentialRequest } from './credential-request';
@@ -38,14 +38,10 @@ export class IssueCredentialHandler {
     @Inject(PLATFORM_CONFIG) private readonly platform: PlatformConfig,
   ) {}
 
-  async handle(auth: AuthorizedRequest, body: unknown, request: RequestContext, contentType: string | undefined): Promise<{ credentials: Array<{ credential: string }> }> {
+  async handle(auth: AuthorizedRequest, body: unknown, request: RequestContext): Promise<{ credentials: Array<{ credential: string }> }> {
     const now = new Date();
     let configurationId: string | undefined;
     try {
-      if (!/^application\/json\b/i.test(contentType ?? '')) {
-        throw new Oid4vcError('credential_request_not_json', undefined, { expected: 'application/json', provided: contentType ?? '(none)' });
-      }
-      if (body instanceof UnparsableBody) throw new Oid4vcError('credential_request_json_invalid', body.position === undefined ? undefined : `error at position ${body.position}`);
       const parsed = parseCredentialRequest(body, this.config, auth.credentialConfigurationIds, { compat: this.platform.compatDraftRequests });
       configurationId = parsed.configurationId;
       if (parsed.mappedFrom) {
@@ -118,10 +114,11 @@ export class IssueCredentialHandler {
   }
 
   /**
-   * A refusal before the access token checked out: on the session's timeline when the token's
-   * signature verified (expired, DPoP missing or wrong), else in the unattributed log.
+   * A refusal outside the issuance itself (the access token, the content type): on the session's
+   * timeline when the token's signature verified (even expired, or with DPoP missing or wrong),
+   * else in the unattributed log.
    */
-  async recordRefusedAccess(rejection: Oid4vcError, sessionId: string | undefined, request: RequestContext): Promise<void> {
+  async recordRefusal(rejection: Oid4vcError, sessionId: string | undefined, request: RequestContext): Promise<void> {
     const event = { event_type: 'credential_request_rejected', data: { ...rejection.toDiagnostic(), request } satisfies CredentialRequestRejectedV1 as unknown as Record<string, unknown> };
     if (sessionId) return this.record(sessionId, event);
     const requestId = currentRequestScope()?.requestId ?? newId();
