@@ -549,7 +549,6 @@ export const OID4VC_REASONS = {
   },
   credential_batch_too_large: {
     error: 'invalid_credential_request',
-    compares: 'number of key proofs',
     spec_ref: 'OID4VCI 1.0 Section 12.2.4',
     description: 'More proofs than batch_credential_issuance.batch_size allows',
     title: 'Too many key proofs',

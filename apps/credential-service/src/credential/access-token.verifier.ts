@@ -68,6 +68,7 @@ export class AccessTokenVerifier {
         algorithms: ['ES256'],
         currentDate: input.now,
       }));
+      signedFor(typeof payload.sub === 'string' ? payload.sub : undefined);
     } catch (err) {
       // jose checks claims only after the signature: a claim failure still names our session.
       const claims = (err as { payload?: { sub?: unknown; exp?: unknown } }).payload;
@@ -79,7 +80,6 @@ export class AccessTokenVerifier {
           : {};
       throw new Oid4vcError('access_token_invalid', code, { cause: err, ...expiry });
     }
-    signedFor(typeof payload.sub === 'string' ? payload.sub : undefined);
     const jkt = (payload.cnf as { jkt?: string } | undefined)?.jkt ?? null;
     if (jkt) {
       if (scheme !== 'DPoP') throw new Oid4vcError('access_token_scheme_mismatch', undefined, { expected: 'DPoP', provided: scheme });

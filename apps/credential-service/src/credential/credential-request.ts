@@ -86,6 +86,6 @@ export function parseCredentialRequest(body: unknown, config: IssuerConfig, auth
   if (type !== 'jwt') throw new Oid4vcError('credential_proof_type_unsupported', `got ${type.slice(0, 40)}`);
   if (!Array.isArray(list) || list.length === 0 || !list.every((p) => typeof p === 'string')) throw new Oid4vcError('credential_proofs_malformed');
   const batchSize = config.batch_size ?? DEFAULT_BATCH_SIZE;
-  if (list.length > batchSize) throw new Oid4vcError('credential_batch_too_large', `${list.length} proofs, batch_size ${batchSize}`, { expected: `at most ${batchSize}`, provided: list.length });
+  if (list.length > batchSize) throw new Oid4vcError('credential_batch_too_large', `${list.length} proofs, batch_size ${batchSize}`);
   return { configurationId, configuration, proofJwts: list as string[], ...(mappedFrom ? { mappedFrom } : {}) };
 }

@@ -58,7 +58,7 @@ export class IssueCredentialHandler {
       }
       const proofs = [];
       for (const proofJwt of parsed.proofJwts) {
-        proofs.push(await verifyCredentialProof({ proofJwt, issuerId: this.platform.publicUrl, now, expectedNonce: (nonce) => this.nonceAccepted(nonce, now) }));
+        proofs.push(await verifyCredentialProof({ proofJwt, issuerId: this.platform.publicUrl, now, expectedNonce: (nonce) => this.nonces.isUsable(nonce, now) }));
       }
       const thumbprints = await Promise.all(proofs.map((p) => jwkThumbprint(p.holderJwk)));
       if (new Set(thumbprints).size !== thumbprints.length) throw new Oid4vcError('credential_proof_keys_repeated');
@@ -96,14 +96,6 @@ export class IssueCredentialHandler {
       }
       throw err;
     }
-  }
-
-  /** A used or expired c_nonce gets its own reason: the wallet's fix differs from a foreign one. */
-  private async nonceAccepted(nonce: string, now: Date): Promise<boolean> {
-    const state = await this.nonces.stateOf(nonce, now);
-    if (state === 'used') throw new Oid4vcError('credential_nonce_used');
-    if (state === 'expired') throw new Oid4vcError('proof_nonce_expired');
-    return state === 'usable';
   }
 
   private sign(c: CredentialConfiguration, holderJwk: JWK, claims: Record<string, unknown>, iat: number, exp: number): Promise<string> {

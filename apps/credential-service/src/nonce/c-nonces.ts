@@ -4,6 +4,7 @@ import type { DataSource } from 'typeorm';
 import { newId, unattributedSessionId, type NonceIssuedV1, type RequestContext } from '@hallmark/contracts';
 import { EventStore } from '@hallmark/event-store';
 import { PLATFORM_CONFIG, SERVICE_DATA_SOURCE, type PlatformConfig } from '@hallmark/platform';
+import { Oid4vcError } from '@hallmark/oid4vc';
 import { currentRequestScope } from '@hallmark/telemetry';
 
 export const nonceHash = (nonce: string): string => createHash('sha256').update(nonce).digest('base64url');
@@ -35,12 +36,16 @@ export class CNonces {
     return nonce;
   }
 
-  /** Whether the nonce was issued here and is unexpired and unused (does not use it), or why not. */
-  async stateOf(nonce: string, now: Date): Promise<'usable' | 'used' | 'expired' | 'unknown'> {
+  /**
+   * Whether the nonce was issued here and is unexpired and unused (does not use it); false for a
+   * nonce never issued here. A used or expired one throws its own reason: the wallet's fix differs.
+   */
+  async isUsable(nonce: string, now: Date): Promise<boolean> {
     const [row] = await this.db.query('SELECT used_at, expires_at FROM c_nonces WHERE nonce_hash = $1', [hash(nonce)]);
-    if (!row) return 'unknown';
-    if (row.used_at) return 'used';
-    return new Date(row.expires_at) > now ? 'usable' : 'expired';
+    if (!row) return false;
+    if (row.used_at) throw new Oid4vcError('credential_nonce_used');
+    if (new Date(row.expires_at) <= now) throw new Oid4vcError('proof_nonce_expired');
+    return true;
   }
 
   /** Uses the nonce; false when another request used it first. */

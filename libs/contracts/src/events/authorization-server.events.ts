@@ -1,4 +1,4 @@
-import { comparisonProperties, requestContextSchema, type Comparison, type RequestContext } from './common.schemas';
+import { requestContextSchema, type RequestContext } from './common.schemas';
 
 /** token_issued v1: an access token was issued for the session (never the token itself). */
 export interface TokenIssuedV1 {
@@ -14,12 +14,15 @@ export interface TokenIssuedV1 {
 }
 
 /** token_rejected v1: a token request that could be tied to the session was refused. */
-export interface TokenRejectedV1 extends Comparison {
+export interface TokenRejectedV1 {
   grant_type: string;
   error: string;
   error_description: string;
   reason: string;
   spec_ref: string;
+  /** For a refusal that compares values (e.g. DPoP htu): expected and provided, never a secret. */
+  expected?: string;
+  provided?: string;
   /** Wrong transaction codes so far, when the rejection is one. */
   failed_tx_code_attempts?: number;
   /** True when this rejection locked the pre-authorized code. */
@@ -52,7 +55,8 @@ export const tokenRejectedV1Schema = {
     error_description: { type: 'string', maxLength: 500 },
     reason: { type: 'string' },
     spec_ref: { type: 'string' },
-    ...comparisonProperties,
+    expected: { type: 'string', maxLength: 300 },
+    provided: { type: 'string', maxLength: 300 },
     failed_tx_code_attempts: { type: 'integer', minimum: 0 },
     locked: { type: 'boolean' },
     request: requestContextSchema,
