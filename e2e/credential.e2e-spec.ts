@@ -163,7 +163,9 @@ describe.each(TARGETS)('credential endpoint [%s]', (targetName) => {
 
     const view = await eventually(async () => {
       const v = await call('GET', `${t.baseUrl}/admin/sessions/${auth.sessionId}?collapse=false`, { token: t.adminToken });
-      return v.body?.timeline.filter((e: { type: string }) => e.type === 'credential_request_rejected').length >= 6 && v.body;
+      // Wait for the nonce refusal itself: refusals whose token verified (key mismatch, form body) are on the timeline too.
+      const rejected = v.body?.timeline.filter((e: { type: string }) => e.type === 'credential_request_rejected') ?? [];
+      return rejected.length >= 6 && rejected.some((e: { data: { reason: string } }) => ['credential_nonce_used', 'proof_nonce_invalid'].includes(e.data.reason)) && v.body;
     });
     const rejection = view.timeline.find((e: { type: string; data: { reason: string } }) => e.type === 'credential_request_rejected' && ['credential_nonce_used', 'proof_nonce_invalid'].includes(e.data.reason));
     expect(rejection).toMatchObject({ level: 'warn', endpoint: 'POST /credential', data: { error: 'invalid_nonce', spec_ref: expect.stringContaining('OID4VCI') } });
