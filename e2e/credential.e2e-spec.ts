@@ -8,13 +8,12 @@ import { REPO_ROOT } from '@hallmark/testing';
 import { call, eventually } from './support/http';
 import { TARGETS, startTarget, type Target } from './support/targets';
 import { dpopProof, form, redeemWithDpop, walletKey, type WalletKey } from './support/wallet';
+import { PRE_AUTH, ath, cNonce, requestCredential as postCredential, keyProof as signKeyProof, tokenFor as issueToken } from './support/issuance';
 
-const PRE_AUTH = 'urn:ietf:params:oauth:grant-type:pre-authorized_code';
 const PID = 'eu.europa.ec.eudi.pid_vc_sd_jwt';
 const AGE_JWT = 'age_verification_jwt_vc';
 const metadataSchema = JSON.parse(readFileSync(join(REPO_ROOT, '..', 'shared', 'schemas', 'credential_issuer_metadata-1_0.json'), 'utf8'));
 const requestSchema = JSON.parse(readFileSync(join(REPO_ROOT, '..', 'shared', 'schemas', 'credential_request-1_0.json'), 'utf8'));
-const ath = (token: string) => createHash('sha256').update(token).digest('base64url');
 const pidClaims = { given_name: 'Erika', family_name: 'Mustermann', birthdate: '1964-08-12', nationalities: ['DE'] };
 
 /** Nonce and credential endpoints, and the issuer metadata, driven by a minimal wallet of our own. */
@@ -28,35 +27,10 @@ describe.each(TARGETS)('credential endpoint [%s]', (targetName) => {
   }, 120000);
   afterAll(async () => t?.stop());
 
-  /** Offer -> token (with the DPoP nonce retry): what a wallet holds before asking for credentials. */
-  const tokenFor = async (configurationIds: string[], claims: Record<string, unknown>) => {
-    const created = await call('POST', `${t.baseUrl}/admin/sessions`, { token: t.adminToken, body: { credential_configuration_ids: configurationIds, claims } });
-    expect(created.status).toBe(201);
-    const code = created.body.credential_offer.grants[PRE_AUTH]['pre-authorized_code'];
-    const dpop = await walletKey();
-    const r = await redeemWithDpop(t.baseUrl, code, dpop, call);
-    expect(r.status).toBe(200);
-    return { sessionId: created.body.session_id as string, accessToken: r.body.access_token as string, dpop };
-  };
-  const nonce = async (): Promise<string> => {
-    const r = await call('POST', `${t.baseUrl}/nonce`);
-    expect(r.status).toBe(200);
-    expect(r.headers.get('cache-control')).toBe('no-store');
-    return r.body.c_nonce;
-  };
-  const keyProof = async (key: WalletKey, c_nonce: string, over: { aud?: string; typ?: string } = {}) =>
-    new SignJWT({ aud: over.aud ?? t.baseUrl, nonce: c_nonce })
-      .setProtectedHeader({ alg: 'ES256', typ: over.typ ?? 'openid4vci-proof+jwt', jwk: key.publicJwk })
-      .setIssuedAt()
-      .sign(key.privateKey);
-  const requestCredential = async (auth: { accessToken: string; dpop: WalletKey }, body: unknown, options: { query?: string; dpopKey?: WalletKey } = {}) =>
-    call('POST', `${t.baseUrl}/credential${options.query ?? ''}`, {
-      body,
-      headers: {
-        authorization: `DPoP ${auth.accessToken}`,
-        dpop: await dpopProof(options.dpopKey ?? auth.dpop, { htm: 'POST', htu: `${t.baseUrl}/credential`, ath: ath(auth.accessToken) }),
-      },
-    });
+  const tokenFor = (configurationIds: string[], claims: Record<string, unknown>) => issueToken(t, configurationIds, claims);
+  const nonce = () => cNonce(t.baseUrl);
+  const keyProof = (key: WalletKey, c_nonce: string, over: { aud?: string; typ?: string } = {}) => signKeyProof(key, { aud: over.aud ?? t.baseUrl, nonce: c_nonce }, over.typ ? { typ: over.typ } : {});
+  const requestCredential = (auth: { accessToken: string; dpop: WalletKey }, body: unknown, options: { query?: string; dpopKey?: WalletKey } = {}) => postCredential(t.baseUrl, auth, body, options);
 
   it('serves issuer metadata that validates against the OID4VCI 1.0 schema and advertises only what works', async () => {
     const r = await call('GET', `${t.baseUrl}/.well-known/openid-credential-issuer`);
@@ -172,7 +146,7 @@ describe.each(TARGETS)('credential endpoint [%s]', (targetName) => {
     expect((await requestCredential(auth, { format: 'dc+sd-jwt', vct: 'urn:other', proofs: { jwt: ['x'] } })).body.error).toBe('invalid_credential_request');
     expect((await requestCredential(auth, await proofWith({ aud: 'https://someone.else' }))).body.error).toBe('invalid_proof');
     expect((await requestCredential(auth, { ...(await proofWith()), credential_response_encryption: { jwk: { kty: 'EC' }, enc: 'A128GCM' } })).body.error).toBe('invalid_encryption_parameters');
-    const malformed = await call('POST', `${t.baseUrl}/credential`, { raw: '{"credential_configuration_id":', headers: { authorization: `DPoP ${auth.accessToken}` } });
+    const malformed = await postCredential(t.baseUrl, auth, undefined, { raw: '{"credential_configuration_id":' });
     expect([malformed.status, malformed.body.error]).toEqual([400, 'invalid_credential_request']);
     const formBody = await call('POST', `${t.baseUrl}/credential`, {
       raw: 'credential_configuration_id=x',
@@ -189,7 +163,9 @@ describe.each(TARGETS)('credential endpoint [%s]', (targetName) => {
 
     const view = await eventually(async () => {
       const v = await call('GET', `${t.baseUrl}/admin/sessions/${auth.sessionId}?collapse=false`, { token: t.adminToken });
-      return v.body?.timeline.filter((e: { type: string }) => e.type === 'credential_request_rejected').length >= 6 && v.body;
+      // Wait for the nonce refusal itself: refusals whose token verified (key mismatch, form body) are on the timeline too.
+      const rejected = v.body?.timeline.filter((e: { type: string }) => e.type === 'credential_request_rejected') ?? [];
+      return rejected.length >= 6 && rejected.some((e: { data: { reason: string } }) => ['credential_nonce_used', 'proof_nonce_invalid'].includes(e.data.reason)) && v.body;
     });
     const rejection = view.timeline.find((e: { type: string; data: { reason: string } }) => e.type === 'credential_request_rejected' && ['credential_nonce_used', 'proof_nonce_invalid'].includes(e.data.reason));
     expect(rejection).toMatchObject({ level: 'warn', endpoint: 'POST /credential', data: { error: 'invalid_nonce', spec_ref: expect.stringContaining('OID4VCI') } });

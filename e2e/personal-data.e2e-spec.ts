@@ -1,48 +1,94 @@
 import { readdirSync, readFileSync } from 'fs';
 import { join } from 'path';
 import { Client } from 'pg';
-import { DEAD_LETTER_TOPIC, EVENT_TOPICS } from '@hallmark/contracts';
 import { call, eventually } from './support/http';
+import { PRE_AUTH, cNonce, keyProof, requestCredential } from './support/issuance';
 import { readTopic } from './support/kafka';
 import { TARGETS, startTarget, type Target } from './support/targets';
+import { redeemWithDpop, walletKey } from './support/wallet';
 
 const PID = 'eu.europa.ec.eudi.pid_vc_sd_jwt';
+/** The wallet's address as an outer proxy reports it; Hallmark trusts that hop in this suite. */
+const CLIENT_IP = '203.0.113.77';
 
-/** Claim values, the subject id and the grant secrets must not be readable anywhere but in the offer itself. */
+/**
+ * A whole pre-authorized flow (tx_code, DPoP, nonce, credential) plus wallet mistakes, then every
+ * secret and personal value it used is looked for in every Kafka record, every table row and every
+ * log line: access token, pre-authorized code, tx_code, DPoP proofs, key proofs, c_nonce, the
+ * credential, claim values, the subject id, the offer reference, the client address. None may appear.
+ */
 describe.each(TARGETS)('personal data and secrets [%s]', (targetName) => {
   let t: Target;
   const family = `Mustermann-${Date.now()}`;
   const given = `Erika-${process.pid}`;
   const subject = `subject-${Date.now()}-x`;
+  const txCode = '90817263';
   let secrets: string[] = [];
   let sessionId: string;
 
   beforeAll(async () => {
-    t = await startTarget(targetName, 'personal-data');
+    // The stack's dev gateway adds its own hop to X-Forwarded-For.
+    t = await startTarget(targetName, 'personal-data', { HALLMARK_TRUST_PROXY: targetName === 'stack' ? '2' : '1' });
+    const sent: string[] = [];
+    const wallet = (method: string, url: string, options: { raw?: string; body?: unknown; headers?: Record<string, string> } = {}) => {
+      if (options.headers?.dpop) sent.push(options.headers.dpop);
+      return call(method, url, { ...options, headers: { ...options.headers, 'x-forwarded-for': CLIENT_IP, 'user-agent': 'scan-test' } });
+    };
     const created = await call('POST', `${t.baseUrl}/admin/sessions`, {
       token: t.adminToken,
-      body: { credential_configuration_ids: [PID], subject_id: subject, tx_code: { length: 8, value: '90817263' }, claims: { [PID]: { family_name: family, given_name: given, birthdate: '1964-08-12' } } },
+      body: { credential_configuration_ids: [PID], subject_id: subject, tx_code: { length: 8, value: txCode }, claims: { [PID]: { family_name: family, given_name: given, birthdate: '1964-08-12' } } },
     });
     expect(created.status).toBe(201);
     sessionId = created.body.session_id;
-    const grant = created.body.credential_offer.grants['urn:ietf:params:oauth:grant-type:pre-authorized_code'];
+    const code = created.body.credential_offer.grants[PRE_AUTH]['pre-authorized_code'];
+    expect((await wallet('GET', created.body.credential_offer_uri)).status).toBe(200);
+
+    const dpop = await walletKey();
+    expect((await redeemWithDpop(t.baseUrl, code, dpop, wallet, { tx_code: '12345678' })).body.error).toBe('invalid_grant');
+    const token = await redeemWithDpop(t.baseUrl, code, dpop, wallet, { tx_code: txCode });
+    expect(token.status).toBe(200);
+    const auth = { accessToken: token.body.access_token as string, dpop };
+
+    const holder = await walletKey();
+    const c_nonce = await cNonce(t.baseUrl);
+    const proof = await keyProof(holder, { aud: t.baseUrl, nonce: c_nonce });
+    const wrongAud = await keyProof(holder, { aud: 'https://elsewhere.example', nonce: c_nonce });
+    const asWallet = { headers: { 'x-forwarded-for': CLIENT_IP } };
+    const refusals = [
+      await requestCredential(t.baseUrl, auth, { credential_configuration_id: PID, proofs: { jwt: [wrongAud] } }, asWallet),
+      await requestCredential(t.baseUrl, auth, { credential_configuration_id: PID, proofs: { jwt: [proof] } }, { ...asWallet, query: `?access_token=${auth.accessToken}` }),
+      await requestCredential(t.baseUrl, auth, undefined, { ...asWallet, raw: `{"credential_configuration_id":"${PID}","proofs":{"jwt":["${proof}"]},}` }),
+    ];
+    expect(refusals.map((r) => r.status)).toEqual([400, 400, 400]);
+    const issued = await requestCredential(t.baseUrl, auth, { credential_configuration_id: PID, proofs: { jwt: [proof] } }, asWallet);
+    expect(issued.status).toBe(200);
+    const credential: string = issued.body.credentials[0].credential;
+
     // The admin token is left out: the embedded default prints the one it generates, once, by design.
-    secrets = [family, given, subject, '90817263', grant['pre-authorized_code'], created.body.credential_offer_uri.split('/offers/')[1]];
-    await call('GET', created.body.credential_offer_uri, { headers: { 'user-agent': 'scan-test' } });
-    await eventually(async () => (await call('GET', `${t.baseUrl}/admin/sessions/${sessionId}`, { token: t.adminToken })).body?.event_count === 3);
-  }, 120000);
+    secrets = [family, given, subject, txCode, code, created.body.credential_offer_uri.split('/offers/')[1], auth.accessToken, proof, wrongAud, c_nonce, credential, credential.split('~')[0], CLIENT_IP, ...sent];
+    expect(sent.length).toBeGreaterThanOrEqual(4);
+    await eventually(async () => (await call('GET', `${t.baseUrl}/admin/sessions/${sessionId}`, { token: t.adminToken })).body?.status === 'credential_issued', 20000, 'credential_issued on the timeline');
+  }, 180000);
   afterAll(async () => t?.stop());
 
   const expectNone = (where: string, text: string) => {
     for (const s of secrets) if (text.includes(s)) throw new Error(`${where} contains a secret or claim value (${s.slice(0, 4)}...)`);
   };
 
-  it('shows claim names, never values, on the timeline', async () => {
-    const r = await call('GET', `${t.baseUrl}/admin/sessions/${sessionId}`, { token: t.adminToken });
+  it('shows claim names, never values, on the timeline, and no secret in any admin view', async () => {
+    const r = await call('GET', `${t.baseUrl}/admin/sessions/${sessionId}?collapse=false`, { token: t.adminToken });
     const created = r.body.timeline.find((e: { type: string }) => e.type === 'session_created');
     expect(created.data.claim_names).toEqual({ [PID]: ['family_name', 'given_name', 'birthdate'] });
+    // Each wallet request is recorded, redacted: the token as a fingerprint, the tx_code withheld, the address masked.
+    const tokenRequest = r.body.timeline.find((e: { type: string }) => e.type === 'token_issued');
+    expect(tokenRequest.data.request).toMatchObject({ client_ip: '203.0.113.0/24', headers: { dpop: expect.stringMatching(/^<present, len=\d+, sha256=/) }, body: { tx_code: '<present, withheld>' } });
+    const issued = r.body.timeline.find((e: { type: string }) => e.type === 'credential_issued');
+    expect(issued.data.request.headers.authorization).toMatch(/^DPoP <present, len=\d+, sha256=[\w-]{8}>$/);
     expectNone('the session view', JSON.stringify(r.body));
     expectNone('the session list', JSON.stringify((await call('GET', `${t.baseUrl}/admin/sessions`, { token: t.adminToken })).body));
+    expectNone('the unattributed log', JSON.stringify((await call('GET', `${t.baseUrl}/admin/requests?limit=200`, { token: t.adminToken })).body));
+    expectNone('the report', JSON.stringify((await call('GET', `${t.baseUrl}/admin/sessions/${sessionId}/report`, { token: t.adminToken })).body));
+    expectNone('the Markdown report', String((await call('GET', `${t.baseUrl}/admin/sessions/${sessionId}/report?format=md`, { token: t.adminToken })).body));
   });
 
   it('writes none of them to the logs', async () => {
@@ -50,17 +96,17 @@ describe.each(TARGETS)('personal data and secrets [%s]', (targetName) => {
   });
 
   if (targetName === 'stack') {
-    it('publishes none of them to Kafka and stores none in the projections or read models', async () => {
-      const stackTopics = [...EVENT_TOPICS, DEAD_LETTER_TOPIC];
+    it('publishes none of them to Kafka and stores none in any table of any service', async () => {
       const c = new Client({ connectionString: t.databaseUrl });
       await c.connect();
       try {
-        // Topic names of this stack carry its namespace: find them by suffix.
+        // Every topic of this stack's namespace, the dead-letter topic included.
         const { Kafka, logLevel } = await import('kafkajs');
         const admin = new Kafka({ clientId: 'scan', brokers: process.env.KAFKA_BROKERS!.split(','), logLevel: logLevel.NOTHING }).admin();
         await admin.connect();
-        const names = (await admin.listTopics()).filter((n) => stackTopics.some((s) => n.endsWith(`.${s}`)));
+        const names = (await admin.listTopics()).filter((n) => n.startsWith(`${t.kafkaNamespace}.`));
         await admin.disconnect();
+        expect(names.length).toBeGreaterThanOrEqual(4);
         let records = 0;
         for (const topic of names) {
           for (const m of await readTopic(topic)) {
@@ -68,16 +114,12 @@ describe.each(TARGETS)('personal data and secrets [%s]', (targetName) => {
             expectNone(`Kafka ${topic}`, `${m.key?.toString()} ${m.value?.toString()} ${JSON.stringify(Object.fromEntries(Object.entries(m.headers ?? {}).map(([k, v]) => [k, v?.toString()])))}`);
           }
         }
-        expect(records).toBeGreaterThanOrEqual(3);
-        for (const [schema, table] of [
-          ['hallmark_audit', 'timeline_entries'],
-          ['hallmark_audit', 'session_summaries'],
-          ['hallmark_authorization', 'offer_grants'],
-          ['hallmark_credential', 'issuance_sessions'],
-          ['hallmark_offer', 'events'],
-          ['hallmark_offer', 'offers'],
-        ]) {
-          const { rows } = await c.query(`SELECT row_to_json(x)::text AS row FROM ${schema}.${table} x`);
+        expect(records).toBeGreaterThanOrEqual(10);
+        // Every table of every service schema: event stores, projections, read models, ledgers.
+        const { rows: tables } = await c.query(`SELECT table_schema, table_name FROM information_schema.tables WHERE table_schema LIKE 'hallmark\\_%' AND table_type = 'BASE TABLE'`);
+        expect(tables.map((r) => `${r.table_schema}.${r.table_name}`)).toEqual(expect.arrayContaining(['hallmark_audit.timeline_entries', 'hallmark_audit.unattributed_requests', 'hallmark_audit.session_summaries', 'hallmark_authorization.offer_grants', 'hallmark_credential.issuance_sessions', 'hallmark_credential.c_nonces']));
+        for (const { table_schema: schema, table_name: table } of tables) {
+          const { rows } = await c.query(`SELECT row_to_json(x)::text AS row FROM "${schema}"."${table}" x`);
           expectNone(`${schema}.${table}`, rows.map((r) => r.row).join('\n'));
         }
         // The authorization server and the credential service keep their own read models of the offer.

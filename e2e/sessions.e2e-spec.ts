@@ -43,7 +43,8 @@ describe.each(TARGETS)('issuance sessions and offers [%s]', (targetName) => {
 
     const session = await eventually(async () => {
       const r = await call('GET', `${t.baseUrl}/admin/sessions/${created.body.session_id}?collapse=false`, { token: t.auditorToken });
-      return r.status === 200 && r.body.timeline.length === 4 && r.body;
+      // The summary and the timeline are read one after the other: wait until both saw all four.
+      return r.status === 200 && r.body.timeline.length === 4 && r.body.event_count === 4 && r.body;
     }, 15000, 'four timeline entries');
     // By default the view collapses the repeated fetch into one entry with a count.
     const collapsed = (await getSession(created.body.session_id)).body.timeline;
@@ -138,7 +139,7 @@ describe.each(TARGETS)('issuance sessions and offers [%s]', (targetName) => {
   it('answers an unknown offer with an OAuth-style 404', async () => {
     const r = await call('GET', `${t.baseUrl}/offers/not-an-offer`);
     expect(r.status).toBe(404);
-    expect(r.body).toEqual({ error: 'invalid_request', error_description: 'unknown credential offer' });
+    expect(r.body).toEqual({ error: 'invalid_request', error_description: 'The credential offer is unknown' });
   });
 
   it('expires offers: 404 for the wallet, status expired for the auditor', async () => {
@@ -148,12 +149,13 @@ describe.each(TARGETS)('issuance sessions and offers [%s]', (targetName) => {
     await new Promise((r) => setTimeout(r, 1100));
     const late = await call('GET', created.body.credential_offer_uri);
     expect(late.status).toBe(404);
-    expect(late.body).toEqual({ error: 'invalid_request', error_description: 'the credential offer has expired' });
+    expect(late.body).toEqual({ error: 'invalid_request', error_description: expect.stringMatching(/^The credential offer has expired \(at [\d-]+T[\d:.]+Z\)$/) });
     const session = await eventually(async () => {
       const r = await getSession(created.body.session_id);
-      return r.body?.event_count === 3 && r.body;
+      return r.body?.event_count === 4 && r.body;
     });
     expect(session.status).toBe('expired');
+    expect(session.last_error).toMatchObject({ type: 'offer_retrieval_refused' });
     const expired = await call('GET', `${t.baseUrl}/admin/sessions?status=expired&limit=200`, { token: t.auditorToken });
     expect(expired.body.sessions.map((s: { session_id: string }) => s.session_id)).toContain(created.body.session_id);
   });

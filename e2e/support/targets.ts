@@ -10,6 +10,8 @@ export interface Target {
   auditorToken?: string;
   logDir: string;
   databaseUrl?: string;
+  /** The stack's prefix of topics and consumer groups on the shared broker. */
+  kafkaNamespace?: string;
   stop(): Promise<void>;
 }
 
@@ -29,5 +31,5 @@ export async function startTarget(name: TargetName, suite: string, env: Record<s
   }
   const databaseUrl = await createDatabase(process.env.DATABASE_URL!, `hallmark_e2e_${suite.replace(/\W/g, '_')}`);
   const stack = await HallmarkStack.start({ databaseUrl, kafkaBrokers: process.env.KAFKA_BROKERS!.split(','), logDir, env });
-  return { name, baseUrl: stack.baseUrl, adminToken: stack.adminToken, auditorToken: stack.auditorToken, logDir, databaseUrl, stop: () => stack.stop() };
+  return { name, baseUrl: stack.baseUrl, adminToken: stack.adminToken, auditorToken: stack.auditorToken, logDir, databaseUrl, kafkaNamespace: stack.kafkaNamespace, stop: () => stack.stop() };
 }

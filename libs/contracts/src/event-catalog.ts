@@ -1,6 +1,7 @@
 import type { ServiceName } from './envelope';
 import {
   offerCreatedV1Schema,
+  offerRetrievalRefusedV1Schema,
   offerRetrievedV1Schema,
   offerRetrievedV2Schema,
   sessionCreatedV1Schema,
@@ -58,6 +59,7 @@ export const EVENT_CATALOG: Readonly<Record<string, EventDefinition>> = Object.f
       schemas: { 1: offerRetrievedV1Schema, 2: offerRetrievedV2Schema },
       upcasters: { 1: upcastOfferRetrievedV1 },
     }),
+    define({ type: 'offer_retrieval_refused', producer: 'offer-service', currentVersion: 1, schemas: { 1: offerRetrievalRefusedV1Schema }, upcasters: {} }),
     define({
       type: 'session_erased',
       producer: 'offer-service',

@@ -21,6 +21,20 @@ describe('event contract', () => {
     expect(upcastAndValidate(v2)).toEqual(v2);
   });
 
+  it('accepts a request context with redacted headers, query and body, and still accepts one without (compatible addition)', () => {
+    const request = {
+      method: 'POST',
+      path: '/token',
+      headers: { authorization: 'DPoP <present, len=612, sha256=AbCdEf12>', 'content-type': 'application/x-www-form-urlencoded' },
+      query: { access_token: '<present, len=612, sha256=AbCdEf12>' },
+      body: { grant_type: 'urn:ietf:params:oauth:grant-type:pre-authorized_code', tx_code: '<present, withheld>' },
+    };
+    const v2 = { ...fixture('offer_retrieved.v1.json'), schema_version: 2, data: { offer_id: 'o', request } };
+    expect(upcastAndValidate(v2)).toEqual(v2);
+    const numericHeader = { ...v2, data: { offer_id: 'o', request: { ...request, headers: { 'content-length': 12 } } } };
+    expect(() => upcastAndValidate(numericHeader as unknown as EventEnvelope)).toThrow(EventContractError);
+  });
+
   it('rejects a payload that breaks its schema, naming the field', () => {
     const bad = { ...fixture('offer_retrieved.v1.json'), data: { user_agent: 3 } };
     expect(() => upcastAndValidate(bad as unknown as EventEnvelope)).toThrow(/offer_id/);

@@ -100,6 +100,13 @@ describe('verifyDpopProof', () => {
     }
   });
 
+  it('says which htu, htm and alg it expected and which the proof carried, without the query', async () => {
+    const htu = await rejection(verify(await proof({}, { htu: 'https://issuer.example.com/prefix/token?x=1' })));
+    expect(htu.toDiagnostic()).toMatchObject({ expected: expect.stringMatching(/^https:\/\/.+\/token$/), provided: 'https://issuer.example.com/prefix/token' });
+    expect((await rejection(verify(await proof({}, { htm: 'GET' })))).toDiagnostic()).toMatchObject({ expected: 'POST', provided: 'GET' });
+    expect((await rejection(verify(await proof(), { allowedAlgs: ['EdDSA'] }))).toDiagnostic()).toMatchObject({ expected: 'EdDSA', provided: 'ES256' });
+  });
+
   it('rejects a stale or future iat, or none', async () => {
     expectOid4vcError(await rejection(verify(await proof({}, { iat: NOW_S - 3600 }))), 'invalid_dpop_proof', 'dpop_iat_stale');
     expectOid4vcError(await rejection(verify(await proof({}, { iat: NOW_S - 301 }))), 'invalid_dpop_proof', 'dpop_iat_stale');

@@ -28,6 +28,33 @@ describe('the error catalogue', () => {
     expect(entry.help.split(/\.\s+(?=[A-Z0-9])/).length).toBeLessThanOrEqual(3);
   });
 
+  it.each(entries)('gives %s expected / provided exactly when its entry compares values', (reason, entry) => {
+    const compares = (entry as { compares?: string }).compares;
+    const diagnostic = new Oid4vcError(reason, undefined, { expected: 'ES256', provided: 'HS256' }).toDiagnostic();
+    if (compares) {
+      expect(compares).toMatch(WIRE_SAFE);
+      expect(diagnostic).toMatchObject({ expected: 'ES256', provided: 'HS256' });
+    } else {
+      // Refusals about secrets (tx_code, nonces, codes, signatures) never carry a value.
+      expect(diagnostic).not.toHaveProperty('expected');
+      expect(diagnostic).not.toHaveProperty('provided');
+    }
+  });
+
+  it('never compares a secret: no entry about a tx_code, code, nonce, token value or signature declares a comparison', () => {
+    const secretReasons = entries.filter(([reason]) => /tx_code|nonce|code_|ath|signature|jti|grant_code/.test(reason));
+    expect(secretReasons.length).toBeGreaterThan(5);
+    for (const [reason, entry] of secretReasons) expect([reason, (entry as { compares?: string }).compares]).toEqual([reason, undefined]);
+  });
+
+  it('bounds compared values, drops a URL query and hides JWT-shaped values', () => {
+    const e = new Oid4vcError('dpop_htu_mismatch', undefined, { expected: 'https://issuer.example/token', provided: 'https://issuer.example/token?access_token=eyJhbGciOi.eyJzdWIiOiJ4In0.c2ln' });
+    expect(e.provided).toBe('https://issuer.example/token');
+    expect(new Oid4vcError('proof_aud_mismatch', undefined, { provided: 'eyJhbGciOi.eyJzdWIiOiJ4In0.c2ln' }).provided).toBe('<jwt>');
+    expect(new Oid4vcError('proof_aud_mismatch', undefined, { provided: 'x'.repeat(1000) }).provided).toHaveLength(203);
+    expect(new Oid4vcError('proof_alg_not_allowed', undefined, { expected: ['ES256', 'ES384'] }).expected).toBe('ES256 ES384');
+  });
+
   it('gives every reason its own title', () => {
     const titles = entries.map(([, entry]) => entry.title.toLowerCase());
     expect(new Set(titles).size).toBe(titles.length);
@@ -35,7 +62,8 @@ describe('the error catalogue', () => {
 
   it('explains every reason by its name alone', () => {
     for (const [reason, entry] of entries) {
-      expect(explain(reason)).toEqual({ error: entry.error, title: entry.title, help: entry.help, spec_ref: entry.spec_ref });
+      const compares = (entry as { compares?: string }).compares;
+      expect(explain(reason)).toEqual({ error: entry.error, title: entry.title, help: entry.help, spec_ref: entry.spec_ref, ...(compares ? { compares } : {}) });
     }
     const recorded: { reason: string } = JSON.parse('{"reason":"dpop_htu_mismatch"}');
     expect(explain(recorded.reason)).toMatchObject({ error: 'invalid_dpop_proof', title: 'DPoP proof is for another URL', spec_ref: 'RFC 9449 Section 4.3' });

@@ -46,6 +46,12 @@ interface CatalogueEntry {
    * with an example value where it helps. ASCII, without `"` or `\`.
    */
   help: string;
+  /**
+   * What a request is checked against, when the check compares a value the wallet sent with one
+   * the issuer expects (`expected` / `provided` on the diagnostic). Only such entries carry the
+   * two values, and none of them is a secret.
+   */
+  compares?: string;
 }
 
 const DPOP = 'RFC 9449 Section 4.3';
@@ -56,6 +62,7 @@ const CREDENTIAL_REQUEST = 'OID4VCI 1.0 Section 8.2';
 const CREDENTIAL_ERRORS = 'OID4VCI 1.0 Section 8.3.1.2';
 const TOKEN_ERRORS = 'OID4VCI 1.0 Section 6.3';
 const OFFER_PARAMETERS = 'OID4VCI 1.0 Section 4.1.1';
+const OFFER_BY_REFERENCE = 'OID4VCI 1.0 Section 4.1.3';
 
 /** Every reason this library reports, with its wire code, spec section and explanation. */
 export const OID4VC_REASONS = {
@@ -76,6 +83,7 @@ export const OID4VC_REASONS = {
   },
   dpop_typ_invalid: {
     error: 'invalid_dpop_proof',
+    compares: 'typ header of the DPoP proof',
     spec_ref: DPOP,
     description: 'The DPoP proof header typ must be dpop+jwt',
     title: 'DPoP proof has the wrong typ',
@@ -83,6 +91,7 @@ export const OID4VC_REASONS = {
   },
   dpop_alg_not_allowed: {
     error: 'invalid_dpop_proof',
+    compares: 'alg header of the DPoP proof',
     spec_ref: DPOP,
     description: 'The DPoP proof alg is not an allowed asymmetric signature algorithm',
     title: 'DPoP proof alg not allowed',
@@ -125,6 +134,7 @@ export const OID4VC_REASONS = {
   },
   dpop_htm_mismatch: {
     error: 'invalid_dpop_proof',
+    compares: 'htm claim of the DPoP proof',
     spec_ref: DPOP,
     description: 'The DPoP proof htm claim does not match the request method',
     title: 'DPoP proof is for another method',
@@ -132,6 +142,7 @@ export const OID4VC_REASONS = {
   },
   dpop_htu_mismatch: {
     error: 'invalid_dpop_proof',
+    compares: 'htu claim of the DPoP proof',
     spec_ref: DPOP,
     description: 'The DPoP proof htu claim does not match the request URI (query and fragment ignored)',
     title: 'DPoP proof is for another URL',
@@ -146,6 +157,7 @@ export const OID4VC_REASONS = {
   },
   dpop_iat_stale: {
     error: 'invalid_dpop_proof',
+    compares: 'iat claim of the DPoP proof',
     spec_ref: DPOP,
     description: 'The DPoP proof iat is too far in the past',
     title: 'DPoP proof is too old',
@@ -153,6 +165,7 @@ export const OID4VC_REASONS = {
   },
   dpop_iat_future: {
     error: 'invalid_dpop_proof',
+    compares: 'iat claim of the DPoP proof',
     spec_ref: DPOP,
     description: 'The DPoP proof iat is in the future',
     title: 'DPoP proof is dated in the future',
@@ -204,6 +217,7 @@ export const OID4VC_REASONS = {
   },
   proof_typ_invalid: {
     error: 'invalid_proof',
+    compares: 'typ header of the key proof',
     spec_ref: PROOF,
     description: 'The key proof header typ must be openid4vci-proof+jwt',
     title: 'Key proof has the wrong typ',
@@ -211,6 +225,7 @@ export const OID4VC_REASONS = {
   },
   proof_alg_not_allowed: {
     error: 'invalid_proof',
+    compares: 'alg header of the key proof',
     spec_ref: VERIFY_PROOF,
     description: 'The key proof alg is not an allowed asymmetric signature algorithm',
     title: 'Key proof alg not allowed',
@@ -274,6 +289,7 @@ export const OID4VC_REASONS = {
   },
   proof_aud_mismatch: {
     error: 'invalid_proof',
+    compares: 'aud claim of the key proof',
     spec_ref: PROOF,
     description: 'The key proof aud claim must be the Credential Issuer Identifier',
     title: 'Key proof is for another issuer',
@@ -288,6 +304,7 @@ export const OID4VC_REASONS = {
   },
   proof_iat_stale: {
     error: 'invalid_proof',
+    compares: 'iat claim of the key proof',
     spec_ref: VERIFY_PROOF,
     description: 'The key proof iat is too far in the past',
     title: 'Key proof is too old',
@@ -295,6 +312,7 @@ export const OID4VC_REASONS = {
   },
   proof_iat_future: {
     error: 'invalid_proof',
+    compares: 'iat claim of the key proof',
     spec_ref: VERIFY_PROOF,
     description: 'The key proof iat is in the future',
     title: 'Key proof is dated in the future',
@@ -302,6 +320,7 @@ export const OID4VC_REASONS = {
   },
   proof_iss_mismatch: {
     error: 'invalid_proof',
+    compares: 'iss claim of the key proof',
     spec_ref: PROOF,
     description: 'The key proof iss claim must be the client_id of the client making the request',
     title: 'Key proof iss is not the client_id',
@@ -314,12 +333,35 @@ export const OID4VC_REASONS = {
     title: 'Key proof has no nonce',
     help: 'POST to the nonce_endpoint of the issuer metadata (e.g. https://issuer.example/nonce) and put the returned c_nonce in the nonce claim of every key proof, e.g. nonce: wKI4LT17ac15ES9bw8ac4.',
   },
+  proof_nonce_expired: {
+    error: 'invalid_nonce',
+    spec_ref: CREDENTIAL_ERRORS,
+    description: 'The key proof nonce is a c_nonce that has expired: get a fresh one from the Nonce Endpoint',
+    title: 'Key proof nonce expired',
+    help: 'Get the c_nonce from the Nonce Endpoint right before the credential request and sign the key proofs with it at once; a c_nonce expires after a few minutes (300 seconds by default).',
+  },
   proof_nonce_invalid: {
     error: 'invalid_nonce',
     spec_ref: CREDENTIAL_ERRORS,
     description: 'The key proof nonce is not a valid c_nonce: get a fresh one from the Nonce Endpoint',
     title: 'Key proof nonce is not valid',
     help: 'POST to the Nonce Endpoint for a fresh c_nonce and sign new key proofs with it as the nonce claim (a string). A c_nonce expires and is good for one credential request only.',
+  },
+
+  // Credential offers fetched by reference (OID4VCI 1.0 Section 4.1.3)
+  offer_expired: {
+    error: 'invalid_request',
+    spec_ref: OFFER_BY_REFERENCE,
+    description: 'The credential offer has expired',
+    title: 'Credential offer expired',
+    help: 'The wallet fetched the credential_offer_uri after the offer expired (15 minutes after creation by default). Fetch the offer as soon as it is scanned, or ask the issuer for a new credential offer.',
+  },
+  offer_unknown: {
+    error: 'invalid_request',
+    spec_ref: OFFER_BY_REFERENCE,
+    description: 'The credential offer is unknown',
+    title: 'Credential offer unknown',
+    help: 'Fetch the credential_offer_uri exactly as it appears in the openid-credential-offer link (URL-decoded once, nothing appended). An offer that was erased is unknown too: ask the issuer for a new one.',
   },
 
   // Pre-authorized codes and the token endpoint (OID4VCI 1.0 Section 6.3)
@@ -346,6 +388,7 @@ export const OID4VC_REASONS = {
   },
   token_grant_type_unsupported: {
     error: 'unsupported_grant_type',
+    compares: 'grant_type',
     spec_ref: 'RFC 6749 Section 5.2',
     description: 'The grant_type is not supported by this authorization server',
     title: 'Grant type not supported',
@@ -404,6 +447,7 @@ export const OID4VC_REASONS = {
   },
   access_token_invalid: {
     error: 'invalid_token',
+    compares: 'exp claim of the access token',
     spec_ref: 'RFC 6750 Section 3.1',
     description: 'The access token is not valid: it does not verify, has expired, or was not issued for this issuer',
     title: 'Access token not valid',
@@ -425,6 +469,7 @@ export const OID4VC_REASONS = {
   },
   access_token_scheme_mismatch: {
     error: 'invalid_token',
+    compares: 'Authorization scheme',
     spec_ref: 'RFC 9449 Section 7.2',
     description: 'The access token is DPoP-bound and must be sent with the DPoP scheme and a DPoP proof',
     title: 'DPoP-bound token sent as Bearer',
@@ -432,6 +477,7 @@ export const OID4VC_REASONS = {
   },
   access_token_key_mismatch: {
     error: 'invalid_token',
+    compares: 'thumbprint of the DPoP proof key',
     spec_ref: 'RFC 9449 Section 7.1',
     description: 'The DPoP proof key is not the key the access token is bound to',
     title: 'DPoP key is not the token key',
@@ -469,6 +515,7 @@ export const OID4VC_REASONS = {
   },
   credential_configuration_unknown: {
     error: 'unknown_credential_configuration',
+    compares: 'credential_configuration_id',
     spec_ref: CREDENTIAL_ERRORS,
     description: 'The credential_configuration_id is not in the issuer metadata',
     title: 'Credential configuration unknown',
@@ -476,6 +523,7 @@ export const OID4VC_REASONS = {
   },
   credential_configuration_not_offered: {
     error: 'credential_request_denied',
+    compares: 'credential_configuration_id',
     spec_ref: CREDENTIAL_ERRORS,
     description: 'The access token was not issued for this credential configuration',
     title: 'Configuration not covered by the token',
@@ -553,10 +601,18 @@ export const OID4VC_REASONS = {
   },
   credential_request_not_json: {
     error: 'invalid_credential_request',
+    compares: 'Content-Type',
     spec_ref: CREDENTIAL_REQUEST,
     description: 'The credential request must be a JSON body with Content-Type application/json',
     title: 'Credential request is not JSON',
     help: 'POST the credential request with the header Content-Type: application/json and a JSON object body; form-encoded bodies and encrypted application/jwt requests are not accepted.',
+  },
+  credential_request_json_invalid: {
+    error: 'invalid_credential_request',
+    spec_ref: CREDENTIAL_REQUEST,
+    description: 'The credential request body is not valid JSON',
+    title: 'Credential request body is not valid JSON',
+    help: 'Send one JSON object as the body, serialised by a JSON library rather than by string concatenation: quoted member names, no trailing commas, e.g. {credential_configuration_id: ..., proofs: {jwt: [...]}} in JSON syntax.',
   },
   credential_claims_missing: {
     error: 'credential_request_denied',
@@ -954,6 +1010,8 @@ export interface Oid4vcExplanation {
   title: string;
   help: string;
   spec_ref: string;
+  /** What the request was checked against, for reasons that compare an expected with a provided value. */
+  compares?: string;
 }
 
 /**
@@ -963,8 +1021,8 @@ export interface Oid4vcExplanation {
  */
 export function explain(reason: Oid4vcReason | string): Oid4vcExplanation | undefined {
   if (typeof reason !== 'string' || !Object.prototype.hasOwnProperty.call(OID4VC_REASONS, reason)) return undefined;
-  const { error, title, help, spec_ref }: CatalogueEntry = OID4VC_REASONS[reason as Oid4vcReason];
-  return { error, title, help, spec_ref };
+  const { error, title, help, spec_ref, compares }: CatalogueEntry = OID4VC_REASONS[reason as Oid4vcReason];
+  return { error, title, help, spec_ref, ...(compares ? { compares } : {}) };
 }
 
 const MAX_DESCRIPTION = 400;
@@ -985,25 +1043,53 @@ export function quoteValue(value: unknown, max = 60): string {
   return `'${safe.length > max ? `${safe.slice(0, max)}...` : safe}'`;
 }
 
+const MAX_COMPARED = 200;
+
 /**
- * A protocol failure. `error` and `error_description` go on the wire; `reason` and `spec_ref`
- * go to the diagnostics timeline.
+ * A value for `expected` / `provided`: description-safe, at most 200 characters, a URL without its
+ * query, and anything that looks like a JWT reduced to a placeholder (it never is one by design,
+ * but a wallet may put one where a claim belongs).
+ */
+export function comparedValue(value: unknown): string {
+  const text = Array.isArray(value) ? value.map((v) => (typeof v === 'string' ? v : JSON.stringify(v))).join(' ') : typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
+  const safe = toErrorDescription(text.replace(/^(https?:\/\/[^?#\s]*)[?#].*$/, '$1')).replace(/eyJ[\w-]*\.[\w-]*\.[\w.~-]*/g, '<jwt>');
+  return safe.length > MAX_COMPARED ? `${safe.slice(0, MAX_COMPARED)}...` : safe;
+}
+
+/** What the diagnostics timeline records of a failure. */
+export interface Oid4vcDiagnostic {
+  error: Oid4vcErrorCode;
+  reason: Oid4vcReason;
+  spec_ref: string;
+  error_description: string;
+  expected?: string;
+  provided?: string;
+}
+
+/**
+ * A protocol failure. `error` and `error_description` go on the wire; `reason`, `spec_ref` and,
+ * for a comparison, `expected` / `provided` go to the diagnostics timeline.
  */
 export class Oid4vcError extends Error {
   readonly error: Oid4vcErrorCode;
   readonly error_description: string;
   readonly reason: Oid4vcReason;
   readonly spec_ref: string;
+  /** Set only for reasons whose catalogue entry `compares` something: never a secret. */
+  readonly expected?: string;
+  readonly provided?: string;
 
-  constructor(reason: Oid4vcReason, detail?: string, options?: { cause?: unknown }) {
+  constructor(reason: Oid4vcReason, detail?: string, options?: { cause?: unknown; expected?: unknown; provided?: unknown }) {
     const entry: CatalogueEntry = OID4VC_REASONS[reason];
     const description = toErrorDescription(detail ? `${entry.description} (${detail})` : entry.description);
-    super(description, options);
+    super(description, options?.cause !== undefined ? { cause: options.cause } : undefined);
     this.name = 'Oid4vcError';
     this.error = entry.error;
     this.error_description = description;
     this.reason = reason;
     this.spec_ref = entry.spec_ref;
+    if (entry.compares && options && 'expected' in options) this.expected = comparedValue(options.expected);
+    if (entry.compares && options && 'provided' in options) this.provided = comparedValue(options.provided);
   }
 
   /** The JSON error body of the response. */
@@ -1012,8 +1098,15 @@ export class Oid4vcError extends Error {
   }
 
   /** What the diagnostics timeline records. */
-  toDiagnostic(): { error: Oid4vcErrorCode; reason: Oid4vcReason; spec_ref: string; error_description: string } {
-    return { error: this.error, reason: this.reason, spec_ref: this.spec_ref, error_description: this.error_description };
+  toDiagnostic(): Oid4vcDiagnostic {
+    return {
+      error: this.error,
+      reason: this.reason,
+      spec_ref: this.spec_ref,
+      error_description: this.error_description,
+      ...(this.expected !== undefined ? { expected: this.expected } : {}),
+      ...(this.provided !== undefined ? { provided: this.provided } : {}),
+    };
   }
 }
 

@@ -176,6 +176,12 @@ describe('verifyCredentialProof', () => {
     await expect(verify(await proof({}, { aud: [ISSUER] }))).resolves.toBeDefined();
   });
 
+  it('says which aud and alg it expected and which the proof carried', async () => {
+    const aud = await rejection(verify(await proof({}, { aud: 'https://other.example.com' })));
+    expect(aud.toDiagnostic()).toMatchObject({ expected: ISSUER, provided: 'https://other.example.com' });
+    expect((await rejection(verify(await proof(), { allowedAlgs: ['ES384'] }))).toDiagnostic()).toMatchObject({ expected: 'ES384', provided: 'ES256' });
+  });
+
   it('rejects an iat outside the window, or none', async () => {
     expectOid4vcError(await rejection(verify(await proof({}, { iat: NOW_S - 3600 }))), 'invalid_proof', 'proof_iat_stale');
     expectOid4vcError(await rejection(verify(await proof({}, { iat: NOW_S + 3600 }))), 'invalid_proof', 'proof_iat_future');

@@ -1,8 +1,12 @@
 import type { INestApplication, LoggerService } from '@nestjs/common';
+import { parse as parseForm } from 'querystring';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { JsonLogger, initTelemetry } from '@hallmark/telemetry';
 import { readPlatformConfig } from './config';
+import { UnparsableBody } from './unparsable-body';
+
+const BODY_LIMIT = 256 * 1024;
 
 /** Nest's own messages (module init, routes) go through the same JSON logger. */
 export class NestJsonLogger implements LoggerService {
@@ -31,9 +35,22 @@ export async function createHttpApp(rootModule: Parameters<typeof NestFactory.cr
   initTelemetry({ serviceName: processName });
   const app = await NestFactory.create<NestFastifyApplication>(
     rootModule,
-    new FastifyAdapter({ bodyLimit: 256 * 1024, trustProxy: readPlatformConfig().trustProxyHops || false }),
+    new FastifyAdapter({ bodyLimit: BODY_LIMIT, trustProxy: readPlatformConfig().trustProxyHops || false }),
     { logger: new NestJsonLogger(new JsonLogger(processName)), bufferLogs: false },
   );
+  // A wallet's malformed JSON reaches its handler as an UnparsableBody, so the refusal is explained
+  // and recorded like any other (on the session's timeline when the access token names one); the
+  // admin API keeps Fastify's plain 400.
+  const jsonParser = app.getHttpAdapter().getInstance().getDefaultJsonParser('error', 'error');
+  app.useBodyParser('application/json', { bodyLimit: BODY_LIMIT }, (req, body, done) =>
+    jsonParser(req as Parameters<typeof jsonParser>[0], body.toString('utf8'), (err, value) => {
+      const status = (err as { statusCode?: number } | null)?.statusCode;
+      if (err && status === 400 && !(req.url ?? '').startsWith('/admin')) done(null, UnparsableBody.from(body, err));
+      else done(err, value);
+    }),
+  );
+  // Declaring a parser replaces Nest's defaults, so forms are declared too (repeated names become arrays).
+  app.useBodyParser('application/x-www-form-urlencoded', { bodyLimit: BODY_LIMIT }, (_req, body, done) => done(null, { ...parseForm(body.toString()) }));
   return app;
 }
 

@@ -1,4 +1,5 @@
 import { SERVICES, type ServiceName } from '@hallmark/contracts';
+import type { RedactionPolicy } from './redaction';
 
 /** Process configuration from the environment, read in one place and checked at start. */
 export interface PlatformConfig {
@@ -18,6 +19,12 @@ export interface PlatformConfig {
    */
   trustProxyHops: number;
   /**
+   * How wallet requests are recorded (libs/platform/src/redaction.ts): HALLMARK_RECORD_INFRA_HEADERS
+   * (true: keep x-envoy-*, x-forwarded-client-cert, x-b3-*, ...; default false) and
+   * HALLMARK_RECORD_CLIENT_IP (`masked`, the default, or `none`).
+   */
+  redaction: RedactionPolicy;
+  /**
    * HALLMARK_KEYS_DIR: the issuer's signing keys and certificates. Generated there on first start
    * when empty; replicas must share one supplied set (a mounted secret).
    */
@@ -33,6 +40,8 @@ export interface PlatformConfig {
   allowBearerTokens: boolean;
   /** HALLMARK_ACCESS_TOKEN_TTL: access token lifetime in seconds (default 600). */
   accessTokenTtlSeconds: number;
+  /** HALLMARK_C_NONCE_TTL: how long a c_nonce from the nonce endpoint stays usable, in seconds (default 300). */
+  cNonceTtlSeconds: number;
   /**
    * HALLMARK_INTERNAL_TOKEN: bearer token of service-to-service calls (the credential service asks
    * the offer service, custodian of personal data, for a session's claims at issuance).
@@ -74,6 +83,7 @@ export function readPlatformConfig(env: NodeJS.ProcessEnv = process.env): Platfo
     grantKey,
     allowBearerTokens: env.HALLMARK_ALLOW_BEARER_TOKENS === 'true',
     accessTokenTtlSeconds: Number(env.HALLMARK_ACCESS_TOKEN_TTL ?? 600),
+    cNonceTtlSeconds: Number(env.HALLMARK_C_NONCE_TTL ?? 300),
     internalToken: env.HALLMARK_INTERNAL_TOKEN || undefined,
     compatDraftRequests: env.HALLMARK_COMPAT_DRAFT_REQUESTS !== 'false',
     offerServiceUrl: (env.HALLMARK_OFFER_SERVICE_URL ?? `http://127.0.0.1:${env.PORT ?? 8080}`).replace(/\/$/, ''),
@@ -87,6 +97,7 @@ export function readPlatformConfig(env: NodeJS.ProcessEnv = process.env): Platfo
     topicReplicationFactor: Number(env.HALLMARK_TOPIC_REPLICATION_FACTOR ?? 1),
     publicUrl: (env.HALLMARK_PUBLIC_URL ?? `http://localhost:${env.PORT ?? 8080}`).replace(/\/$/, ''),
     trustProxyHops: Number(env.HALLMARK_TRUST_PROXY ?? 0),
+    redaction: redactionPolicyOf(env),
     keysDir: env.HALLMARK_KEYS_DIR || '.hallmark/keys',
     adminToken: env.HALLMARK_ADMIN_TOKEN || undefined,
     auditorToken: env.HALLMARK_AUDITOR_TOKEN || undefined,
@@ -95,3 +106,9 @@ export function readPlatformConfig(env: NodeJS.ProcessEnv = process.env): Platfo
 }
 
 export const isServiceName = (s: string): s is ServiceName => (SERVICES as readonly string[]).includes(s);
+
+function redactionPolicyOf(env: NodeJS.ProcessEnv): RedactionPolicy {
+  const clientIp = env.HALLMARK_RECORD_CLIENT_IP ?? 'masked';
+  if (clientIp !== 'masked' && clientIp !== 'none') throw new ConfigError(`HALLMARK_RECORD_CLIENT_IP must be masked or none, got ${clientIp}`);
+  return { keepInfrastructureHeaders: env.HALLMARK_RECORD_INFRA_HEADERS === 'true', clientIp };
+}

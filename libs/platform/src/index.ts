@@ -9,6 +9,8 @@ export * from './platform.module';
 export * from './service-store.module';
 export * from './bootstrap';
 export * from './json-schema';
+export * from './redaction';
+export * from './unparsable-body';
 export * from './request-context';
 export * from './routes';
 export * from './issuer-keys.provider';

@@ -12,6 +12,7 @@ import { ReadinessRegistry } from './readiness';
 import { EVENT_TRANSPORT, ISSUER_CONFIG, LOGGER, PLATFORM_CONFIG } from './tokens';
 import { loadIssuerConfig, type IssuerConfig } from '@hallmark/issuer-config';
 import { AdminAuthGuard } from './admin-auth.guard';
+import { useRedactionPolicy } from './request-context';
 
 export interface PlatformOptions {
   /** Name of the process in logs and traces: a service name, or `hallmark` for the embedded process. */
@@ -64,6 +65,7 @@ export class PlatformModule implements NestModule {
 
   static forRoot(options: PlatformOptions): DynamicModule {
     const logger = new JsonLogger(options.processName);
+    useRedactionPolicy(options.config.redaction);
     const transport = options.transport ?? createTransport(options.config, options.processName, logger);
     return {
       module: PlatformModule,

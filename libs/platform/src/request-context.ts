@@ -1,23 +1,29 @@
 import type { FastifyRequest } from 'fastify';
 import type { RequestContext } from '@hallmark/contracts';
+import { DEFAULT_REDACTION_POLICY, redactRequest, type RedactionPolicy } from './redaction';
 
-/** Client addresses are personal data: keep the network, drop the host part. */
-export function maskIp(ip: string | undefined): string | undefined {
-  if (!ip) return undefined;
-  const v4 = /^(?:::ffff:)?(\d+)\.(\d+)\.(\d+)\.\d+$/.exec(ip);
-  if (v4) return `${v4[1]}.${v4[2]}.${v4[3]}.0/24`;
-  if (ip.includes(':')) return `${ip.split(':').slice(0, 3).join(':')}::/48`;
-  return undefined;
+let activePolicy: RedactionPolicy = DEFAULT_REDACTION_POLICY;
+
+/** Set once by PlatformModule from the process configuration, so every handler records by one policy. */
+export function useRedactionPolicy(policy: RedactionPolicy): void {
+  activePolicy = policy;
 }
 
-/** What an event may say about the wallet request that caused it: route template, agent, masked IP. */
-export function requestContextOf(request: FastifyRequest): RequestContext {
+/**
+ * What an event may say about the wallet request that caused it: method, route template, agent,
+ * and the headers, query and body under the redaction policy (libs/platform/src/redaction.ts).
+ * Every wallet-facing handler that records an event calls this, so each gets recording for free.
+ */
+export function requestContextOf(request: FastifyRequest, policy: RedactionPolicy = activePolicy): RequestContext {
   const ua = request.headers['user-agent'];
-  const ip = maskIp(request.ip);
+  const redacted = redactRequest({ headers: request.headers, query: request.query, body: request.body, ip: request.ip }, policy);
   return {
     method: request.method,
     path: (request.routeOptions?.url ?? request.url.split('?')[0]).replace(/:(\w+)/g, '{$1}'),
     ...(typeof ua === 'string' ? { user_agent: ua.slice(0, 512) } : {}),
-    ...(ip ? { client_ip: ip } : {}),
+    ...(redacted.client_ip ? { client_ip: redacted.client_ip } : {}),
+    headers: redacted.headers,
+    ...(redacted.query ? { query: redacted.query } : {}),
+    ...(redacted.body !== undefined ? { body: redacted.body } : {}),
   };
 }

@@ -27,9 +27,14 @@ export async function startDevGateway(upstreams: Record<ServiceName, string>, po
       return;
     }
     const target = new URL(path, upstreams[service]);
-    const headers = { ...req.headers, 'x-forwarded-for': req.socket.remoteAddress ?? '', 'x-forwarded-proto': 'http', 'x-forwarded-host': req.headers.host ?? '' };
+    // Appends the peer to X-Forwarded-For, as Envoy does: HALLMARK_TRUST_PROXY counts the hops trusted.
+    const forwardedFor = [req.headers['x-forwarded-for'], req.socket.remoteAddress].flat().filter(Boolean).join(', ');
+    const headers = { ...req.headers, 'x-forwarded-for': forwardedFor, 'x-forwarded-proto': 'http', 'x-forwarded-host': req.headers.host ?? '' };
     const upstream = httpRequest(target, { method: req.method, headers }, (up) => {
-      res.writeHead(up.statusCode ?? 502, up.headers);
+      // Hop-by-hop headers stay on their hop: forwarding the service's keep-alive timeout (72 s)
+      // makes clients reuse connections this server closes after its own 5 s.
+      const { connection: _connection, 'keep-alive': _keepAlive, ...endToEnd } = up.headers;
+      res.writeHead(up.statusCode ?? 502, endToEnd);
       up.pipe(res);
     });
     upstream.on('error', () => {

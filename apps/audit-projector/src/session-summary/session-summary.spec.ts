@@ -36,6 +36,12 @@ describe('session summary', () => {
     expect(recovered.last_error?.type).toBe('token_rejected');
   });
 
+  it('names the catalogue reason of the last refusal, for the list view', () => {
+    const refused = summarize('s1', [...events, entry('credential_request_rejected', '6', { level: 'warn', message: 'refused', data: { reason: 'proof_aud_mismatch', error: 'invalid_proof' } })]);
+    expect(refused.status).toBe('token_issued');
+    expect(refused.last_error).toEqual({ type: 'credential_request_rejected', message: 'refused', occurred_at: '2026-11-28T10:00:06.000Z', reason: 'proof_aud_mismatch' });
+  });
+
   it('says erased once the session was erased', () => {
     expect(summarize('s1', [...events, entry('session_erased', '6')]).status).toBe('erased');
   });

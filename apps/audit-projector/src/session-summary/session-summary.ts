@@ -13,7 +13,8 @@ export interface SessionSummary {
   expires_at: string | null;
   event_count: number;
   offer_retrievals: number;
-  last_error: { type: string; message: string; occurred_at: string } | null;
+  /** The latest warning or error, with its catalogue reason when it is a refusal (the list view shows it). */
+  last_error: { type: string; message: string; occurred_at: string; reason?: string } | null;
 }
 
 /** How far along the flow an event type moves a session; events may arrive in any order. */
@@ -46,7 +47,9 @@ export function summarize(sessionId: string, entries: TimelineEntry[]): SessionS
   for (const e of sorted) {
     const progress = PROGRESS[e.type];
     if (progress && RANK.indexOf(progress) > RANK.indexOf(status === 'failed' ? 'created' : status)) status = progress;
-    if (e.level === 'error' || e.level === 'warn') lastError = { type: e.type, message: e.message, occurred_at: e.occurred_at };
+    if (e.level === 'error' || e.level === 'warn') {
+      lastError = { type: e.type, message: e.message, occurred_at: e.occurred_at, ...(typeof e.data.reason === 'string' ? { reason: e.data.reason } : {}) };
+    }
     if (e.level === 'error') status = 'failed';
     if (e.type === 'session_created') {
       grantType = (e.data.grant_type as string) ?? null;

@@ -7,6 +7,10 @@ export interface Explanation {
   help: string;
   spec_ref: string;
   error: string;
+  /** For a comparison: what was checked, the value expected and the value the wallet sent (never a secret). */
+  compares?: string;
+  expected?: string;
+  provided?: string;
 }
 
 /**
@@ -23,5 +27,8 @@ export function explanationOf(data: Record<string, unknown>): Explanation | unde
     help: entry.help,
     spec_ref: typeof data.spec_ref === 'string' ? data.spec_ref : entry.spec_ref,
     error: entry.error,
+    ...(entry.compares ? { compares: entry.compares } : {}),
+    ...(typeof data.expected === 'string' ? { expected: data.expected } : {}),
+    ...(typeof data.provided === 'string' ? { provided: data.provided } : {}),
   };
 }

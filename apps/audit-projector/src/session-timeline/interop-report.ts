@@ -18,7 +18,7 @@ export interface InteropReport {
   generated_at: string;
   session: Record<string, unknown>;
   flow: string[];
-  problems: Array<{ seq: number; title: string; reason: string; help: string; spec_ref: string; error: string; trace_id: string | null }>;
+  problems: Array<Explanation & { seq: number; trace_id: string | null }>;
   entries: ReportEntry[];
 }
 
@@ -56,7 +56,7 @@ export function interopReportMarkdown(r: InteropReport): string {
     '## Problems',
     '',
     ...(r.problems.length
-      ? r.problems.flatMap((p) => [`### ${p.seq}. ${p.title} (\`${p.error}\`)`, '', `- What was wrong: ${p.reason}`, `- How to fix it: ${p.help}`, `- Spec: ${p.spec_ref}`, `- Trace: ${p.trace_id ?? 'none'}`, ''])
+      ? r.problems.flatMap((p) => [`### ${p.seq}. ${p.title} (\`${p.error}\`)`, '', `- What was wrong: ${p.reason}`, ...(p.expected !== undefined || p.provided !== undefined ? [`- Expected: ${p.expected ?? 'n/a'}; provided: ${p.provided ?? 'n/a'}`] : []), `- How to fix it: ${p.help}`, `- Spec: ${p.spec_ref}`, `- Trace: ${p.trace_id ?? 'none'}`, ''])
       : ['None.', '']),
     '## Steps',
     '',

@@ -22,6 +22,7 @@ const MESSAGES: Record<string, (data: Record<string, unknown>) => string> = {
   session_created: (d) => `Issuance session created for ${(d.credential_configuration_ids as string[]).join(', ')}`,
   offer_created: (d) => `Credential offer created (${(d.grant as { type: string }).type} grant)`,
   offer_retrieved: () => 'Wallet fetched the credential offer',
+  offer_retrieval_refused: (d) => `Offer fetch refused: ${d.error} (${d.error_description})`,
   session_erased: () => 'Session erased: its personal data and secrets are no longer readable',
   token_issued: (d) => `Access token issued (${d.token_type}${d.dpop_jkt ? ', bound to the wallet key' : ''})`,
   token_rejected: (d) => `Token request refused: ${d.error} (${d.error_description})`,
@@ -38,6 +39,8 @@ const MESSAGES: Record<string, (data: Record<string, unknown>) => string> = {
 
 /** Refusals a wallet can recover from are warnings; one that ends the session is an error. */
 const levelOf = (type: string, data: Record<string, unknown>): Level => {
+  // An expired or unknown offer: the wallet may still get a new one.
+  if (type === 'offer_retrieval_refused') return 'warn';
   // The first DPoP request of every wallet learns the server nonce this way: part of the protocol.
   if (data.error === 'use_dpop_nonce') return 'info';
   if (type === 'token_rejected') return data.locked ? 'error' : 'warn';

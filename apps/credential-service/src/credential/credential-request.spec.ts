@@ -1,5 +1,6 @@
 import { parseIssuerConfig } from '@hallmark/issuer-config';
 import { Oid4vcError } from '@hallmark/oid4vc';
+import { UnparsableBody } from '@hallmark/platform';
 import { parseCredentialRequest } from './credential-request';
 
 const config = parseIssuerConfig({
@@ -52,6 +53,25 @@ describe('credential request parsing', () => {
 
   it('accepts one proof type with up to batch_size proofs and ignores unknown fields', () => {
     expect(parseCredentialRequest({ credential_configuration_id: 'pid', proofs: { jwt: ['a', 'b', 'c'] }, extra: 1 }, config, ['pid'])).toMatchObject({ configurationId: 'pid', proofJwts: ['a', 'b', 'c'] });
+  });
+
+  it('refuses a body whose JSON did not parse, naming where it broke', () => {
+    const body = UnparsableBody.from('{"credential_configuration_id": "pid",}', new SyntaxError('Expected double-quoted property name in JSON at position 37'));
+    expect(reasonOf(body)).toBe('invalid_credential_request/credential_request_json_invalid');
+    expect(() => parseCredentialRequest(body, config, ['pid'])).toThrow(/error at position 37/);
+  });
+
+  it('names the ids the token covers and the one sent on the diagnostic', () => {
+    const refusal = (body: unknown): Oid4vcError => {
+      try {
+        parseCredentialRequest(body, config, ['pid']);
+      } catch (err) {
+        return err as Oid4vcError;
+      }
+      throw new Error('accepted');
+    };
+    expect(refusal({ credential_configuration_id: 'nope', proofs: { jwt: ['a'] } }).toDiagnostic()).toMatchObject({ expected: 'pid', provided: 'nope' });
+    expect(refusal({ credential_configuration_id: 'other', proofs: { jwt: ['a'] } }).toDiagnostic()).toMatchObject({ expected: 'pid', provided: 'other' });
   });
 
   it.each([

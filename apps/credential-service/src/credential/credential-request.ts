@@ -1,5 +1,6 @@
 import type { CredentialConfiguration, IssuerConfig } from '@hallmark/issuer-config';
 import { Oid4vcError } from '@hallmark/oid4vc';
+import { UnparsableBody } from '@hallmark/platform';
 import { DEFAULT_BATCH_SIZE } from '../metadata/issuer-metadata';
 
 /** A credential request reduced to what issuance needs (OID4VCI 1.0 Section 8.2); unknown fields are ignored. */
@@ -73,6 +74,7 @@ export function parseCredentialRequest(
   } = {},
 ): ParsedCredentialRequest {
   if (!body || typeof body !== 'object' || Array.isArray(body)) throw new Oid4vcError('credential_request_malformed', 'the body must be a JSON object');
+  if (body instanceof UnparsableBody) throw new Oid4vcError('credential_request_json_invalid', body.position === undefined ? undefined : `error at position ${body.position}`);
   const { body: b, from: mappedFrom } = mapDraftShape(body as Record<string, unknown>, config, authorizedIds, options.compat ?? false);
   const hasConfiguration = b.credential_configuration_id !== undefined;
   const hasIdentifier = b.credential_identifier !== undefined;
@@ -88,9 +90,9 @@ export function parseCredentialRequest(
   if (typeof configurationId !== 'string') throw new Oid4vcError('credential_request_malformed', 'credential_configuration_id must be a string');
   const configuration = config.credential_configurations_supported[configurationId];
   if (!configuration || (configuration.format !== 'dc+sd-jwt' && configuration.format !== 'jwt_vc_json')) {
-    throw new Oid4vcError('credential_configuration_unknown', `got ${configurationId.slice(0, 80)}`);
+    throw new Oid4vcError('credential_configuration_unknown', `got ${configurationId.slice(0, 80)}`, { expected: authorizedIds, provided: configurationId });
   }
-  if (!authorizedIds.includes(configurationId)) throw new Oid4vcError('credential_configuration_not_offered', `the token covers ${authorizedIds.join(', ')}`);
+  if (!authorizedIds.includes(configurationId)) throw new Oid4vcError('credential_configuration_not_offered', `the token covers ${authorizedIds.join(', ')}`, { expected: authorizedIds, provided: configurationId });
 
   if (b.proofs === undefined) {
     if (b.proof !== undefined) throw new Oid4vcError('credential_proof_singular');

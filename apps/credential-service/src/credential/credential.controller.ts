@@ -2,7 +2,7 @@ import { Body, Controller, Headers, HttpCode, Inject, Post, Req, Res } from '@ne
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Oid4vcError } from '@hallmark/oid4vc';
 import { OAuthError, PLATFORM_CONFIG, requestContextOf, type PlatformConfig } from '@hallmark/platform';
-import { AccessTokenVerifier } from './access-token.verifier';
+import { AccessTokenVerifier, RefusedAccess } from './access-token.verifier';
 import { IssueCredentialHandler } from './issue-credential.handler';
 
 /** The credential endpoint (OID4VCI 1.0 Section 8). */
@@ -29,10 +29,16 @@ export class CredentialController {
       const auth = await this.tokens
         .verify({ authorization, dpop, htm: 'POST', htu: `${this.config.publicUrl}/credential`, queryHasToken: /[?&]access_token=/.test(request.url), now })
         .catch(async (err) => {
-          if (err instanceof Oid4vcError) await this.issue.recordUnattributedRejection(err, requestContextOf(request));
-          throw err;
+          if (!(err instanceof RefusedAccess)) throw err;
+          await this.issue.recordRefusal(err.rejection, err.sessionId, requestContextOf(request));
+          throw err.rejection;
         });
-      if (!/^application\/json\b/i.test(request.headers['content-type'] ?? '')) throw new Oid4vcError('credential_request_not_json');
+      const contentType = request.headers['content-type'];
+      if (!/^application\/json\b/i.test(contentType ?? '')) {
+        const refusal = new Oid4vcError('credential_request_not_json', undefined, { expected: 'application/json', provided: contentType ?? '(none)' });
+        await this.issue.recordRefusal(refusal, auth.sessionId, requestContextOf(request));
+        throw refusal;
+      }
       return await this.issue.handle(auth, body, requestContextOf(request));
     } catch (err) {
       if (!(err instanceof Oid4vcError)) throw err;

@@ -122,11 +122,16 @@ export class IssueCredentialHandler {
       : issueJwtVcJson({ ...signing, type: c.credential_definition!.type, claims });
   }
 
-  /** A refusal before the access token checked out: no session to tie it to. */
-  async recordUnattributedRejection(rejection: Oid4vcError, request: RequestContext): Promise<void> {
+  /**
+   * A refusal outside the issuance itself (the access token, the content type): on the session's
+   * timeline when the token's signature verified (even expired, or with DPoP missing or wrong),
+   * else in the unattributed log.
+   */
+  async recordRefusal(rejection: Oid4vcError, sessionId: string | undefined, request: RequestContext): Promise<void> {
+    const event = { event_type: 'credential_request_rejected', data: { ...rejection.toDiagnostic(), request } satisfies CredentialRequestRejectedV1 as unknown as Record<string, unknown> };
+    if (sessionId) return this.record(sessionId, event);
     const requestId = currentRequestScope()?.requestId ?? newId();
-    const data: CredentialRequestRejectedV1 = { ...rejection.toDiagnostic(), request };
-    await this.store.append(`request:${requestId}`, unattributedSessionId(requestId), 'any', [{ event_type: 'credential_request_rejected', data: data as unknown as Record<string, unknown> }]);
+    await this.store.append(`request:${requestId}`, unattributedSessionId(requestId), 'any', [event]);
   }
 
   private async record(sessionId: string, event: NewEvent): Promise<void> {

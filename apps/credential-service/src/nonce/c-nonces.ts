@@ -3,28 +3,29 @@ import { createHash, randomBytes } from 'crypto';
 import type { DataSource } from 'typeorm';
 import { newId, unattributedSessionId, type NonceIssuedV1, type RequestContext } from '@hallmark/contracts';
 import { EventStore } from '@hallmark/event-store';
-import { SERVICE_DATA_SOURCE } from '@hallmark/platform';
+import { PLATFORM_CONFIG, SERVICE_DATA_SOURCE, type PlatformConfig } from '@hallmark/platform';
+import { Oid4vcError } from '@hallmark/oid4vc';
 import { currentRequestScope } from '@hallmark/telemetry';
 
-export const C_NONCE_TTL_SECONDS = 300;
 export const nonceHash = (nonce: string): string => createHash('sha256').update(nonce).digest('base64url');
 const hash = nonceHash;
 
 /**
  * c_nonces for key proofs (OID4VCI 1.0 Section 7): random, kept (hashed) in the service's
- * database so any replica accepts them, valid for five minutes, used once.
+ * database so any replica accepts them, valid for HALLMARK_C_NONCE_TTL (five minutes), used once.
  */
 @Injectable()
 export class CNonces {
   constructor(
     @Inject(SERVICE_DATA_SOURCE) private readonly db: DataSource,
     private readonly store: EventStore,
+    @Inject(PLATFORM_CONFIG) private readonly config: PlatformConfig,
   ) {}
 
   /** Issues a nonce and records `nonce_issued` (unattributed: no token comes with the request). */
   async issue(now: Date, request: RequestContext): Promise<string> {
     const nonce = randomBytes(24).toString('base64url');
-    const expiresAt = new Date(now.getTime() + C_NONCE_TTL_SECONDS * 1000);
+    const expiresAt = new Date(now.getTime() + this.config.cNonceTtlSeconds * 1000);
     const issued: NonceIssuedV1 = { c_nonce_hash: hash(nonce), expires_at: expiresAt.toISOString(), request };
     const sessionId = unattributedSessionId(currentRequestScope()?.requestId ?? newId());
     await this.store.transaction(async (tx) => {
@@ -35,10 +36,16 @@ export class CNonces {
     return nonce;
   }
 
-  /** Whether the nonce was issued here, is unexpired and unused (does not use it). */
+  /**
+   * Whether the nonce was issued here and is unexpired and unused (does not use it); false for a
+   * nonce never issued here. A used or expired one throws its own reason: the wallet's fix differs.
+   */
   async isUsable(nonce: string, now: Date): Promise<boolean> {
-    const rows = await this.db.query('SELECT 1 FROM c_nonces WHERE nonce_hash = $1 AND used_at IS NULL AND expires_at > $2', [hash(nonce), now]);
-    return rows.length === 1;
+    const [row] = await this.db.query('SELECT used_at, expires_at FROM c_nonces WHERE nonce_hash = $1', [hash(nonce)]);
+    if (!row) return false;
+    if (row.used_at) throw new Oid4vcError('credential_nonce_used');
+    if (new Date(row.expires_at) <= now) throw new Oid4vcError('proof_nonce_expired');
+    return true;
   }
 
   /** Uses the nonce; false when another request used it first. */

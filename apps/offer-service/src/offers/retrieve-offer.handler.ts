@@ -1,14 +1,22 @@
 import { Injectable } from '@nestjs/common';
-import type { RequestContext } from '@hallmark/contracts';
+import { newId, unattributedSessionId, type OfferRetrievalRefusedV1, type RequestContext } from '@hallmark/contracts';
 import { EventStore } from '@hallmark/event-store';
+import { Oid4vcError } from '@hallmark/oid4vc';
 import { OAuthError } from '@hallmark/platform';
+import { currentRequestScope } from '@hallmark/telemetry';
 import { SessionKeys } from '../data-keys/session-keys';
 import { open, secretHash } from '../data-keys/sealing';
 import { decide, foldSession, SessionRejected } from '../sessions/session.decider';
 import { sessionStream } from '../sessions/create-session.handler';
 import { buildCredentialOffer, type OfferSecrets } from './credential-offer';
 
-/** GET /offers/{ref}: the wallet fetches the offer by reference; every fetch appends offer_retrieved. */
+const notFound = (refusal: { error: string; error_description: string }) => new OAuthError(404, refusal.error, refusal.error_description);
+
+/**
+ * GET /offers/{ref}: the wallet fetches the offer by reference; every fetch appends
+ * offer_retrieved, a fetch after expiry offer_retrieval_refused on the session, a fetch of an
+ * unknown or erased offer offer_retrieval_refused in the unattributed log.
+ */
 @Injectable()
 export class RetrieveOfferHandler {
   constructor(
@@ -17,20 +25,24 @@ export class RetrieveOfferHandler {
   ) {}
 
   async handle(offerRef: string, request: RequestContext): Promise<Record<string, unknown>> {
-    const notFound = (why: string) => new OAuthError(404, 'invalid_request', why);
     const [row] = await this.store.dataSource.query('SELECT session_id, offer_id FROM offers WHERE offer_ref_hash = $1', [secretHash(offerRef)]);
-    if (!row) throw notFound('unknown credential offer');
+    if (!row) throw await this.unknown(request);
     const sessionId: string = row.session_id;
     const state = foldSession(await this.store.readStream(sessionStream(sessionId)));
     let events;
     try {
       events = decide({ type: 'retrieve_offer', now: new Date(), offerId: row.offer_id, request }, state);
     } catch (err) {
-      if (err instanceof SessionRejected) throw notFound(err.reason === 'expired' ? 'the credential offer has expired' : 'unknown credential offer');
+      if (err instanceof SessionRejected) throw await this.unknown(request);
       throw err;
     }
+    const refused = events.find((e) => e.event_type === 'offer_retrieval_refused');
+    if (refused) {
+      await this.store.append(sessionStream(sessionId), sessionId, 'any', events);
+      throw notFound(refused.data as unknown as OfferRetrievalRefusedV1);
+    }
     const key = await this.keys.find(sessionId);
-    if (!key || !state.sealedSecrets || !state.grant) throw notFound('unknown credential offer');
+    if (!key || !state.sealedSecrets || !state.grant) throw await this.unknown(request);
     const secrets = open<OfferSecrets>(key, state.sealedSecrets, sessionId);
     // Retrievals commute, so no expected version: concurrent fetches both count.
     await this.store.append(sessionStream(sessionId), sessionId, 'any', events);
@@ -38,5 +50,13 @@ export class RetrieveOfferHandler {
       { credential_issuer: state.credentialIssuer!, credential_configuration_ids: state.credentialConfigurationIds!, grant: state.grant },
       secrets,
     );
+  }
+
+  /** No session to tie the fetch to (or one that was erased): the unattributed log. */
+  private async unknown(request: RequestContext): Promise<OAuthError> {
+    const data: OfferRetrievalRefusedV1 = { ...new Oid4vcError('offer_unknown').toDiagnostic(), request };
+    const requestId = currentRequestScope()?.requestId ?? newId();
+    await this.store.append(`request:${requestId}`, unattributedSessionId(requestId), 'any', [{ event_type: 'offer_retrieval_refused', data: data as unknown as Record<string, unknown> }]);
+    return notFound(data);
   }
 }

@@ -60,9 +60,15 @@ describe('session decider', () => {
     given(created).when({ type: 'retrieve_offer', now, offerId: 'offer-1', request }).then([{ event_type: 'offer_retrieved', data: { offer_id: 'offer-1', request } }]);
   });
 
-  it('rejects retrieval of an expired, unknown or erased offer', () => {
+  it('records the refused retrieval of an expired offer, with the catalogue reason', () => {
     const request = { method: 'GET', path: '/x' };
-    given(created).when({ type: 'retrieve_offer', now: new Date('2026-11-28T10:15:00Z'), offerId: 'offer-1', request }).rejects('expired');
+    given(created)
+      .when({ type: 'retrieve_offer', now: new Date('2026-11-28T10:15:00Z'), offerId: 'offer-1', request })
+      .then([{ event_type: 'offer_retrieval_refused', data: { offer_id: 'offer-1', error: 'invalid_request', reason: 'offer_expired', spec_ref: 'OID4VCI 1.0 Section 4.1.3', request } }]);
+  });
+
+  it('rejects retrieval of an unknown or erased offer', () => {
+    const request = { method: 'GET', path: '/x' };
     given(created).when({ type: 'retrieve_offer', now, offerId: 'other', request }).rejects('not_found');
     given([...created, { event_type: 'session_erased', data: {} }]).when({ type: 'retrieve_offer', now, offerId: 'offer-1', request }).rejects('erased');
   });

@@ -9,6 +9,7 @@ import type {
 } from '@hallmark/contracts';
 import type { FieldProblem } from '@hallmark/platform';
 import { claimNamesOf, type IssuerConfig } from '@hallmark/issuer-config';
+import { Oid4vcError } from '@hallmark/oid4vc';
 import type { CreateSessionRequest } from '@hallmark/contracts';
 
 /** The issuance session as the offer service knows it, folded from its own events. */
@@ -189,7 +190,11 @@ export function decide(command: SessionCommand, state: SessionState): NewEvent[]
     case 'retrieve_offer': {
       if (state.status === 'none' || state.offerId !== command.offerId) throw new SessionRejected('not_found', 'no such offer');
       if (state.status === 'erased') throw new SessionRejected('erased', 'the session was erased');
-      if (state.expiresAt && new Date(state.expiresAt) <= command.now) throw new SessionRejected('expired', `the offer expired at ${state.expiresAt}`);
+      if (state.expiresAt && new Date(state.expiresAt) <= command.now) {
+        // Recorded, not only refused: a wallet that scans an old QR code is a common mistake.
+        const refusal = new Oid4vcError('offer_expired', `at ${state.expiresAt}`).toDiagnostic();
+        return [{ event_type: 'offer_retrieval_refused', data: { offer_id: command.offerId, ...refusal, request: command.request }, occurred_at: command.now.toISOString() }];
+      }
       return [{ event_type: 'offer_retrieved', data: { offer_id: command.offerId, request: command.request }, occurred_at: command.now.toISOString() }];
     }
     case 'erase_session': {

@@ -25,7 +25,11 @@ const sessionSummary = {
     expires_at: { type: ['string', 'null'], format: 'date-time' },
     event_count: { type: 'integer' },
     offer_retrievals: { type: 'integer' },
-    last_error: { type: ['object', 'null'] },
+    last_error: {
+      type: ['object', 'null'],
+      description: 'the latest warning or error entry; reason is the catalogue reason of a refusal',
+      properties: { type: { type: 'string' }, message: { type: 'string' }, occurred_at: { type: 'string', format: 'date-time' }, reason: { type: 'string' } },
+    },
   },
 };
 
@@ -40,13 +44,26 @@ const timelineEntry = {
     source: { type: 'string' },
     endpoint: { type: ['string', 'null'] },
     message: { type: 'string' },
-    data: { type: 'object', description: 'the event payload, redacted: sealed values and secrets never appear' },
+    data: {
+      type: 'object',
+      description:
+        'the event payload, redacted: sealed values and secrets never appear. data.request is the wallet request (method, path, user agent, masked client_ip, headers, query, body) under the redaction policy: tokens, codes, DPoP proofs, attestations and proof JWTs as <present, len=N, sha256=XXXXXXXX>, tx_code as <present, withheld>, claims as names',
+    },
     trace_id: { type: ['string', 'null'] },
     request_id: { type: 'string' },
     explanation: {
       type: 'object',
       description: 'present on refusals: what was wrong, how to fix it, where the spec says so',
-      properties: { title: { type: 'string' }, reason: { type: 'string' }, help: { type: 'string' }, spec_ref: { type: 'string' }, error: { type: 'string' } },
+      properties: {
+        title: { type: 'string' },
+        reason: { type: 'string' },
+        help: { type: 'string' },
+        spec_ref: { type: 'string' },
+        error: { type: 'string' },
+        compares: { type: 'string', description: 'for a comparison: what was checked, e.g. htu claim of the DPoP proof' },
+        expected: { type: 'string', description: 'the value the issuer expected (never a secret)' },
+        provided: { type: 'string', description: 'the value the wallet sent (never a secret)' },
+      },
     },
   },
 };

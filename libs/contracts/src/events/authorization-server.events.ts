@@ -27,6 +27,9 @@ export interface TokenRejectedV1 {
   error_description: string;
   reason: string;
   spec_ref: string;
+  /** For a refusal that compares values (e.g. DPoP htu): expected and provided, never a secret. */
+  expected?: string;
+  provided?: string;
   /** Wrong transaction codes so far, when the rejection is one. */
   failed_tx_code_attempts?: number;
   /** True when this rejection locked the pre-authorized code. */
@@ -63,6 +66,8 @@ export const tokenRejectedV1Schema = {
     error_description: { type: 'string', maxLength: 500 },
     reason: { type: 'string' },
     spec_ref: { type: 'string' },
+    expected: { type: 'string', maxLength: 300 },
+    provided: { type: 'string', maxLength: 300 },
     failed_tx_code_attempts: { type: 'integer', minimum: 0 },
     locked: { type: 'boolean' },
     request: requestContextSchema,

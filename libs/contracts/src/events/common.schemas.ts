@@ -20,12 +20,22 @@ export const sealedValueSchema = {
   },
 } as const;
 
-/** The wallet-facing request that caused an event, already redacted (no secrets, masked IP). */
+/**
+ * The wallet-facing request that caused an event, already redacted by the one policy
+ * (libs/platform redaction): secrets as `<present, len=N, sha256=...>`, no tx_code, masked IP,
+ * claim names only.
+ */
 export interface RequestContext {
   method: string;
   path: string;
   user_agent?: string;
   client_ip?: string;
+  /** Request headers by lower-case name, redacted; infrastructure headers only when configured. */
+  headers?: Record<string, string>;
+  /** The query parameters, redacted. */
+  query?: Record<string, unknown>;
+  /** The parsed body (JSON or form), redacted; a fingerprint when it could not be parsed. */
+  body?: unknown;
 }
 
 export const requestContextSchema = {
@@ -37,7 +47,24 @@ export const requestContextSchema = {
     path: { type: 'string' },
     user_agent: { type: 'string', maxLength: 512 },
     client_ip: { type: 'string', maxLength: 64 },
+    headers: { type: 'object', maxProperties: 64, additionalProperties: { type: 'string', maxLength: 1100 } },
+    query: { type: 'object', maxProperties: 50 },
+    body: { type: ['object', 'array', 'string', 'number', 'boolean', 'null'] },
   },
+} as const;
+
+/**
+ * What a refusal that compares values says about them (catalogue entries with `compares`): the
+ * value the issuer expected and the one the wallet sent, description-safe, never a secret.
+ */
+export interface Comparison {
+  expected?: string;
+  provided?: string;
+}
+
+export const comparisonProperties = {
+  expected: { type: 'string', maxLength: 300 },
+  provided: { type: 'string', maxLength: 300 },
 } as const;
 
 /** A SHA-256 fingerprint (base64url) of a secret that is looked up but never stored in clear. */

@@ -1,4 +1,4 @@
-import { requestContextSchema, type RequestContext } from './common.schemas';
+import { comparisonProperties, requestContextSchema, type Comparison, type RequestContext } from './common.schemas';
 
 /** credential_issued v1: what an auditor needs about issued credentials, never the credentials. */
 export interface CredentialIssuedV1 {
@@ -72,8 +72,11 @@ export const credentialRequestMappedV1Schema = {
   },
 } as const;
 
-/** credential_request_rejected v1: a credential request with a valid access token was refused. */
-export interface CredentialRequestRejectedV1 {
+/**
+ * credential_request_rejected v1: a credential request was refused; on the session's timeline when
+ * its access token names the session, else unattributed.
+ */
+export interface CredentialRequestRejectedV1 extends Comparison {
   credential_configuration_id?: string;
   error: string;
   error_description: string;
@@ -111,6 +114,7 @@ export const credentialRequestRejectedV1Schema = {
     error_description: { type: 'string', maxLength: 500 },
     reason: { type: 'string' },
     spec_ref: { type: 'string' },
+    ...comparisonProperties,
     request: requestContextSchema,
   },
 } as const;

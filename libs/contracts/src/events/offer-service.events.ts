@@ -48,6 +48,33 @@ export interface OfferRetrievedV2 {
   request: RequestContext;
 }
 
+/**
+ * offer_retrieval_refused v1: a wallet fetched an offer it cannot have (expired: on the session's
+ * timeline; unknown or erased: unattributed), with the catalogue reason.
+ */
+export interface OfferRetrievalRefusedV1 {
+  offer_id?: string;
+  error: string;
+  error_description: string;
+  reason: string;
+  spec_ref: string;
+  request: RequestContext;
+}
+
+export const offerRetrievalRefusedV1Schema = {
+  type: 'object',
+  required: ['error', 'error_description', 'reason', 'spec_ref', 'request'],
+  additionalProperties: false,
+  properties: {
+    offer_id: { type: 'string' },
+    error: { type: 'string' },
+    error_description: { type: 'string', maxLength: 500 },
+    reason: { type: 'string' },
+    spec_ref: { type: 'string' },
+    request: requestContextSchema,
+  },
+} as const;
+
 /** offer_retrieved v1 (stored before the request context was structured). */
 export interface OfferRetrievedV1 {
   offer_id: string;
