@@ -161,6 +161,7 @@ describe.each(TARGETS)('authorization code flow [%s]', (targetName) => {
       'token_rejected entry',
     );
     expect(entry.explanation ?? entry).toMatchObject({ title: 'Redirect URI missing at the token endpoint', spec_ref: 'RFC 6749 Section 4.1.3' });
+    expect(entry.data).toMatchObject({ expected: 'openid://', provided: 'null' });
 
     // The code was not burnt by the mistake: the corrected request succeeds, and a reuse is refused and revokes.
     const ok = await tokenRequest({ grant_type: 'authorization_code', code, code_verifier: VERIFIER, client_id: clientId, redirect_uri: 'openid://' });

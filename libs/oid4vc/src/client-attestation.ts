@@ -58,7 +58,7 @@ export async function verifyClientAttestation(options: VerifyClientAttestationOp
   const cnfJwk = isObject(cnf) ? cnf.jwk : undefined;
   if (isPrivateOrSymmetricJwk(cnfJwk) || !publicJwk(cnfJwk)) throw new Oid4vcError('client_attestation_invalid', 'cnf.jwk is not a public key');
   const instanceKey = publicJwk(cnfJwk) as JWK;
-  if (options.clientId !== undefined && options.clientId !== sub) throw new Oid4vcError('client_attestation_client_id_mismatch', `client_id ${options.clientId.slice(0, 80)}, sub ${sub.slice(0, 80)}`);
+  if (options.clientId !== undefined && options.clientId !== sub) throw new Oid4vcError('client_attestation_client_id_mismatch', undefined, { expected: sub, provided: options.clientId });
 
   const popHeader = decodeCompactJwsHeader(options.pop, 16 * 1024);
   if (!popHeader || typeof popHeader.typ !== 'string' || !isMediaType(popHeader.typ, 'oauth-client-attestation-pop+jwt') || typeof popHeader.alg !== 'string') {
@@ -69,7 +69,7 @@ export async function verifyClientAttestation(options: VerifyClientAttestationOp
   const pop = checked.payload;
   if (pop.iss !== undefined && pop.iss !== sub) throw new Oid4vcError('client_attestation_pop_invalid', 'iss is not the attestation sub');
   const audiences = Array.isArray(pop.aud) ? pop.aud : [pop.aud];
-  if (!audiences.includes(options.audience)) throw new Oid4vcError('client_attestation_pop_audience', `aud ${String(pop.aud).slice(0, 100)}, expected ${options.audience}`);
+  if (!audiences.includes(options.audience)) throw new Oid4vcError('client_attestation_pop_audience', undefined, { expected: options.audience, provided: pop.aud });
   if (typeof pop.jti !== 'string' || !pop.jti) throw new Oid4vcError('client_attestation_pop_invalid', 'jti is missing');
   if (!isNumericDate(pop.iat)) throw new Oid4vcError('client_attestation_pop_invalid', 'iat is missing');
   const nowSeconds = epochSeconds(now);

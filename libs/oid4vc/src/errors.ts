@@ -667,6 +667,7 @@ export const OID4VC_REASONS = {
   },
   par_request_uri_client_mismatch: {
     error: 'invalid_request_uri',
+    compares: 'client_id',
     spec_ref: 'RFC 9126 Section 4',
     description: 'The request_uri was pushed by another client',
     title: 'Request URI of another client',
@@ -681,6 +682,7 @@ export const OID4VC_REASONS = {
   },
   authorization_response_type_unsupported: {
     error: 'unsupported_response_type',
+    compares: 'response_type',
     spec_ref: 'RFC 6749 Section 4.1.2.1',
     description: 'Only response_type=code is supported',
     title: 'Response type not supported',
@@ -709,6 +711,7 @@ export const OID4VC_REASONS = {
   },
   pkce_method_unsupported: {
     error: 'invalid_request',
+    compares: 'code_challenge_method',
     spec_ref: 'RFC 7636 Section 4.4.1',
     description: 'Only code_challenge_method=S256 is supported',
     title: 'PKCE method not supported',
@@ -807,6 +810,7 @@ export const OID4VC_REASONS = {
   },
   authorization_code_client_mismatch: {
     error: 'invalid_grant',
+    compares: 'client_id',
     spec_ref: 'RFC 6749 Section 4.1.3',
     description: 'The authorization code was issued to another client',
     title: 'Authorization code of another client',
@@ -814,6 +818,7 @@ export const OID4VC_REASONS = {
   },
   authorization_code_redirect_uri_missing: {
     error: 'invalid_grant',
+    compares: 'redirect_uri of the token request with the one of the authorization request',
     spec_ref: 'RFC 6749 Section 4.1.3',
     description: 'redirect_uri is required because it was sent in the authorization request',
     title: 'Redirect URI missing at the token endpoint',
@@ -821,6 +826,7 @@ export const OID4VC_REASONS = {
   },
   authorization_code_redirect_uri_mismatch: {
     error: 'invalid_grant',
+    compares: 'redirect_uri of the token request with the one of the authorization request',
     spec_ref: 'RFC 6749 Section 4.1.3',
     description: 'redirect_uri differs from the one of the authorization request',
     title: 'Redirect URI differs from authorize',
@@ -893,6 +899,7 @@ export const OID4VC_REASONS = {
   },
   client_attestation_client_id_mismatch: {
     error: 'invalid_client_attestation',
+    compares: 'client_id with the sub of the wallet attestation',
     spec_ref: 'draft-ietf-oauth-attestation-based-client-auth-07 Section 5.1',
     description: 'client_id must equal the sub of the wallet attestation',
     title: 'Client id is not the attestation sub',
@@ -907,6 +914,7 @@ export const OID4VC_REASONS = {
   },
   client_attestation_pop_audience: {
     error: 'invalid_client_attestation',
+    compares: 'aud claim of the wallet attestation PoP',
     spec_ref: 'draft-ietf-oauth-attestation-based-client-auth-07 Section 5.2',
     description: 'The wallet attestation PoP aud is not this authorization server',
     title: 'Wallet attestation PoP for another server',

@@ -17,7 +17,7 @@ export function pkceS256Challenge(verifier: string): string {
  */
 export function checkPkceChallenge(challenge: string | undefined, method: string | undefined): string {
   if (!challenge) throw new Oid4vcError('pkce_missing');
-  if (method !== 'S256') throw new Oid4vcError('pkce_method_unsupported', method ? `code_challenge_method ${method.slice(0, 20)}` : 'code_challenge_method is missing');
+  if (method !== 'S256') throw new Oid4vcError('pkce_method_unsupported', method ? `code_challenge_method ${method.slice(0, 20)}` : 'code_challenge_method is missing', { expected: 'S256', provided: method ?? null });
   if (!S256_CHALLENGE.test(challenge)) throw new Oid4vcError('authorization_request_invalid', 'code_challenge is not a base64url SHA-256 digest');
   return challenge;
 }

@@ -84,11 +84,11 @@ export function parseAuthorizationRequest(
   offer: GrantCodePayload | null,
 ): ParsedAuthorizationRequest {
   const state = params.state ?? null;
-  const fail = (reason: ConstructorParameters<typeof Oid4vcError>[0], detail?: string) =>
-    new AuthorizationRequestError(new Oid4vcError(reason, detail), client.effectiveRedirectUri, client.clientId, state);
+  const fail = (reason: ConstructorParameters<typeof Oid4vcError>[0], detail?: string, compared?: { expected: unknown; provided: unknown }) =>
+    new AuthorizationRequestError(new Oid4vcError(reason, detail, compared), client.effectiveRedirectUri, client.clientId, state);
   const responseType = params.response_type;
   if (!responseType) throw fail('authorization_request_invalid', 'response_type is missing');
-  if (responseType !== 'code') throw fail('authorization_response_type_unsupported', `response_type ${responseType.slice(0, 40)}`);
+  if (responseType !== 'code') throw fail('authorization_response_type_unsupported', `response_type ${responseType.slice(0, 40)}`, { expected: 'code', provided: responseType });
   let codeChallenge: string;
   try {
     codeChallenge = checkPkceChallenge(params.code_challenge, params.code_challenge_method);

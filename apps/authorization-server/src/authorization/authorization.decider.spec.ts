@@ -57,6 +57,7 @@ describe('an authorization, given its events', () => {
       const d = decideRedeemCode(foldAuthorization([pushed(), codeIssued]), redeem({ redirectUri: undefined }));
       expect(d.rejection).toMatchObject({ error: 'invalid_grant', reason: 'authorization_code_redirect_uri_missing' });
       expect(d.rejection?.error_description).toContain('expected openid://');
+      expect(d.rejection?.toDiagnostic()).toMatchObject({ expected: 'openid://', provided: 'null' });
       expect(types(d.events)).toEqual(['token_rejected']);
     });
 

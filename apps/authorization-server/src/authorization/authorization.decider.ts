@@ -80,7 +80,7 @@ export interface Decision {
 /** Opening the authorization endpoint with a request_uri (RFC 9126 Section 4): usable until a code is issued. */
 export function decideOpenPushedRequest(state: AuthorizationState, command: { now: Date; clientId: string | undefined }): Oid4vcError | undefined {
   if (!state.summary || !state.pushedExpiresAt) return new Oid4vcError('par_request_uri_unknown');
-  if (state.summary.client_id !== command.clientId) return new Oid4vcError('par_request_uri_client_mismatch');
+  if (state.summary.client_id !== command.clientId) return new Oid4vcError('par_request_uri_client_mismatch', undefined, { expected: state.summary.client_id, provided: command.clientId ?? null });
   if (state.code) return new Oid4vcError('par_request_uri_used');
   if (new Date(state.pushedExpiresAt) <= command.now) return new Oid4vcError('par_request_uri_expired');
   return undefined;
@@ -104,8 +104,8 @@ export interface RedeemCode {
   token: Pick<TokenIssuedV1, 'token_type' | 'token_id_hash' | 'expires_at' | 'refresh_token_id_hash' | 'refresh_generation'>;
 }
 
-const rejected = (reason: Oid4vcReason, grantType: string, command: { now: Date; request: RequestContext }, detail?: string): Decision => {
-  const rejection = new Oid4vcError(reason, detail);
+const rejected = (reason: Oid4vcReason, grantType: string, command: { now: Date; request: RequestContext }, detail?: string, compared?: { expected: unknown; provided: unknown }): Decision => {
+  const rejection = new Oid4vcError(reason, detail, compared);
   const data: TokenRejectedV1 = { grant_type: grantType, ...rejection.toDiagnostic(), request: command.request };
   return { events: [{ event_type: 'token_rejected', data: data as unknown as Record<string, unknown>, occurred_at: at(command.now) }], rejection };
 };
@@ -127,10 +127,13 @@ export function decideRedeemCode(state: AuthorizationState, command: RedeemCode)
     return { ...refusal, events: [...refusal.events, { event_type: 'tokens_revoked', data: revoked as unknown as Record<string, unknown>, occurred_at: at(command.now) }] };
   }
   if (new Date(state.code.expiresAt) <= command.now) return rejected('authorization_code_expired', grant, command);
-  if (command.clientId !== undefined && command.clientId !== summary.client_id) return rejected('authorization_code_client_mismatch', grant, command);
+  if (command.clientId !== undefined && command.clientId !== summary.client_id) {
+    return rejected('authorization_code_client_mismatch', grant, command, undefined, { expected: summary.client_id, provided: command.clientId });
+  }
   if (summary.redirect_uri !== null) {
-    if (command.redirectUri === undefined) return rejected('authorization_code_redirect_uri_missing', grant, command, `expected ${summary.redirect_uri.slice(0, 200)}`);
-    if (command.redirectUri !== summary.redirect_uri) return rejected('authorization_code_redirect_uri_mismatch', grant, command, `expected ${summary.redirect_uri.slice(0, 200)}`);
+    const compared = { expected: summary.redirect_uri, provided: command.redirectUri ?? null };
+    if (command.redirectUri === undefined) return rejected('authorization_code_redirect_uri_missing', grant, command, `expected ${summary.redirect_uri.slice(0, 200)}`, compared);
+    if (command.redirectUri !== summary.redirect_uri) return rejected('authorization_code_redirect_uri_mismatch', grant, command, `expected ${summary.redirect_uri.slice(0, 200)}`, compared);
   }
   try {
     verifyPkce(summary.code_challenge, command.codeVerifier);

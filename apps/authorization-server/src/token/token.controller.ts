@@ -41,7 +41,9 @@ export class TokenController {
     reply.header('cache-control', 'no-store');
     try {
       const grantType = field(body, 'grant_type');
-      if (!grantType || !GRANT_TYPES.includes(grantType)) throw new Oid4vcError('token_grant_type_unsupported', grantType ? `got ${grantType.slice(0, 80)}` : 'grant_type is missing');
+      if (!grantType || !GRANT_TYPES.includes(grantType)) {
+        throw new Oid4vcError('token_grant_type_unsupported', grantType ? `got ${grantType.slice(0, 80)}` : 'grant_type is missing', { expected: GRANT_TYPES, provided: grantType ?? null });
+      }
       const code = field(body, 'pre-authorized_code');
       if (grantType === PRE_AUTHORIZED_GRANT_TYPE && !code) throw new Oid4vcError('token_request_invalid', 'pre-authorized_code is missing');
       if (grantType === 'authorization_code' && !field(body, 'code')) throw new Oid4vcError('token_request_invalid', 'code is missing');

@@ -1,4 +1,4 @@
-import { requestContextSchema, secretHashSchema, type RequestContext } from './common.schemas';
+import { comparisonProperties, requestContextSchema, secretHashSchema, type Comparison, type RequestContext } from './common.schemas';
 
 /** token_issued v1: an access token was issued for the session (never the token itself). */
 export interface TokenIssuedV1 {
@@ -66,8 +66,7 @@ export const tokenRejectedV1Schema = {
     error_description: { type: 'string', maxLength: 500 },
     reason: { type: 'string' },
     spec_ref: { type: 'string' },
-    expected: { type: 'string', maxLength: 300 },
-    provided: { type: 'string', maxLength: 300 },
+    ...comparisonProperties,
     failed_tx_code_attempts: { type: 'integer', minimum: 0 },
     locked: { type: 'boolean' },
     request: requestContextSchema,
@@ -119,7 +118,7 @@ export interface AuthorizationCodeIssuedV1 {
 }
 
 /** authorization_denied v1: an authorization request was refused (at PAR or authorize), or the user declined. */
-export interface AuthorizationDeniedV1 {
+export interface AuthorizationDeniedV1 extends Comparison {
   endpoint: 'par' | 'authorize';
   client_id: string | null;
   error: string;
@@ -196,6 +195,7 @@ export const authorizationDeniedV1Schema = {
     reason: { type: 'string' },
     spec_ref: { type: 'string' },
     redirected: { type: 'boolean' },
+    ...comparisonProperties,
     request: requestContextSchema,
   },
 } as const;
