@@ -1,6 +1,8 @@
 import { readdirSync, readFileSync } from 'fs';
 import { join } from 'path';
 import { Client } from 'pg';
+import { IndependentWallet, newWalletKey } from '@hallmark/test-wallet';
+import { issuerConfigWith, keyAttestation, testTrust, trusting, walletAttestation } from './support/attestations';
 import { call, eventually } from './support/http';
 import { PRE_AUTH, cNonce, keyProof, requestCredential } from './support/issuance';
 import { readTopic } from './support/kafka';
@@ -12,7 +14,8 @@ const PID = 'eu.europa.ec.eudi.pid_vc_sd_jwt';
 const CLIENT_IP = '203.0.113.77';
 
 /**
- * A whole pre-authorized flow (tx_code, DPoP, nonce, credential) plus wallet mistakes, then every
+ * A whole pre-authorized flow (tx_code, DPoP, nonce, credential) plus wallet mistakes, and an
+ * authorization code flow (PAR, wallet attestation, PKCE, refresh token, key attestation), then every
  * secret and personal value it used is looked for in every Kafka record, every table row and every
  * log line: access token, pre-authorized code, tx_code, DPoP proofs, key proofs, c_nonce, the
  * credential, claim values, the subject id, the offer reference, the client address. None may appear.
@@ -25,10 +28,12 @@ describe.each(TARGETS)('personal data and secrets [%s]', (targetName) => {
   const txCode = '90817263';
   let secrets: string[] = [];
   let sessionId: string;
+  let codeSessionId: string;
 
   beforeAll(async () => {
     // The stack's dev gateway adds its own hop to X-Forwarded-For.
-    t = await startTarget(targetName, 'personal-data', { HALLMARK_TRUST_PROXY: targetName === 'stack' ? '2' : '1' });
+    const trust = await testTrust();
+    t = await startTarget(targetName, 'personal-data', { HALLMARK_TRUST_PROXY: targetName === 'stack' ? '2' : '1', HALLMARK_CONFIG: issuerConfigWith(trusting(trust)) });
     const sent: string[] = [];
     const wallet = (method: string, url: string, options: { raw?: string; body?: unknown; headers?: Record<string, string> } = {}) => {
       if (options.headers?.dpop) sent.push(options.headers.dpop);
@@ -64,8 +69,24 @@ describe.each(TARGETS)('personal data and secrets [%s]', (targetName) => {
     expect(issued.status).toBe(200);
     const credential: string = issued.body.credentials[0].credential;
 
+    // The authorization code flow too: PAR with a wallet attestation, code, PKCE verifier, refresh token, key attestation.
+    const byCode = await call('POST', `${t.baseUrl}/admin/sessions`, { token: t.adminToken, body: { credential_configuration_ids: [PID], grant_type: 'authorization_code', claims: { [PID]: { family_name: family, given_name: given } } } });
+    codeSessionId = byCode.body.session_id;
+    const clientId = 'did:jwk:scanned-wallet';
+    const instance = await newWalletKey();
+    const attested = new IndependentWallet({ allowInsecureUrls: true, clientId, clientAttestationJwt: await walletAttestation(trust, clientId, instance), clientAttestationKey: instance });
+    const received = await attested.receiveCredentialsByAuthorizationCode({ offerUri: byCode.body.credential_offer_uri, clientId, redirectUri: 'openid://', keyAttester: (keys) => keyAttestation(trust, keys) });
+    const flowSecrets = [byCode.body.credential_offer.grants.authorization_code.issuer_state, received.authorizationResponse.searchParams.get('code')!, received.tokenResponse.access_token, received.tokenResponse.refresh_token!];
+    for (const e of received.exchanges) {
+      for (const h of ['dpop', 'oauth-client-attestation', 'oauth-client-attestation-pop']) if (e.requestHeaders[h]) flowSecrets.push(e.requestHeaders[h]);
+      const form = new URLSearchParams(e.requestBody ?? '');
+      for (const f of ['code_verifier', 'request_uri']) if (form.get(f)) flowSecrets.push(form.get(f)!);
+      if (e.url.endsWith('/par') && e.status === 201) flowSecrets.push(JSON.parse(e.responseBody).request_uri);
+    }
+    expect(flowSecrets.length).toBeGreaterThanOrEqual(10);
+
     // The admin token is left out: the embedded default prints the one it generates, once, by design.
-    secrets = [family, given, subject, txCode, code, created.body.credential_offer_uri.split('/offers/')[1], auth.accessToken, proof, wrongAud, c_nonce, credential, credential.split('~')[0], CLIENT_IP, ...sent];
+    secrets = [family, given, subject, txCode, code, created.body.credential_offer_uri.split('/offers/')[1], auth.accessToken, proof, wrongAud, c_nonce, credential, credential.split('~')[0], CLIENT_IP, ...sent, ...flowSecrets, ...received.proofs, ...(received.credentials as string[])];
     expect(sent.length).toBeGreaterThanOrEqual(4);
     await eventually(async () => (await call('GET', `${t.baseUrl}/admin/sessions/${sessionId}`, { token: t.adminToken })).body?.status === 'credential_issued', 20000, 'credential_issued on the timeline');
   }, 180000);
@@ -85,6 +106,13 @@ describe.each(TARGETS)('personal data and secrets [%s]', (targetName) => {
     const issued = r.body.timeline.find((e: { type: string }) => e.type === 'credential_issued');
     expect(issued.data.request.headers.authorization).toMatch(/^DPoP <present, len=\d+, sha256=[\w-]{8}>$/);
     expectNone('the session view', JSON.stringify(r.body));
+    const byCode = await eventually(async () => {
+      const v = (await call('GET', `${t.baseUrl}/admin/sessions/${codeSessionId}?collapse=false`, { token: t.adminToken })).body;
+      return v?.status === 'credential_issued' && v;
+    }, 15000, 'the authorization code session issued');
+    expect(byCode.timeline.map((e: { type: string }) => e.type)).toEqual(expect.arrayContaining(['par_request_stored', 'authorization_code_issued', 'token_issued']));
+    expectNone('the authorization code session view', JSON.stringify(byCode));
+    expectNone('its report', JSON.stringify((await call('GET', `${t.baseUrl}/admin/sessions/${codeSessionId}/report`, { token: t.adminToken })).body));
     expectNone('the session list', JSON.stringify((await call('GET', `${t.baseUrl}/admin/sessions`, { token: t.adminToken })).body));
     expectNone('the unattributed log', JSON.stringify((await call('GET', `${t.baseUrl}/admin/requests?limit=200`, { token: t.adminToken })).body));
     expectNone('the report', JSON.stringify((await call('GET', `${t.baseUrl}/admin/sessions/${sessionId}/report`, { token: t.adminToken })).body));
