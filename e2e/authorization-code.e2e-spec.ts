@@ -45,6 +45,7 @@ describe.each(TARGETS)('authorization code flow [%s]', (targetName) => {
       expect(failure.details.errorDescription).toContain('OID4VCI 1.0 Appendix D');
       const entry = await eventually(async () => (await timeline(session.session_id)).timeline.find((e) => e.type === 'credential_request_rejected'), 15000, 'rejection entry');
       expect(entry.data.reason).toBe('key_attestation_missing');
+      expect(entry.explanation).toMatchObject({ title: 'Key attestation missing', reason: expect.stringContaining('HAIP 1.0 Section 4.5.1'), help: expect.stringContaining('key_attestation'), spec_ref: 'OID4VCI 1.0 Appendix D' });
     });
 
     it('issues when each proof key is attested by a trusted attester, also for a batch', async () => {
@@ -160,8 +161,14 @@ describe.each(TARGETS)('authorization code flow [%s]', (targetName) => {
       15000,
       'token_rejected entry',
     );
-    expect(entry.explanation ?? entry).toMatchObject({ title: 'Redirect URI missing at the token endpoint', spec_ref: 'RFC 6749 Section 4.1.3' });
-    expect(entry.data).toMatchObject({ expected: 'openid://', provided: 'null' });
+    expect(entry.explanation).toMatchObject({
+      title: 'Redirect URI missing at the token endpoint',
+      reason: expect.stringContaining('expected openid://'),
+      help: expect.stringContaining('redirect_uri'),
+      spec_ref: 'RFC 6749 Section 4.1.3',
+      expected: 'openid://',
+      provided: 'null',
+    });
 
     // The code was not burnt by the mistake: the corrected request succeeds, and a reuse is refused and revokes.
     const ok = await tokenRequest({ grant_type: 'authorization_code', code, code_verifier: VERIFIER, client_id: clientId, redirect_uri: 'openid://' });
