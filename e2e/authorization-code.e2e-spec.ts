@@ -207,12 +207,12 @@ describe.each(TARGETS)('authorization code flow [%s]', (targetName) => {
     }, 'invalid_client_attestation'],
     ['an attestation whose sub is another client', async (_clientId: string, instance: WalletKeyPair) => attestationFor('did:jwk:someone-else', instance), 'invalid_client_attestation'],
     ['an expired attestation', async (clientId: string, instance: WalletKeyPair) => attestationFor(clientId, instance, { exp: Math.floor(Date.now() / 1000) - 60 }), 'invalid_client_attestation'],
-  ] as const)('refuses %s at PAR with 401', async (_case, make, error) => {
+  ] as const)('refuses %s at PAR with 400', async (_case, make, error) => {
     const session = await createSession({ require_wallet_attestation: true });
     const clientId = 'did:jwk:bad-attestation';
     const instance = await newWalletKey();
     const wallet = new IndependentWallet({ allowInsecureUrls: true, clientId, clientAttestationJwt: await make(clientId, instance), clientAttestationKey: instance });
-    await expect(wallet.receiveCredentialsByAuthorizationCode({ offerUri: session.credential_offer_uri, clientId, redirectUri: 'openid://' })).rejects.toMatchObject({ details: { status: 401, error } });
+    await expect(wallet.receiveCredentialsByAuthorizationCode({ offerUri: session.credential_offer_uri, clientId, redirectUri: 'openid://' })).rejects.toMatchObject({ details: { status: 400, error } });
   });
 
   describe('FAPI 2.0 authorization server checks', () => {

@@ -18,7 +18,7 @@ describe.each(TARGETS)('HAIP profile [%s]', (targetName) => {
   let trust: TestTrust;
   beforeAll(async () => {
     trust = await testTrust();
-    t = await startTarget(targetName, 'haip-profile', { HALLMARK_PROFILE: 'haip', HALLMARK_CONFIG: issuerConfigWith(trusting(trust)) });
+    t = await startTarget(targetName, 'haip-profile', { HALLMARK_PROFILE: 'haip', HALLMARK_CONFIG: issuerConfigWith(trusting(trust, { attestation_challenge_required: true })) });
   }, 120000);
   afterAll(async () => t?.stop());
 
@@ -29,12 +29,24 @@ describe.each(TARGETS)('HAIP profile [%s]', (targetName) => {
   };
   const attestedWallet = async (clientId: string) => {
     const instance = await newWalletKey();
-    return new IndependentWallet({ allowInsecureUrls: true, clientId, clientAttestationJwt: await walletAttestation(trust, clientId, instance), clientAttestationKey: instance });
+    return new IndependentWallet({ allowInsecureUrls: true, clientId, clientAttestationJwt: await walletAttestation(trust, clientId, instance), clientAttestationKey: instance, attestationChallenge: true });
   };
 
-  it('advertises PAR as required and attestation-based client authentication only', async () => {
+  it('advertises PAR as required and attestation-based client authentication only, with a challenge endpoint', async () => {
     const m = (await call('GET', `${t.baseUrl}/.well-known/oauth-authorization-server`)).body;
-    expect(m).toMatchObject({ require_pushed_authorization_requests: true, token_endpoint_auth_methods_supported: ['attest_jwt_client_auth'] });
+    expect(m).toMatchObject({ require_pushed_authorization_requests: true, token_endpoint_auth_methods_supported: ['attest_jwt_client_auth'], challenge_endpoint: `${t.baseUrl}/challenge` });
+    const challenge = await call('POST', `${t.baseUrl}/challenge`);
+    expect(challenge).toMatchObject({ status: 200, body: { attestation_challenge: expect.stringMatching(/^[\w-]{32}$/) } });
+  });
+
+  it('asks for a challenge when the PoP has none (use_attestation_challenge, with a fresh one in the header)', async () => {
+    const session = await createSession('authorization_code');
+    const clientId = 'did:jwk:haip-no-challenge';
+    const instance = await newWalletKey();
+    const wallet = new IndependentWallet({ allowInsecureUrls: true, clientId, clientAttestationJwt: await walletAttestation(trust, clientId, instance), clientAttestationKey: instance });
+    const failure = await wallet.receiveCredentialsByAuthorizationCode({ offerUri: session.credential_offer_uri, clientId, redirectUri: 'openid://' }).catch((e) => e);
+    expect(failure).toMatchObject({ details: { status: 400, error: 'use_attestation_challenge' } });
+    expect(failure.details.exchange.responseHeaders['oauth-client-attestation-challenge']).toMatch(/^[\w-]{32}$/);
   });
 
   it('refuses an authorization request that was not pushed', async () => {

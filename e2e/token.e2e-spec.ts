@@ -45,7 +45,7 @@ describe.each(TARGETS)('token endpoint [%s]', (targetName) => {
     expect(ajv.validate(asSchema, r.body)).toBe(true);
     expect(r.body).toMatchObject({ issuer: t.baseUrl, token_endpoint: `${t.baseUrl}/token`, authorization_endpoint: `${t.baseUrl}/authorize`, dpop_signing_alg_values_supported: ['ES256'] });
     expect(r.body.grant_types_supported).toEqual(['authorization_code', PRE_AUTH, 'refresh_token']);
-    // No challenge endpoint, introspection or revocation endpoint is advertised: none is served.
+    // Without trusted wallet providers no challenge endpoint is advertised; no introspection or revocation endpoint exists.
     expect(Object.keys(r.body).filter((k) => k.endsWith('_endpoint')).sort()).toEqual(['authorization_endpoint', 'pushed_authorization_request_endpoint', 'token_endpoint']);
   });
 

@@ -5,7 +5,8 @@ import { AuthorizeController } from './authorization/authorize.controller';
 import { ClientAuthentication } from './authorization/client-authentication';
 import { ParController } from './authorization/par.controller';
 import { UpstreamLogin } from './authorization/upstream-login';
-import { DpopNonces } from './dpop/dpop-nonces';
+import { AttestationChallenges, DpopNonces } from './dpop/dpop-nonces';
+import { AttestationChallengeController } from './authorization/attestation-challenge.controller';
 import { AuthorizationServerMetadataController } from './metadata/authorization-server-metadata.controller';
 import { AuthorizationServer1732780003000 } from './migrations/1732780003000-authorization-server';
 import { TokenEndpoint1732780005000 } from './migrations/1732780005000-token-endpoint';
@@ -24,7 +25,7 @@ import { TokenController } from './token/token.controller';
       publishes: true,
     }),
   ],
-  controllers: [AuthorizationServerMetadataController, TokenController, ParController, AuthorizeController],
+  controllers: [AuthorizationServerMetadataController, TokenController, ParController, AuthorizeController, AttestationChallengeController],
   providers: [
     OfferGrantsProjection,
     issuerKeysProvider,
@@ -35,6 +36,7 @@ import { TokenController } from './token/token.controller';
     UpstreamLogin,
     AuthorizationFlow,
     { provide: DpopNonces, inject: [PLATFORM_CONFIG], useFactory: (config: PlatformConfig) => new DpopNonces(config.grantKey ?? Buffer.alloc(32)) },
+    { provide: AttestationChallenges, inject: [PLATFORM_CONFIG], useFactory: (config: PlatformConfig) => new AttestationChallenges(config.grantKey ?? Buffer.alloc(32)) },
   ],
 })
 export class AuthorizationServerModule {}

@@ -45,6 +45,8 @@ export interface AuthorizationConfig {
   clients?: ClientRegistration[];
   /** Wallet providers whose wallet attestations authenticate clients (attest_jwt_client_auth). */
   trusted_wallet_providers?: TrustListConfig;
+  /** Require a fresh challenge from the challenge endpoint in every wallet attestation PoP. Default false. */
+  attestation_challenge_required?: boolean;
   /** Attesters whose key attestations are accepted at the credential endpoint. */
   trusted_key_attesters?: TrustListConfig;
   /** Require a key attestation for every credential, whatever the session says. */
@@ -113,6 +115,7 @@ const schema = {
           },
         },
         trusted_wallet_providers: trustListSchema,
+        attestation_challenge_required: { type: 'boolean' },
         trusted_key_attesters: trustListSchema,
         key_attestations_required: { type: 'boolean' },
         user_consent: { enum: ['auto', 'prompt'] },

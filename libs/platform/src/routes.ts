@@ -18,6 +18,7 @@ export const ROUTES: readonly Route[] = [
   { prefix: '/par', service: 'authorization-server' },
   { methods: ['GET', 'HEAD'], prefix: '/authorize', service: 'authorization-server' },
   { methods: ['POST'], prefix: '/authorize/consent', service: 'authorization-server' },
+  { methods: ['POST'], prefix: '/challenge', service: 'authorization-server' },
   { methods: ['GET', 'HEAD'], prefix: '/.well-known/oauth-authorization-server', service: 'authorization-server' },
   { methods: ['GET', 'HEAD'], prefix: '/.well-known/jwks.json', service: 'authorization-server' },
   { methods: ['GET', 'HEAD'], prefix: '/.well-known/openid-credential-issuer', service: 'credential-service' },

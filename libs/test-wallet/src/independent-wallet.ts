@@ -26,6 +26,7 @@ import {
   clientAuthenticationClientAttestationJwt,
   clientAuthenticationNone,
   type AccessTokenResponse,
+  type ClientAuthenticationCallback,
   type JwtSignerJwk,
   type SignJwtCallback,
 } from '@openid4vc/oauth2';
@@ -228,6 +229,11 @@ export interface IndependentWalletOptions {
   clientAttestationJwt?: string;
   /** The wallet instance key (`cnf.jwk` of the attestation) that signs the attestation PoPs. */
   clientAttestationKey?: WalletKeyPair;
+  /**
+   * Fetch a challenge from the server's challenge_endpoint for every attestation PoP
+   * (draft-ietf-oauth-attestation-based-client-auth-07 Section 8); the library's own PoP has none.
+   */
+  attestationChallenge?: boolean;
 }
 
 export interface CredentialBatch {
@@ -316,12 +322,28 @@ export class IndependentWallet {
         signJwt: signJwtWith(this.keyring),
         // Pre-authorized code flow: anonymous. Authorization code flow: a public client, with a wallet attestation when given.
         clientAuthentication: options.clientAttestationJwt
-          ? clientAuthenticationClientAttestationJwt({ clientAttestationJwt: options.clientAttestationJwt, callbacks })
+          ? options.attestationChallenge && options.clientAttestationKey
+            ? this.attestationWithChallenge(options.clientAttestationJwt, options.clientAttestationKey, options.clientId ?? '')
+            : clientAuthenticationClientAttestationJwt({ clientAttestationJwt: options.clientAttestationJwt, callbacks })
           : options.clientId
             ? clientAuthenticationNone({ clientId: options.clientId })
             : clientAuthenticationAnonymous(),
       },
     });
+  }
+
+  /** attest_jwt_client_auth with a fresh server challenge in each PoP. */
+  private attestationWithChallenge(attestation: string, instance: WalletKeyPair, clientId: string): ClientAuthenticationCallback {
+    return async ({ headers, authorizationServerMetadata }) => {
+      const endpoint = (authorizationServerMetadata as { challenge_endpoint?: string }).challenge_endpoint;
+      if (!endpoint) throw new Error('the authorization server has no challenge_endpoint');
+      const { attestation_challenge: challenge } = (await (await this.fetch(endpoint, { method: 'POST' })).json()) as { attestation_challenge: string };
+      const pop = await new CompactSign(new TextEncoder().encode(JSON.stringify({ iss: clientId, aud: authorizationServerMetadata.issuer, jti: randomBytes(16).toString('base64url'), iat: Math.floor(Date.now() / 1000), challenge })))
+        .setProtectedHeader({ alg: 'ES256', typ: 'oauth-client-attestation-pop+jwt' })
+        .sign(instance.privateKey);
+      headers.set('OAuth-Client-Attestation', attestation);
+      headers.set('OAuth-Client-Attestation-PoP', pop);
+    };
   }
 
   private async step<T>(step: WalletStep, run: () => Promise<T>): Promise<T> {

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { IssuerConfig } from '@hallmark/issuer-config';
 import { Oid4vcError, verifyClientAttestation, type JWK, type VerifiedClientAttestation } from '@hallmark/oid4vc';
 import { DpopReplayLedger, ISSUER_CONFIG, PLATFORM_CONFIG, type PlatformConfig } from '@hallmark/platform';
+import { AttestationChallenges } from '../dpop/dpop-nonces';
 
 export interface ClientAttestationHeaders {
   attestation: string | undefined;
@@ -19,6 +20,7 @@ export class ClientAuthentication {
     @Inject(PLATFORM_CONFIG) private readonly config: PlatformConfig,
     @Inject(ISSUER_CONFIG) private readonly issuer: IssuerConfig,
     private readonly replay: DpopReplayLedger,
+    readonly challenges: AttestationChallenges,
   ) {}
 
   /** Whether every authorization needs a wallet attestation, whatever the session says. */
@@ -41,6 +43,7 @@ export class ClientAuthentication {
       audience: this.config.publicUrl,
       trustedWalletProviders: { keys: trust.keys as JWK[] | undefined, roots: trust.roots },
       now,
+      ...(this.issuer.authorization?.attestation_challenge_required ? { expectedChallenges: this.challenges.accepted(now) } : {}),
     });
     if (!(await this.replay.firstUse(`attestation:${verified.instanceJkt}`, verified.popJti, now))) throw new Oid4vcError('client_attestation_pop_stale', 'the PoP jti was used before');
     return verified;

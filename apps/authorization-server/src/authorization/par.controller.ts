@@ -6,6 +6,7 @@ import { DpopNonces } from '../dpop/dpop-nonces';
 import { singleParameters } from './authorization-parameters';
 import { AuthorizationFlow } from './authorization-flow.service';
 import { AuthorizationRequestError, type AuthorizationParameters } from './authorization-request';
+import { ClientAuthentication } from './client-authentication';
 
 /** The pushed authorization request endpoint (RFC 9126). */
 @Controller('par')
@@ -14,6 +15,7 @@ export class ParController {
     private readonly flow: AuthorizationFlow,
     private readonly nonces: DpopNonces,
     private readonly replay: DpopReplayLedger,
+    private readonly clients: ClientAuthentication,
     @Inject(PLATFORM_CONFIG) private readonly config: PlatformConfig,
   ) {}
 
@@ -44,9 +46,17 @@ export class ParController {
       if (!(failure instanceof AuthorizationRequestError)) throw caught;
       await this.flow.recordDenial('par', params, new AuthorizationRequestError(failure.rejection, null, failure.clientId, null), context);
       const r = failure.rejection;
-      const status = r.error === 'invalid_client' || r.error === 'invalid_client_attestation' || r.error === 'use_attestation_challenge' || r.error === 'use_fresh_attestation' ? 401 : 400;
-      throw new OAuthError(status, r.error, r.error_description, r.error === 'use_dpop_nonce' ? { 'dpop-nonce': this.nonces.current(new Date()) } : {});
+      const status = r.error === 'invalid_client' ? 401 : 400;
+      throw new OAuthError(status, r.error, r.error_description, this.retryHeaders(r.error));
     }
+  }
+
+  /** What a wallet needs to retry: a DPoP nonce (RFC 9449 Section 8) or an attestation challenge. */
+  private retryHeaders(error: string): Record<string, string> {
+    const now = new Date();
+    if (error === 'use_dpop_nonce') return { 'dpop-nonce': this.nonces.current(now) };
+    if (error === 'use_attestation_challenge') return { 'oauth-client-attestation-challenge': this.clients.challenges.current(now) };
+    return {};
   }
 
   /** RFC 9126 Section 2.1: only POST (other methods get 404 from the router). */

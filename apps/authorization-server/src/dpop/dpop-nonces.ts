@@ -4,15 +4,16 @@ const WINDOW_SECONDS = 60;
 const WINDOWS_ACCEPTED = 5;
 
 /**
- * Server-provided DPoP nonces (RFC 9449 Section 8) that every replica issues and accepts without
- * shared state: an HMAC of the current minute under a key derived from the grant key. A nonce
- * stays valid for about five minutes.
+ * Server-provided nonces that every replica issues and accepts without shared state: an HMAC of
+ * the current minute under a key derived from the grant key, valid for about five minutes. The
+ * DPoP nonces (RFC 9449 Section 8) and the wallet attestation challenges are two of them, each
+ * with its own derived key.
  */
-export class DpopNonces {
+export class ServerNonces {
   private readonly key: Buffer;
 
-  constructor(secret: Buffer) {
-    this.key = Buffer.from(hkdfSync('sha256', secret, Buffer.alloc(0), 'hallmark dpop nonce', 32));
+  constructor(secret: Buffer, purpose: string) {
+    this.key = Buffer.from(hkdfSync('sha256', secret, Buffer.alloc(0), `hallmark ${purpose}`, 32));
   }
 
   private forWindow(window: number): string {
@@ -27,5 +28,19 @@ export class DpopNonces {
   accepted(now: Date): string[] {
     const window = Math.floor(now.getTime() / 1000 / WINDOW_SECONDS);
     return Array.from({ length: WINDOWS_ACCEPTED }, (_, i) => this.forWindow(window - i));
+  }
+}
+
+/** DPoP nonces (RFC 9449 Section 8). */
+export class DpopNonces extends ServerNonces {
+  constructor(secret: Buffer) {
+    super(secret, 'dpop nonce');
+  }
+}
+
+/** Challenges for wallet attestation PoPs (draft-ietf-oauth-attestation-based-client-auth-07 Section 8). */
+export class AttestationChallenges extends ServerNonces {
+  constructor(secret: Buffer) {
+    super(secret, 'attestation challenge');
   }
 }

@@ -36,7 +36,9 @@ export class AuthorizationServerMetadataController {
       authorization_details_types_supported: ['openid_credential'],
       authorization_response_iss_parameter_supported: true,
       token_endpoint_auth_methods_supported: authMethods,
-      ...(clients.attestationSupported ? { client_attestation_pop_signing_alg_values_supported: ['ES256'], client_attestation_signing_alg_values_supported: ['ES256'] } : {}),
+      ...(clients.attestationSupported
+        ? { challenge_endpoint: `${base}/challenge`, client_attestation_pop_signing_alg_values_supported: ['ES256'], client_attestation_signing_alg_values_supported: ['ES256'] }
+        : {}),
       dpop_signing_alg_values_supported: ['ES256'],
       'pre-authorized_grant_anonymous_access_supported': true,
     };

@@ -6,6 +6,7 @@ import { DpopNonces } from '../dpop/dpop-nonces';
 import { AuthorizationFlow, RecordedAuthorizationRejection, type TokenResponseBody } from '../authorization/authorization-flow.service';
 import { singleParameters } from '../authorization/authorization-parameters';
 import { AuthorizationRequestError } from '../authorization/authorization-request';
+import { ClientAuthentication } from '../authorization/client-authentication';
 import { PRE_AUTHORIZED_GRANT_TYPE } from './pre-authorized-grant.decider';
 import { RecordedRejection, RedeemPreAuthorizedCodeHandler, type TokenResponse } from './redeem-pre-authorized-code.handler';
 
@@ -15,7 +16,6 @@ const field = (body: unknown, name: string): string | undefined => {
 };
 
 const GRANT_TYPES = [PRE_AUTHORIZED_GRANT_TYPE, 'authorization_code', 'refresh_token'];
-const CLIENT_AUTHENTICATION_ERRORS = ['invalid_client', 'invalid_client_attestation', 'use_attestation_challenge', 'use_fresh_attestation'];
 
 /** The token endpoint (RFC 6749 Section 3.2; OID4VCI 1.0 Section 6), DPoP per RFC 9449. */
 @Controller('token')
@@ -23,6 +23,7 @@ export class TokenController {
   constructor(
     private readonly redeem: RedeemPreAuthorizedCodeHandler,
     private readonly flow: AuthorizationFlow,
+    private readonly clients: ClientAuthentication,
     private readonly nonces: DpopNonces,
     private readonly replay: DpopReplayLedger,
     @Inject(PLATFORM_CONFIG) private readonly config: PlatformConfig,
@@ -93,8 +94,10 @@ export class TokenController {
         if (!attributed) await this.redeem.recordRejection(grantType, field(body, 'pre-authorized_code'), err, requestContextOf(request));
       }
       if (err instanceof Oid4vcError) {
-        const responseHeaders: Record<string, string> = err.error === 'use_dpop_nonce' ? { 'dpop-nonce': this.nonces.current(now) } : {};
-        throw new OAuthError(CLIENT_AUTHENTICATION_ERRORS.includes(err.error) ? 401 : 400, err.error, err.error_description, responseHeaders);
+        const responseHeaders: Record<string, string> =
+          err.error === 'use_dpop_nonce' ? { 'dpop-nonce': this.nonces.current(now) } : err.error === 'use_attestation_challenge' ? { 'oauth-client-attestation-challenge': this.clients.challenges.current(now) } : {};
+        // RFC 6749 Section 5.2: a failed client authentication is 401; the attestation errors are 400, as use_dpop_nonce.
+        throw new OAuthError(err.error === 'invalid_client' ? 401 : 400, err.error, err.error_description, responseHeaders);
       }
       throw err;
     }
