@@ -210,6 +210,14 @@ describe.each(TARGETS)('independent wallet [%s]', (targetName) => {
     expect(failed?.stderr).toContain('error: invalid_grant');
   });
 
+  it('npm run wallet takes an authorization code offer too (PAR, PKCE, issuer_state, DPoP)', async () => {
+    const created = await call('POST', `${t.baseUrl}/admin/sessions`, { token: t.adminToken, body: { credential_configuration_ids: [PID], grant_type: 'authorization_code', claims: { [PID]: CLAIMS[PID] } } });
+    expect(created.status).toBe(201);
+    const { stdout } = await promisify(execFile)(process.execPath, ['-r', '@swc-node/register', 'tools/wallet/main.ts', created.body.offer_url], { cwd: REPO_ROOT, timeout: 60000 });
+    expect(stdout).toContain('Credential 1 of 1');
+    expect(stdout).toContain('given_name: "Erika"');
+  });
+
   it('reports the wire error of a failed step', async () => {
     const session = await createSession(AGE, 4);
     const wrong = session.tx_code === '0000' ? '1111' : '0000';

@@ -1,19 +1,23 @@
 import { parseArgs } from 'util';
 // The independent wallet lives with the end-to-end suite, which uses it too; one implementation.
-import { IndependentWallet, WalletError } from '@hallmark/test-wallet';
+import { IndependentWallet, PRE_AUTHORIZED_GRANT, WalletError } from '@hallmark/test-wallet';
 import { describeBatch, describeExchanges } from './print';
 
-const USAGE = `usage: npm run wallet -- '<credential offer>' [--tx-code CODE] [--batch N] [--credential-configuration ID] [--allow-http] [--verbose]
+const USAGE = `usage: npm run wallet -- '<credential offer>' [--tx-code CODE] [--batch N] [--credential-configuration ID] [--client-id ID] [--redirect-uri URI] [--allow-http] [--verbose]
 
 Receives credentials from any OpenID4VCI 1.0 issuer with @openid4vc/openid4vci's wallet client:
-offer -> issuer metadata -> token (pre-authorized code, tx_code, DPoP) -> nonce -> credential
-request with N jwt proofs (one ES256 key each), and prints each credential decoded.
+offer -> issuer metadata -> token (pre-authorized code with tx_code, or authorization code with
+PAR, PKCE and issuer_state) with DPoP -> nonce -> credential request with N jwt proofs (one ES256
+key each), and prints each credential decoded. For the authorization code flow the issuer must
+answer the authorization request with a redirect at once (an offer, no login or consent page).
 
   <credential offer>      openid-credential-offer://?credential_offer_uri=... or ?credential_offer=...
                           (any scheme, e.g. haip-vci://), or the credential_offer_uri itself
   --tx-code CODE          the transaction code, when the offer asks for one
   --batch N               number of proofs (keys), default 1
   --credential-configuration ID   default: the offer's first credential_configuration_ids entry
+  --client-id ID          the wallet's client_id in the authorization code flow (default hallmark-cli-wallet)
+  --redirect-uri URI      its redirect URI (default openid://cli; never opened, the code is read from the redirect)
   --allow-http            allow http:// URLs on hosts other than the loopback (always allowed there)
   --verbose               list every HTTP exchange`;
 
@@ -46,6 +50,8 @@ const parse = () =>
       'tx-code': { type: 'string' },
       batch: { type: 'string', default: '1' },
       'credential-configuration': { type: 'string' },
+      'client-id': { type: 'string', default: 'hallmark-cli-wallet' },
+      'redirect-uri': { type: 'string', default: 'openid://cli' },
       'allow-http': { type: 'boolean', default: false },
       verbose: { type: 'boolean', short: 'v', default: false },
       help: { type: 'boolean', short: 'h', default: false },
@@ -76,9 +82,14 @@ async function main(): Promise<void> {
     process.stderr.write(`wallet: accepting http:// URLs (the library's allowInsecureUrls) for ${target.origin}\n`);
   }
 
-  const wallet = new IndependentWallet({ allowInsecureUrls });
+  const clientId = args.values['client-id'];
+  const wallet = new IndependentWallet({ allowInsecureUrls, clientId });
   try {
-    const received = await wallet.receiveCredentials({ offerUri: offer, txCode: args.values['tx-code'], batchSize, configurationId: args.values['credential-configuration'] });
+    const resolved = await wallet.resolveOffer({ offerUri: offer });
+    const common = { offer: resolved, batchSize, configurationId: args.values['credential-configuration'] };
+    const received = resolved.grants?.[PRE_AUTHORIZED_GRANT] || !resolved.grants?.authorization_code
+      ? await wallet.receiveCredentials({ ...common, txCode: args.values['tx-code'] })
+      : await wallet.receiveCredentialsByAuthorizationCode({ ...common, clientId, redirectUri: args.values['redirect-uri'] });
     const configuration = received.issuerMetadata.credentialIssuer.credential_configurations_supported[received.configurationId];
     process.stdout.write(
       [

@@ -355,6 +355,11 @@ export class IndependentWallet {
     }
   }
 
+  /** The offer behind a link (fetched when by reference); pass it on as `offer` to receive without fetching again. */
+  resolveOffer(options: Pick<ReceiveOptions, 'offerUri' | 'offer'>): Promise<CredentialOfferObject> {
+    return this.step('offer', () => this.client.resolveCredentialOffer(offerLink(options)));
+  }
+
   /** The issuer's metadata and its authorization servers' metadata, as the library resolves them. */
   resolveIssuerMetadata(credentialIssuer: string): Promise<IssuerMetadataResult> {
     return this.step('metadata', () => this.client.resolveIssuerMetadata(credentialIssuer));
