@@ -1,4 +1,9 @@
+import Ajv2020 from 'ajv/dist/2020';
+import addFormats from 'ajv-formats';
+import { readFileSync } from 'fs';
+import { join } from 'path';
 import { SignJWT, generateKeyPair } from 'jose';
+import { REPO_ROOT } from '@hallmark/testing';
 import { IndependentWallet, inspectSdJwtVc, newWalletKey, type WalletKeyPair } from '@hallmark/test-wallet';
 import { issuerConfigWith, keyAttestation as attestKeys, testTrust, trusting, walletAttestation, type TestTrust } from './support/attestations';
 import { call, eventually } from './support/http';
@@ -81,8 +86,12 @@ describe.each(TARGETS)('authorization code flow [%s]', (targetName) => {
     });
   });
 
-  it('advertises what the authorization server supports', async () => {
+  it('advertises what the authorization server supports, valid RFC 8414 metadata', async () => {
     const m = (await call('GET', `${t.baseUrl}/.well-known/oauth-authorization-server`)).body;
+    const ajv = new Ajv2020({ strict: false, allErrors: true });
+    addFormats(ajv);
+    const validate = ajv.compile(JSON.parse(readFileSync(join(REPO_ROOT, '..', 'shared', 'schemas', 'oauth_authorization_server_metadata.json'), 'utf8')));
+    expect(validate(m) ? [] : validate.errors).toEqual([]);
     expect(m).toMatchObject({
       authorization_endpoint: `${t.baseUrl}/authorize`,
       pushed_authorization_request_endpoint: `${t.baseUrl}/par`,
@@ -95,6 +104,7 @@ describe.each(TARGETS)('authorization code flow [%s]', (targetName) => {
     });
     expect(m.grant_types_supported).toEqual(expect.arrayContaining(['authorization_code', 'urn:ietf:params:oauth:grant-type:pre-authorized_code', 'refresh_token']));
     expect(m.token_endpoint_auth_methods_supported).toEqual(['none', 'attest_jwt_client_auth']);
+    expect(m.challenge_endpoint).toBe(`${t.baseUrl}/challenge`);
   });
 
   it('issues a credential to an independent wallet: PAR, PKCE, DPoP, issuer_state, iss in the response', async () => {
