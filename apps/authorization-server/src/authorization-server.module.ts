@@ -6,6 +6,7 @@ import { ClientAuthentication } from './authorization/client-authentication';
 import { ParController } from './authorization/par.controller';
 import { UpstreamLogin } from './authorization/upstream-login';
 import { AttestationChallenges, DpopNonces } from './dpop/dpop-nonces';
+import { DpopProofs } from './dpop/dpop-proofs';
 import { AttestationChallengeController } from './authorization/attestation-challenge.controller';
 import { AuthorizationServerMetadataController } from './metadata/authorization-server-metadata.controller';
 import { AuthorizationServer1732780003000 } from './migrations/1732780003000-authorization-server';
@@ -31,6 +32,7 @@ import { TokenController } from './token/token.controller';
     issuerKeysProvider,
     DpopReplayLedger,
     AccessTokens,
+    DpopProofs,
     RedeemPreAuthorizedCodeHandler,
     ClientAuthentication,
     UpstreamLogin,

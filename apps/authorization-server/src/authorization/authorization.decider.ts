@@ -93,6 +93,20 @@ export function decideIssueCode(state: AuthorizationState, command: { now: Date;
   return { events: [{ event_type: 'authorization_code_issued', data: data as unknown as Record<string, unknown>, occurred_at: at(command.now) }] };
 }
 
+/** The token_issued event of an authorization's grant (code or refresh). */
+function tokenIssued(grant: 'authorization_code' | 'refresh_token', summary: AuthorizationRequestSummary, command: RedeemCode | Refresh): Decision {
+  const issued: TokenIssuedV1 = {
+    grant_type: grant,
+    client_id: summary.client_id,
+    authorization_details: summary.authorization_details,
+    credential_configuration_ids: summary.credential_configuration_ids,
+    dpop_jkt: command.dpopJkt,
+    ...command.token,
+    request: command.request,
+  };
+  return { events: [{ event_type: 'token_issued', data: issued as unknown as Record<string, unknown>, occurred_at: at(command.now) }] };
+}
+
 export interface RedeemCode {
   now: Date;
   codeHash: string;
@@ -141,16 +155,7 @@ export function decideRedeemCode(state: AuthorizationState, command: RedeemCode)
     return rejected((err as Oid4vcError).reason, grant, command);
   }
   if (summary.dpop_jkt !== null && summary.dpop_jkt !== command.dpopJkt) return rejected('token_dpop_key_mismatch', grant, command);
-  const issued: TokenIssuedV1 = {
-    grant_type: grant,
-    client_id: summary.client_id,
-    authorization_details: summary.authorization_details,
-    credential_configuration_ids: summary.credential_configuration_ids,
-    dpop_jkt: command.dpopJkt,
-    ...command.token,
-    request: command.request,
-  };
-  return { events: [{ event_type: 'token_issued', data: issued as unknown as Record<string, unknown>, occurred_at: at(command.now) }] };
+  return tokenIssued(grant, summary, command);
 }
 
 export interface Refresh {
@@ -169,14 +174,5 @@ export function decideRefresh(state: AuthorizationState, command: Refresh): Deci
   if (!summary || state.revoked || state.refreshGeneration === null || command.generation !== state.refreshGeneration) return rejected('refresh_token_invalid', grant, command);
   if (command.clientId !== undefined && command.clientId !== summary.client_id) return rejected('refresh_token_binding_mismatch', grant, command, 'another client_id');
   if (state.boundJkt !== null && command.dpopJkt !== state.boundJkt) return rejected('refresh_token_binding_mismatch', grant, command, 'another DPoP key');
-  const issued: TokenIssuedV1 = {
-    grant_type: grant,
-    client_id: summary.client_id,
-    authorization_details: summary.authorization_details,
-    credential_configuration_ids: summary.credential_configuration_ids,
-    dpop_jkt: command.dpopJkt,
-    ...command.token,
-    request: command.request,
-  };
-  return { events: [{ event_type: 'token_issued', data: issued as unknown as Record<string, unknown>, occurred_at: at(command.now) }] };
+  return tokenIssued(grant, summary, command);
 }

@@ -20,7 +20,7 @@ export class ClientAuthentication {
     @Inject(PLATFORM_CONFIG) private readonly config: PlatformConfig,
     @Inject(ISSUER_CONFIG) private readonly issuer: IssuerConfig,
     private readonly replay: DpopReplayLedger,
-    readonly challenges: AttestationChallenges,
+    private readonly challenges: AttestationChallenges,
   ) {}
 
   /** Whether every authorization needs a wallet attestation, whatever the session says. */

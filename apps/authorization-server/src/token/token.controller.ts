@@ -1,12 +1,11 @@
 import { Body, Controller, Headers, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { Oid4vcError, verifyDpopProof } from '@hallmark/oid4vc';
-import { DpopReplayLedger, OAuthError, PLATFORM_CONFIG, requestContextOf, type PlatformConfig } from '@hallmark/platform';
-import { DpopNonces } from '../dpop/dpop-nonces';
+import { Oid4vcError } from '@hallmark/oid4vc';
+import { OAuthError, PLATFORM_CONFIG, requestContextOf, type PlatformConfig } from '@hallmark/platform';
+import { DpopProofs } from '../dpop/dpop-proofs';
 import { AuthorizationFlow, RecordedAuthorizationRejection, type TokenResponseBody } from '../authorization/authorization-flow.service';
 import { singleParameters } from '../authorization/authorization-parameters';
 import { AuthorizationRequestError } from '../authorization/authorization-request';
-import { ClientAuthentication } from '../authorization/client-authentication';
 import { PRE_AUTHORIZED_GRANT_TYPE } from './pre-authorized-grant.decider';
 import { RecordedRejection, RedeemPreAuthorizedCodeHandler, type TokenResponse } from './redeem-pre-authorized-code.handler';
 
@@ -23,9 +22,7 @@ export class TokenController {
   constructor(
     private readonly redeem: RedeemPreAuthorizedCodeHandler,
     private readonly flow: AuthorizationFlow,
-    private readonly clients: ClientAuthentication,
-    private readonly nonces: DpopNonces,
-    private readonly replay: DpopReplayLedger,
+    private readonly dpopProofs: DpopProofs,
     @Inject(PLATFORM_CONFIG) private readonly config: PlatformConfig,
   ) {}
 
@@ -51,17 +48,7 @@ export class TokenController {
       if (grantType === 'refresh_token' && !field(body, 'refresh_token')) throw new Oid4vcError('token_request_invalid', 'refresh_token is missing');
 
       let dpopJkt: string | null = null;
-      if (dpop !== undefined || !this.config.allowBearerTokens) {
-        const proof = await verifyDpopProof({
-          proof: dpop,
-          htm: 'POST',
-          htu: `${this.config.publicUrl}/token`,
-          now,
-          expectedNonce: this.nonces.accepted(now),
-        });
-        if (!(await this.replay.firstUse(proof.jkt, proof.jti, now))) throw new Oid4vcError('dpop_jti_replayed');
-        dpopJkt = proof.jkt;
-      }
+      if (dpop !== undefined || !this.config.allowBearerTokens) dpopJkt = await this.dpopProofs.verify(dpop, '/token', now);
       if (grantType !== PRE_AUTHORIZED_GRANT_TYPE) {
         const params = singleParameters(body);
         const attestation = { attestation: headers['oauth-client-attestation'], pop: headers['oauth-client-attestation-pop'] };
@@ -69,7 +56,7 @@ export class TokenController {
           grantType === 'authorization_code'
             ? await this.flow.redeemCode(params, dpopJkt, attestation, requestContextOf(request))
             : await this.flow.refresh(params, dpopJkt, attestation, requestContextOf(request));
-        reply.header('dpop-nonce', this.nonces.current(now));
+        reply.header('dpop-nonce', this.dpopProofs.currentNonce(now));
         return response;
       }
       const response = await this.redeem.handle({
@@ -80,7 +67,7 @@ export class TokenController {
         attestation: { attestation: headers['oauth-client-attestation'], pop: headers['oauth-client-attestation-pop'] },
         request: requestContextOf(request),
       });
-      reply.header('dpop-nonce', this.nonces.current(now));
+      reply.header('dpop-nonce', this.dpopProofs.currentNonce(now));
       return response;
     } catch (caught) {
       let err = caught;
@@ -94,8 +81,7 @@ export class TokenController {
         if (!attributed) await this.redeem.recordRejection(grantType, field(body, 'pre-authorized_code'), err, requestContextOf(request));
       }
       if (err instanceof Oid4vcError) {
-        const responseHeaders: Record<string, string> =
-          err.error === 'use_dpop_nonce' ? { 'dpop-nonce': this.nonces.current(now) } : err.error === 'use_attestation_challenge' ? { 'oauth-client-attestation-challenge': this.clients.challenges.current(now) } : {};
+        const responseHeaders = this.dpopProofs.retryHeaders(err.error, now);
         // RFC 6749 Section 5.2: a failed client authentication is 401; the attestation errors are 400, as use_dpop_nonce.
         throw new OAuthError(err.error === 'invalid_client' ? 401 : 400, err.error, err.error_description, responseHeaders);
       }
