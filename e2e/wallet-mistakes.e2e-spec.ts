@@ -194,6 +194,14 @@ describe.each(TARGETS)('wallet mistakes [%s]', (targetName) => {
     expect(entry.data.request.body).toMatch(/^<not valid JSON, len=\d+/);
   });
 
+  it('credential request in another media type (an encrypted application/jwt request): refused in the wire format, not by the framework', async () => {
+    const a = await auth();
+    const rid = requestId('media-type');
+    const r = await credential(a, undefined, rid, { raw: 'eyJhbGciOiJFQ0RILUVTIn0.x.y.z.w', headers: { 'content-type': 'application/jwt' } });
+    const entry = await expectMistake(r, [400, 'invalid_credential_request'], a, rid, 'credential_request_not_json');
+    expect(entry.explanation).toMatchObject({ expected: 'application/json', provided: 'application/jwt' });
+  });
+
   it('gives every entry of a session its trace id and request id', async () => {
     const a = await auth();
     await credential(a, { credential_configuration_id: PID, proofs: { jwt: [await proofFor(a)] } }, requestId('ok'));

@@ -51,6 +51,10 @@ export async function createHttpApp(rootModule: Parameters<typeof NestFactory.cr
   );
   // Declaring a parser replaces Nest's defaults, so forms are declared too (repeated names become arrays).
   app.useBodyParser('application/x-www-form-urlencoded', { bodyLimit: BODY_LIMIT }, (_req, body, done) => done(null, { ...parseForm(body.toString()) }));
+  // Any other media type (an encrypted application/jwt credential request, text/plain) reaches the
+  // handler without a body, instead of Fastify's own 415: the endpoint refuses it in its wire
+  // format, with a catalogue reason, and records it.
+  app.getHttpAdapter().getInstance().addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: BODY_LIMIT }, (_req, _body, done) => done(null, undefined));
   return app;
 }
 
