@@ -1,0 +1,125 @@
+import { readFileSync, readdirSync } from 'fs';
+
+const TICKS_PER_SECOND = 100; // USER_HZ on Linux
+
+/** CPU seconds (user + system) a live process has used, from /proc/<pid>/stat. */
+export function cpuSeconds(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND; // utime, stime (fields 14 and 15)
+  } catch {
+    return undefined;
+  }
+}
+
+/** Resident set size now, in MiB, from /proc/<pid>/status. */
+export function rssMb(pid: number): number | undefined {
+  try {
+    const kb = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+    return kb === undefined ? undefined : Number(kb) / 1024;
+  } catch {
+    return undefined;
+  }
+}
+
+function parentOf(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Every live process below `root`. */
+export function descendants(root: number): number[] {
+  const children = new Map<number, number[]>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const pid = Number(entry);
+    const parent = parentOf(pid);
+    if (parent !== undefined) children.set(parent, [...(children.get(parent) ?? []), pid]);
+  }
+  const all: number[] = [];
+  const walk = (p: number) => (children.get(p) ?? []).forEach((c) => (all.push(c), walk(c)));
+  walk(root);
+  return all;
+}
+
+export function commandOf(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean).join(' ');
+  } catch {
+    return '';
+  }
+}
+
+export interface ProcessGroupStats {
+  name: string;
+  pids: number[];
+  cpu_seconds: number;
+  peak_rss_mb: number;
+  end_rss_mb: number;
+  /** RSS at each sample (MiB), to see growth over a soak. */
+  rss_series_mb?: number[];
+}
+
+/**
+ * CPU and memory of named groups of processes over one run: CPU as the difference of /proc
+ * counters between start and stop (processes that exit meanwhile are lost, which the issuer's do
+ * not), peak RSS as the largest sum of the group's RSS over samples every `everyMs`. A group's
+ * pids are looked up again at every sample (connection pools open backends lazily).
+ */
+export class ProcessSampler {
+  private readonly startCpu = new Map<number, number>();
+  private readonly lastCpu = new Map<number, number>();
+  private readonly peaks = new Map<string, number>();
+  private readonly series = new Map<string, number[]>();
+  private readonly seen = new Map<string, Set<number>>();
+  private timer?: NodeJS.Timeout;
+
+  constructor(private readonly groups: () => Record<string, number[]>, private readonly everyMs = 500) {}
+
+  start(): void {
+    this.sample();
+    this.timer = setInterval(() => this.sample(), this.everyMs);
+    this.timer.unref();
+  }
+
+  private sample(): void {
+    for (const [name, pids] of Object.entries(this.groups())) {
+      const seen = this.seen.get(name) ?? new Set<number>();
+      this.seen.set(name, seen);
+      let rss = 0;
+      for (const pid of pids) {
+        const cpu = cpuSeconds(pid);
+        if (cpu === undefined) continue;
+        seen.add(pid);
+        if (!this.startCpu.has(pid)) this.startCpu.set(pid, cpu);
+        this.lastCpu.set(pid, cpu);
+        rss += rssMb(pid) ?? 0;
+      }
+      this.peaks.set(name, Math.max(this.peaks.get(name) ?? 0, rss));
+      this.series.set(name, [...(this.series.get(name) ?? []), +rss.toFixed(1)]);
+    }
+  }
+
+  stop(): ProcessGroupStats[] {
+    this.sample();
+    clearInterval(this.timer);
+    return [...this.seen].map(([name, pids]) => {
+      const series = this.series.get(name) ?? [];
+      return {
+        name,
+        pids: [...pids],
+        cpu_seconds: +[...pids].reduce((s, p) => s + (this.lastCpu.get(p)! - this.startCpu.get(p)!), 0).toFixed(2),
+        peak_rss_mb: +(this.peaks.get(name) ?? 0).toFixed(1),
+        end_rss_mb: series.at(-1) ?? 0,
+        rss_series_mb: series,
+      };
+    });
+  }
+}
+
+export const loadAverage = (): string => readFileSync('/proc/loadavg', 'utf8').trim();
