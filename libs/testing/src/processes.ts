@@ -40,11 +40,14 @@ export function isAlive(pid: number): boolean {
   }
 }
 
-/** Starts `apps/<app>/src/main.ts` as its own Node process, its output appended to `<logDir>/<name>.log`. */
-export function spawnApp(app: string, name: string, env: Record<string, string>, logDir: string): ChildProcess {
+/**
+ * Starts `apps/<app>/src/main.ts` as its own Node process, its output appended to `<logDir>/<name>.log`.
+ * `nodeArgs` go before the script (e.g. `--cpu-prof`, which NODE_OPTIONS does not accept).
+ */
+export function spawnApp(app: string, name: string, env: Record<string, string>, logDir: string, nodeArgs: string[] = []): ChildProcess {
   mkdirSync(logDir, { recursive: true });
   const log = createWriteStream(join(logDir, `${name}.log`), { flags: 'a' });
-  const child = spawn(process.execPath, ['-r', '@swc-node/register', join('apps', app, 'src', 'main.ts')], {
+  const child = spawn(process.execPath, [...nodeArgs, '-r', '@swc-node/register', join('apps', app, 'src', 'main.ts')], {
     cwd: REPO_ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
