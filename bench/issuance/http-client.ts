@@ -72,8 +72,9 @@ export function awaitTimelineEntry(baseUrl: string, sessionId: string, token: st
       if (Date.now() > deadline) return reject(new Error(`${type} of ${sessionId} not on the timeline within ${timeoutMs} ms`));
       current = request(`${baseUrl}/admin/sessions/${sessionId}/stream`, { headers: { authorization: `Bearer ${token}`, accept: 'text/event-stream' }, agent: false }, (res) => {
         if (res.statusCode !== 200) {
+          // Not projected yet. Retrying faster would load the issuer and so measure the bench.
           res.resume();
-          setTimeout(attempt, 20);
+          setTimeout(attempt, 100);
           return;
         }
         let buffer = '';
@@ -95,7 +96,7 @@ export function awaitTimelineEntry(baseUrl: string, sessionId: string, token: st
         });
         res.on('error', () => undefined);
       });
-      current.on('error', (err) => (done ? undefined : cancelled ? reject(err) : setTimeout(attempt, 20)));
+      current.on('error', (err) => (done ? undefined : cancelled ? reject(err) : setTimeout(attempt, 100)));
       current.end();
     };
     attempt();

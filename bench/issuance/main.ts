@@ -13,7 +13,7 @@ import { startEmbedded, startStack, type RunningTarget } from './targets';
 import { KeyPool, runFlow } from './wallet-flow';
 
 const USAGE = `usage: npm run bench -- [--targets embedded,stack,peer] [--concurrency 32] [--seconds 20]
-       [--rates 50,100,200] [--rate-seconds 15] [--soak-seconds 0] [--no-batch] [--profile] [--smoke]
+       [--rates 50,100,200] [--rate-seconds 15] [--lag-every 10] [--soak-seconds 0] [--no-batch] [--profile] [--smoke]
 
 Drives complete pre-authorized flows (admin session, offer by reference, token with DPoP, nonce,
 credential) against each target from this process, the issuer running in its own processes.
@@ -31,6 +31,7 @@ interface RunRecord extends LoadResult {
 
 interface TargetRecord {
   name: string;
+  differences?: string[];
   status: 'ok' | 'failed' | 'not run';
   reason?: string;
   runs: RunRecord[];
@@ -44,6 +45,7 @@ const args = parseArgs({
     rates: { type: 'string', default: '50,100,200' },
     'rate-seconds': { type: 'string', default: '15' },
     'soak-seconds': { type: 'string', default: '0' },
+    'lag-every': { type: 'string', default: '10' },
     'no-batch': { type: 'boolean', default: false },
     profile: { type: 'boolean', default: false },
     smoke: { type: 'boolean', default: false },
@@ -59,9 +61,9 @@ async function measure(name: string, target: RunningTarget, load: () => Promise<
   const before = loadAverage();
   sampler.start();
   const result = await load();
-  const processes = sampler.stop().map((p) => (keepSeries ? p : { ...p, rss_series_mb: undefined }));
+  const processes = sampler.stop().map((p) => (keepSeries ? p : { ...p, pss_series_mb: undefined }));
   const record: RunRecord = { name, status: result.errors ? 'failed' : 'ok', ...result, loadavg_before: before, loadavg_after: loadAverage(), processes };
-  const lag = record.projection_lag_ms ? `, lag p50/p99 ${record.projection_lag_ms.p50}/${record.projection_lag_ms.p99} ms` : '';
+  const lag = record.projection_lag_ms ? `, lag p50/p99 ${record.projection_lag_ms.p50}/${record.projection_lag_ms.p99} ms${record.projection_lag_timeouts ? ` (${record.projection_lag_timeouts} not seen within 30 s)` : ''}` : '';
   log(`${target.name} ${name}: ${record.flows_per_second} flows/s, flow p50/p99 ${record.flow_ms.p50}/${record.flow_ms.p99} ms${lag}, errors ${record.errors} [load ${record.loadavg_after}]`);
   for (const e of record.error_samples) log(`  error: ${e}`);
   return record;
@@ -70,20 +72,22 @@ async function measure(name: string, target: RunningTarget, load: () => Promise<
 async function benchTarget(target: RunningTarget, keys: KeyPool): Promise<RunRecord[]> {
   const concurrency = Number(args.concurrency);
   const client = new HttpClient(concurrency * 4);
-  const flow = (batch: number, lagEvery: number) => (i: number) => runFlow(target, client, keys, { batch, measureLag: i % lagEvery === 0 });
+  const run = target.runFlow ?? ((c: HttpClient, k: KeyPool, o: { batch: number; measureLag: boolean }) => runFlow(target, c, k, o));
+  const flow = (batch: number, lagEvery: number) => (i: number) => run(client, keys, { batch, measureLag: i % lagEvery === 0 });
   const runs: RunRecord[] = [];
   try {
     if (args.smoke) {
       runs.push(await measure('smoke: 10 flows at 5/s, projection lag on each', target, () => openLoop(5, 2, flow(1, 1))));
-      runs.push(await measure('smoke: 2 batch-of-5 flows', target, () => openLoop(2, 1, flow(5, 1))));
+      if (target.batch !== false) runs.push(await measure('smoke: 2 batch-of-5 flows', target, () => openLoop(2, 1, flow(5, 1))));
       return runs;
     }
     await closedLoop(8, 5, flow(1, 1000)); // warm-up: JIT, pools, caches; not reported
-    runs.push(await measure(`saturation: ${concurrency} wallets, ${args.seconds} s, lag on every 10th flow`, target, () => closedLoop(concurrency, Number(args.seconds), flow(1, 10))));
-    for (const rate of args.rates.split(',').map(Number)) {
+    const lagEvery = Number(args['lag-every']);
+    runs.push(await measure(`saturation: ${concurrency} wallets, ${args.seconds} s, lag on every ${lagEvery}th flow`, target, () => closedLoop(concurrency, Number(args.seconds), flow(1, lagEvery))));
+    for (const rate of args.rates.split(',').filter(Boolean).map(Number)) {
       runs.push(await measure(`offered ${rate} flows/s for ${args['rate-seconds']} s, lag on each flow`, target, () => openLoop(rate, Number(args['rate-seconds']), flow(1, 1))));
     }
-    if (!args['no-batch']) {
+    if (!args['no-batch'] && target.batch !== false) {
       runs.push(await measure(`batch of 5: ${concurrency} wallets, 10 s`, target, () => closedLoop(concurrency, 10, flow(5, 10))));
     }
     const soak = Number(args['soak-seconds']);
@@ -97,7 +101,7 @@ async function benchTarget(target: RunningTarget, keys: KeyPool): Promise<RunRec
 async function startTarget(name: string): Promise<RunningTarget> {
   if (name === 'embedded') {
     const profileDir = join(REPO_ROOT, 'tmp', 'bench-profiles');
-    return startEmbedded(args.profile ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profileDir}` } : {});
+    return startEmbedded(args.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []);
   }
   if (name === 'stack') return startStack();
   if (name === 'peer') return (await import('./peer-target')).startPeer();
@@ -118,7 +122,7 @@ async function main(): Promise<void> {
       log(`starting ${name}`);
       target = await startTarget(name);
       const runs = await benchTarget(target, keys);
-      targets.push({ name, status: runs.every((r) => r.status === 'ok') ? 'ok' : 'failed', runs });
+      targets.push({ name, status: runs.every((r) => r.status === 'ok') ? 'ok' : 'failed', ...(target.differences ? { differences: target.differences } : {}), runs });
     } catch (err) {
       log(`${name}: ${(err as Error).stack}`);
       targets.push({ name, status: name === 'peer' ? 'not run' : 'failed', reason: (err as Error).message, runs: [] });

@@ -23,6 +23,19 @@ export function rssMb(pid: number): number | undefined {
   }
 }
 
+/**
+ * Proportional set size in MiB (/proc/<pid>/smaps_rollup): shared pages, such as PostgreSQL's
+ * shared buffers, split between the processes that map them, so a group's sum is honest.
+ */
+export function pssMb(pid: number): number | undefined {
+  try {
+    const kb = /^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'))?.[1];
+    return kb === undefined ? undefined : Number(kb) / 1024;
+  } catch {
+    return undefined;
+  }
+}
+
 function parentOf(pid: number): number | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
@@ -59,10 +72,13 @@ export interface ProcessGroupStats {
   name: string;
   pids: number[];
   cpu_seconds: number;
-  peak_rss_mb: number;
-  end_rss_mb: number;
-  /** RSS at each sample (MiB), to see growth over a soak. */
-  rss_series_mb?: number[];
+  /** The group's largest summed resident memory, as PSS (see pssMb), in MiB. */
+  peak_pss_mb: number;
+  end_pss_mb: number;
+  /** The largest RSS of any one process of the group, in MiB. */
+  peak_process_rss_mb: number;
+  /** PSS at each sample (MiB), to see growth over a soak. */
+  pss_series_mb?: number[];
 }
 
 /**
@@ -75,6 +91,7 @@ export class ProcessSampler {
   private readonly startCpu = new Map<number, number>();
   private readonly lastCpu = new Map<number, number>();
   private readonly peaks = new Map<string, number>();
+  private readonly processPeaks = new Map<string, number>();
   private readonly series = new Map<string, number[]>();
   private readonly seen = new Map<string, Set<number>>();
   private timer?: NodeJS.Timeout;
@@ -91,17 +108,20 @@ export class ProcessSampler {
     for (const [name, pids] of Object.entries(this.groups())) {
       const seen = this.seen.get(name) ?? new Set<number>();
       this.seen.set(name, seen);
-      let rss = 0;
+      let pss = 0;
       for (const pid of pids) {
         const cpu = cpuSeconds(pid);
         if (cpu === undefined) continue;
         seen.add(pid);
         if (!this.startCpu.has(pid)) this.startCpu.set(pid, cpu);
         this.lastCpu.set(pid, cpu);
-        rss += rssMb(pid) ?? 0;
+        pss += pssMb(pid) ?? 0;
+        this.processPeaks.set(name, Math.max(this.processPeaks.get(name) ?? 0, rssMb(pid) ?? 0));
       }
-      this.peaks.set(name, Math.max(this.peaks.get(name) ?? 0, rss));
-      this.series.set(name, [...(this.series.get(name) ?? []), +rss.toFixed(1)]);
+      this.peaks.set(name, Math.max(this.peaks.get(name) ?? 0, pss));
+      const series = this.series.get(name) ?? [];
+      if (!series.length) this.series.set(name, series);
+      series.push(+pss.toFixed(1));
     }
   }
 
@@ -114,9 +134,10 @@ export class ProcessSampler {
         name,
         pids: [...pids],
         cpu_seconds: +[...pids].reduce((s, p) => s + (this.lastCpu.get(p)! - this.startCpu.get(p)!), 0).toFixed(2),
-        peak_rss_mb: +(this.peaks.get(name) ?? 0).toFixed(1),
-        end_rss_mb: series.at(-1) ?? 0,
-        rss_series_mb: series,
+        peak_pss_mb: +(this.peaks.get(name) ?? 0).toFixed(1),
+        end_pss_mb: series.at(-1) ?? 0,
+        peak_process_rss_mb: +(this.processPeaks.get(name) ?? 0).toFixed(1),
+        pss_series_mb: series,
       };
     });
   }

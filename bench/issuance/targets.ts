@@ -4,7 +4,8 @@ import { join } from 'path';
 import { Client } from 'pg';
 import { EmbeddedHallmark, REPO_ROOT, createDatabase, ensurePostgres, freePort, startKafkaBroker, stopProcess, waitForHttp } from '@hallmark/testing';
 import { commandOf, descendants } from './process-stats';
-import type { FlowTarget } from './wallet-flow';
+import type { HttpClient } from './http-client';
+import type { FlowResult, FlowTarget, KeyPool } from './wallet-flow';
 
 /** An issuer under test, started by the bench as its own processes. */
 export interface RunningTarget extends FlowTarget {
@@ -12,13 +13,19 @@ export interface RunningTarget extends FlowTarget {
   /** Named groups of processes whose CPU and memory the bench reports (looked up at every sample). */
   processes(): Record<string, number[]>;
   stop(): Promise<void>;
+  /** A flow of its own, when the target does not speak Hallmark's (the peer). */
+  runFlow?: (client: HttpClient, keys: KeyPool, options: { batch: number; measureLag: boolean }) => Promise<FlowResult>;
+  /** False when the target cannot issue a batch. */
+  batch?: boolean;
+  /** How its flow differs from Hallmark's. */
+  differences?: string[];
 }
 
 export const BENCH_LOG_DIR = join(REPO_ROOT, 'tmp', 'bench-logs');
 
 /** The one-process default, as `npm start` runs it (embedded PostgreSQL, in-process transport). */
-export async function startEmbedded(env: Record<string, string> = {}): Promise<RunningTarget> {
-  const hallmark = await EmbeddedHallmark.start({ logDir: BENCH_LOG_DIR, env: { LOG_LEVEL: 'warn', ...env } });
+export async function startEmbedded(nodeArgs: string[] = []): Promise<RunningTarget> {
+  const hallmark = await EmbeddedHallmark.start({ logDir: BENCH_LOG_DIR, env: { LOG_LEVEL: 'warn' }, nodeArgs });
   const pid = hallmark.pid!;
   return {
     name: 'embedded',

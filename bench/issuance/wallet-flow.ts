@@ -18,8 +18,8 @@ export interface FlowTarget {
 export interface FlowResult {
   /** Per step: label and milliseconds. */
   steps: [string, number][];
-  /** From the credential answer to credential_issued on the session's timeline, when measured. */
-  lagMs?: number;
+  /** From the credential answer to credential_issued on the session's timeline (ms), when measured. */
+  lag?: Promise<number>;
 }
 
 export class FlowError extends Error {
@@ -49,6 +49,24 @@ export class KeyPool {
   }
 }
 
+/** Times one request into `steps`; an answer `ok` refuses fails the flow. */
+export const stepTimer =
+  (steps: [string, number][]) =>
+  async (label: string, ok: (a: Answer) => boolean, fn: () => Promise<Answer>): Promise<Answer> => {
+    const t0 = performance.now();
+    const answer = await fn();
+    steps.push([label, performance.now() - t0]);
+    if (!ok(answer)) throw new FlowError(label, answer);
+    return answer;
+  };
+
+/** An OID4VCI key proof (jwt proof type) of `holder` for `audience`, over the issuer's c_nonce. */
+export const keyProof = (holder: WalletKey, audience: string, cNonce: string): Promise<string> =>
+  new SignJWT({ aud: audience, nonce: cNonce }).setProtectedHeader({ alg: 'ES256', typ: 'openid4vci-proof+jwt', jwk: holder.publicJwk }).setIssuedAt().sign(holder.privateKey);
+
+/** The credential answer holds `batch` credentials. */
+export const issued = (batch: number) => (a: Answer) => a.status === 200 && Array.isArray(a.body?.credentials) && a.body.credentials.length === batch;
+
 const ath = (token: string) => createHash('sha256').update(token).digest('base64url');
 
 /**
@@ -59,13 +77,7 @@ const ath = (token: string) => createHash('sha256').update(token).digest('base64
  */
 export async function runFlow(t: FlowTarget, client: HttpClient, keys: KeyPool, options: { batch: number; measureLag: boolean }): Promise<FlowResult> {
   const steps: [string, number][] = [];
-  const timed = async (label: string, ok: (a: Answer) => boolean, fn: () => Promise<Answer>): Promise<Answer> => {
-    const t0 = performance.now();
-    const answer = await fn();
-    steps.push([label, performance.now() - t0]);
-    if (!ok(answer)) throw new FlowError(label, answer);
-    return answer;
-  };
+  const timed = stepTimer(steps);
 
   const created = await timed('POST /admin/sessions', (a) => a.status === 201, () =>
     client.call('POST', `${t.baseUrl}/admin/sessions`, { token: t.adminToken, body: { credential_configuration_ids: [PID], claims: { [PID]: PID_CLAIMS } } }),
@@ -88,33 +100,22 @@ export async function runFlow(t: FlowTarget, client: HttpClient, keys: KeyPool, 
   const accessToken = token.body.access_token as string;
 
   const nonce = await timed('POST /nonce', (a) => a.status === 200, () => client.call('POST', `${t.baseUrl}/nonce`));
-  const proofs = await Promise.all(
-    holders.map((h) =>
-      new SignJWT({ aud: t.baseUrl, nonce: nonce.body.c_nonce })
-        .setProtectedHeader({ alg: 'ES256', typ: 'openid4vci-proof+jwt', jwk: h.publicJwk })
-        .setIssuedAt()
-        .sign(h.privateKey),
-    ),
-  );
+  const proofs = await Promise.all(holders.map((h) => keyProof(h, t.baseUrl, nonce.body.c_nonce)));
   const watch = options.measureLag ? awaitTimelineEntry(t.baseUrl, sessionId, t.readToken, 'credential_issued') : undefined;
   try {
-    const credential = await timed(
-      'POST /credential',
-      (a) => a.status === 200 && Array.isArray(a.body?.credentials) && a.body.credentials.length === options.batch,
-      async () =>
-        client.call('POST', `${t.baseUrl}/credential`, {
-          body: { credential_configuration_id: PID, proofs: { jwt: proofs } },
-          headers: { authorization: `DPoP ${accessToken}`, dpop: await dpopProof(dpop, { htm: 'POST', htu: `${t.baseUrl}/credential`, ath: ath(accessToken) }) },
-        }),
+    await timed('POST /credential', issued(options.batch), async () =>
+      client.call('POST', `${t.baseUrl}/credential`, {
+        body: { credential_configuration_id: PID, proofs: { jwt: proofs } },
+        headers: { authorization: `DPoP ${accessToken}`, dpop: await dpopProof(dpop, { htm: 'POST', htu: `${t.baseUrl}/credential`, ath: ath(accessToken) }) },
+      }),
     );
-    void credential;
-    const answeredAt = performance.now();
-    if (!watch) return { steps };
-    // The event is committed before the answer is sent; in the embedded process the projection
-    // can even land first, which counts as zero lag.
-    const arrived = await watch.arrived;
-    return { steps, lagMs: Math.max(0, arrived - answeredAt) };
-  } finally {
+  } catch (err) {
     watch?.cancel();
+    throw err;
   }
+  if (!watch) return { steps };
+  const answeredAt = performance.now();
+  // The event is committed before the answer is sent; in the embedded process the projection
+  // can even land first, which counts as zero lag. The wallet does not wait for it.
+  return { steps, lag: watch.arrived.then((arrived) => Math.max(0, arrived - answeredAt)).finally(() => watch.cancel()) };
 }
