@@ -26,6 +26,10 @@ export class HttpClient {
       headers['content-type'] ??= 'application/json';
       headers['content-length'] = String(Buffer.byteLength(payload));
     }
+    return this.send(method, url, headers, payload, true);
+  };
+
+  private send(method: string, url: string, headers: Record<string, string>, payload: string | undefined, mayRetry: boolean): Promise<Answer> {
     return new Promise((resolve, reject) => {
       const req = request(url, { method, headers, agent: this.agent }, (res) => {
         const chunks: Buffer[] = [];
@@ -44,11 +48,16 @@ export class HttpClient {
           resolve({ status: res.statusCode ?? 0, headers: h, body });
         });
       });
-      req.on('error', reject);
+      req.on('error', (err: NodeJS.ErrnoException) => {
+        // A kept-alive socket the server closed just as it was reused: the request did not reach
+        // the server (as good as always), so send it again on a fresh one, as the Node.js docs advise.
+        if (mayRetry && req.reusedSocket && err.code === 'ECONNRESET') resolve(this.send(method, url, headers, payload, false));
+        else reject(err);
+      });
       req.setTimeout(30_000, () => req.destroy(new Error(`${method} ${url}: no answer within 30 s`)));
       req.end(payload);
     });
-  };
+  }
 
   close(): void {
     this.agent.destroy();

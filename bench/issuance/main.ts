@@ -134,6 +134,22 @@ async function main(): Promise<void> {
     }
   }
 
+  /**
+   * What the CPU the run measured would allow on this machine if nothing else ran on it: all
+   * cores busy with this target and the load generator, no single-threaded process above one
+   * core. Less noisy than flows/s when the machine is shared, but it ignores waits and contention.
+   */
+  const cpuBound = (r: RunRecord) => {
+    const perFlow = (p: ProcessGroupStats) => (1000 * p.cpu_seconds) / Math.max(1, r.flows_completed);
+    const issuer = r.processes.filter((p) => !p.name.startsWith('load generator'));
+    const total = r.processes.reduce((sum, p) => sum + perFlow(p), 0);
+    const busiestNode = Math.max(...issuer.filter((p) => p.pids.length === 1 && !/java/.test(p.name)).map(perFlow));
+    return {
+      issuer_cpu_ms_per_flow: +issuer.reduce((sum, p) => sum + perFlow(p), 0).toFixed(1),
+      load_generator_cpu_ms_per_flow: +(total - issuer.reduce((sum, p) => sum + perFlow(p), 0)).toFixed(1),
+      cpu_bound_flows_per_second_if_alone: Math.round(Math.min((cpus().length * 1000) / total, 1000 / busiestNode)),
+    };
+  };
   const saturation = (t: TargetRecord) => t.runs.find((r) => r.name.startsWith('saturation') || r.name.startsWith('smoke: 10'));
   const result = {
     benchmark: 'issuance-flows',
@@ -148,7 +164,10 @@ async function main(): Promise<void> {
     summary: Object.fromEntries(
       targets.map((t) => {
         const s = saturation(t);
-        return [t.name, s ? { status: t.status, flows_per_second: s.flows_per_second, fraction_of_issuer_crypto_ceiling: +(s.flows_per_second / crypto.issuer_max_flows_per_second).toFixed(3), fraction_of_machine_crypto_ceiling: +(s.flows_per_second / crypto.machine_max_flows_per_second).toFixed(3) } : { status: t.status, reason: t.reason }];
+        const rates = t.runs
+          .filter((r) => r.mode === 'open')
+          .map((r) => ({ offered: r.offered_per_second, completed_per_second: r.flows_per_second, status: r.status, errors: r.errors, lag_p50_ms: r.projection_lag_ms?.p50, lag_p99_ms: r.projection_lag_ms?.p99 }));
+        return [t.name, s ? { status: t.status, flows_per_second: s.flows_per_second, ...cpuBound(s), fixed_rates: rates, fraction_of_issuer_crypto_ceiling: +(s.flows_per_second / crypto.issuer_max_flows_per_second).toFixed(3), fraction_of_machine_crypto_ceiling: +(s.flows_per_second / crypto.machine_max_flows_per_second).toFixed(3) } : { status: t.status, reason: t.reason }];
       }),
     ),
   };
