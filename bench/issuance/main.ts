@@ -13,11 +13,12 @@ import { startEmbedded, startStack, type RunningTarget } from './targets';
 import { KeyPool, runFlow } from './wallet-flow';
 
 const USAGE = `usage: npm run bench -- [--targets embedded,stack,peer] [--concurrency 32] [--seconds 20]
-       [--rates 50,100,200] [--rate-seconds 15] [--lag-every 10] [--soak-seconds 0] [--soak-rate 100] [--no-batch] [--profile] [--smoke]
+       [--rates 10,25,50,100] [--rate-seconds 15] [--lag-every 10] [--soak-seconds 0] [--soak-rate 100] [--no-batch]
+       [--profile] [--out issuance-flows] [--smoke]
 
 Drives complete pre-authorized flows (admin session, offer by reference, token with DPoP, nonce,
 credential) against each target from this process, the issuer running in its own processes.
-Results: bench/results/issuance-flows.json and .svg (--smoke: tmp/bench-smoke.json, no chart).
+Results: bench/results/<out>.json and .svg (--smoke: tmp/bench-smoke.json, no chart).
   --profile        run the embedded process with --cpu-prof (profiles in tmp/bench-profiles)
   npm run bench:footprint   the embedded process's start time and memory (bench/embedded-footprint.ts)`;
 
@@ -42,13 +43,14 @@ const args = parseArgs({
     targets: { type: 'string', default: 'embedded,stack,peer' },
     concurrency: { type: 'string', default: '32' },
     seconds: { type: 'string', default: '20' },
-    rates: { type: 'string', default: '50,100,200' },
+    rates: { type: 'string', default: '10,25,50,100' },
     'rate-seconds': { type: 'string', default: '15' },
     'soak-seconds': { type: 'string', default: '0' },
     'soak-rate': { type: 'string', default: '100' },
     'lag-every': { type: 'string', default: '10' },
     'no-batch': { type: 'boolean', default: false },
     profile: { type: 'boolean', default: false },
+    out: { type: 'string', default: 'issuance-flows' },
     smoke: { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
   },
@@ -173,7 +175,7 @@ async function main(): Promise<void> {
   };
   const dir = args.smoke ? join(REPO_ROOT, 'tmp') : join(REPO_ROOT, 'bench', 'results');
   mkdirSync(dir, { recursive: true });
-  const base = join(dir, args.smoke ? 'bench-smoke' : 'issuance-flows');
+  const base = join(dir, args.smoke ? 'bench-smoke' : args.out);
   writeFileSync(`${base}.json`, JSON.stringify(result, null, 2) + '\n');
   if (!args.smoke) {
     writeFileSync(

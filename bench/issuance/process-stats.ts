@@ -2,48 +2,45 @@ import { readFileSync, readdirSync } from 'fs';
 
 const TICKS_PER_SECOND = 100; // USER_HZ on Linux
 
-/** CPU seconds (user + system) a live process has used, from /proc/<pid>/stat. */
-export function cpuSeconds(pid: number): number | undefined {
+/** The fields of /proc/<pid>/stat after the command name (field 3 onwards), or undefined once it is gone. */
+function statFields(pid: number): string[] | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND; // utime, stime (fields 14 and 15)
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   } catch {
     return undefined;
   }
 }
 
-/** Resident set size now, in MiB, from /proc/<pid>/status. */
-export function rssMb(pid: number): number | undefined {
+/** CPU seconds (user + system) a live process has used. */
+export function cpuSeconds(pid: number): number | undefined {
+  const fields = statFields(pid);
+  return fields && (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND; // utime, stime (fields 14 and 15)
+}
+
+/** A `<field>: <n> kB` line of /proc/<pid>/<file>, in MiB; undefined once the process is gone. */
+function procMb(pid: number, file: string, field: string): number | undefined {
   try {
-    const kb = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+    const kb = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/${file}`, 'utf8'))?.[1];
     return kb === undefined ? undefined : Number(kb) / 1024;
   } catch {
     return undefined;
   }
 }
+
+/** Resident set size now, in MiB. */
+export const rssMb = (pid: number): number | undefined => procMb(pid, 'status', 'VmRSS');
 
 /**
  * Proportional set size in MiB (/proc/<pid>/smaps_rollup): shared pages, such as PostgreSQL's
  * shared buffers, split between the processes that map them, so a group's sum is honest.
  */
-export function pssMb(pid: number): number | undefined {
-  try {
-    const kb = /^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'))?.[1];
-    return kb === undefined ? undefined : Number(kb) / 1024;
-  } catch {
-    return undefined;
-  }
-}
+export const pssMb = (pid: number): number | undefined => procMb(pid, 'smaps_rollup', 'Pss');
 
-function parentOf(pid: number): number | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-  } catch {
-    return undefined;
-  }
-}
+const parentOf = (pid: number): number | undefined => {
+  const fields = statFields(pid);
+  return fields && Number(fields[1]);
+};
 
 /** Every live process below `root`. */
 export function descendants(root: number): number[] {
