@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'child_process';
-import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync } from 'fs';
+import { createWriteStream, mkdirSync, readFileSync, rmSync } from 'fs';
 import { join } from 'path';
 import { Client } from 'pg';
 import { EmbeddedHallmark, REPO_ROOT, createDatabase, ensurePostgres, freePort, startKafkaBroker, stopProcess, waitForHttp } from '@hallmark/testing';
@@ -63,14 +63,23 @@ export async function startStack(env: Record<string, string> = {}): Promise<Runn
     log.end();
     await broker.stop();
   };
+  let info: { gateway: string; admin_token: string; auditor_token: string } | undefined;
   try {
     await waitForHttp(`http://127.0.0.1:${port}/health/ready`, child, 120_000);
+    // The gateway can answer ready a moment before tools/stack has written its state file.
+    const deadline = Date.now() + 30_000;
+    while (!info) {
+      try {
+        info = JSON.parse(readFileSync(stateFile, 'utf8'));
+      } catch {
+        if (Date.now() > deadline) throw new Error('tools/stack did not write .hallmark/stack.json');
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
   } catch (err) {
     await stop();
     throw err;
   }
-  if (!existsSync(stateFile)) throw new Error('tools/stack did not write .hallmark/stack.json');
-  const info = JSON.parse(readFileSync(stateFile, 'utf8')) as { gateway: string; admin_token: string; auditor_token: string };
 
   // The shared Postgres serves other databases too: count only the backends of ours.
   const dbName = new URL(databaseUrl).pathname.slice(1);
@@ -93,9 +102,9 @@ export async function startStack(env: Record<string, string> = {}): Promise<Runn
   };
   return {
     name: 'stack',
-    baseUrl: info.gateway,
-    adminToken: info.admin_token,
-    readToken: info.auditor_token,
+    baseUrl: info!.gateway,
+    adminToken: info!.admin_token,
+    readToken: info!.auditor_token,
     processes: () => ({ ...services(), 'dev gateway (node)': [child.pid!], 'kafka broker (java)': [broker.pid], 'postgres backends of this database': backends }),
     stop: async () => {
       clearInterval(timer);
