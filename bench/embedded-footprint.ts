@@ -1,7 +1,7 @@
-import { execFileSync } from 'child_process';
 import { mkdirSync, writeFileSync } from 'fs';
 import { join } from 'path';
 import { EmbeddedHallmark, REPO_ROOT } from '@hallmark/testing';
+import { descendants, pssMb, rssMb } from './issuance/process-stats';
 
 /**
  * The one-process default's footprint: time from spawn to ready, resident memory after start and
@@ -11,34 +11,11 @@ import { EmbeddedHallmark, REPO_ROOT } from '@hallmark/testing';
 const SESSIONS = Number(process.env.BENCH_SESSIONS ?? 1000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 20);
 
-import { readFileSync } from 'fs';
-
-const rssKb = (pid: number): number => Number(execFileSync('ps', ['-o', 'rss=', '-p', String(pid)]).toString().trim() || 0);
-/** Proportional set size: shared pages (PostgreSQL's shared buffers) split between the processes that map them, so a sum is honest. */
-const pssKb = (pid: number): number => {
-  try {
-    return Number(/^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'))?.[1] ?? 0);
-  } catch {
-    return 0;
-  }
-};
-/** The processes under `pid` (the embedded PostgreSQL server and its workers). */
-const descendants = (pid: number): number[] => {
-  const out = execFileSync('ps', ['-e', '-o', 'pid=,ppid=']).toString();
-  const children = new Map<number, number[]>();
-  for (const line of out.trim().split('\n')) {
-    const [p, pp] = line.trim().split(/\s+/).map(Number);
-    children.set(pp, [...(children.get(pp) ?? []), p]);
-  }
-  const all: number[] = [];
-  const walk = (p: number) => (children.get(p) ?? []).forEach((c) => (all.push(c), walk(c)));
-  walk(pid);
-  return all;
-};
+/** The Node process's RSS, and its PostgreSQL processes' PSS (shared buffers split fairly, so the sum is honest). */
 const memory = (pid: number) => {
-  const node = rssKb(pid);
-  const db = descendants(pid).reduce((sum, p) => sum + pssKb(p), 0);
-  return { node_rss_mb: +(node / 1024).toFixed(1), postgres_pss_mb: +(db / 1024).toFixed(1), total_mb: +((node + db) / 1024).toFixed(1) };
+  const node = rssMb(pid) ?? 0;
+  const db = descendants(pid).reduce((sum, p) => sum + (pssMb(p) ?? 0), 0);
+  return { node_rss_mb: +node.toFixed(1), postgres_pss_mb: +db.toFixed(1), total_mb: +(node + db).toFixed(1) };
 };
 
 async function main(): Promise<void> {

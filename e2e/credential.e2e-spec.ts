@@ -161,13 +161,13 @@ describe.each(TARGETS)('credential endpoint [%s]', (targetName) => {
     const hs256 = await new SignJWT({ aud: t.baseUrl, nonce: await nonce() }).setProtectedHeader({ alg: 'HS256', typ: 'openid4vci-proof+jwt' }).setIssuedAt().sign(Buffer.alloc(32, 1));
     expect((await requestCredential(auth, { credential_configuration_id: PID, proofs: { jwt: [hs256] } })).body.error).toBe('invalid_proof');
 
+    const isNonceRejection = (e: { type: string; data: { reason: string } }) => e.type === 'credential_request_rejected' && ['credential_nonce_used', 'proof_nonce_invalid'].includes(e.data.reason);
+    // Wait for the nonce refusal itself: the projector may have written some refusals and not yet the later ones.
     const view = await eventually(async () => {
       const v = await call('GET', `${t.baseUrl}/admin/sessions/${auth.sessionId}?collapse=false`, { token: t.adminToken });
-      // Wait for the nonce refusal itself: refusals whose token verified (key mismatch, form body) are on the timeline too.
-      const rejected = v.body?.timeline.filter((e: { type: string }) => e.type === 'credential_request_rejected') ?? [];
-      return rejected.length >= 6 && rejected.some((e: { data: { reason: string } }) => ['credential_nonce_used', 'proof_nonce_invalid'].includes(e.data.reason)) && v.body;
+      return v.body?.timeline.filter((e: { type: string }) => e.type === 'credential_request_rejected').length >= 6 && v.body.timeline.some(isNonceRejection) && v.body;
     });
-    const rejection = view.timeline.find((e: { type: string; data: { reason: string } }) => e.type === 'credential_request_rejected' && ['credential_nonce_used', 'proof_nonce_invalid'].includes(e.data.reason));
+    const rejection = view.timeline.find(isNonceRejection);
     expect(rejection).toMatchObject({ level: 'warn', endpoint: 'POST /credential', data: { error: 'invalid_nonce', spec_ref: expect.stringContaining('OID4VCI') } });
     // Each refusal is explained: title, what was wrong, how to fix it, the spec section.
     expect(rejection.explanation).toEqual({ title: expect.any(String), reason: rejection.data.error_description, help: expect.stringMatching(/nonce/i), spec_ref: rejection.data.spec_ref, error: 'invalid_nonce' });

@@ -28,16 +28,17 @@ export async function applyEvent(em: EntityManager, event: EventEnvelope): Promi
   if (isUnattributed(event.session_id)) return applyUnattributed(em, event);
   {
     const e = toTimelineEntry(event);
+    // One round trip: the entry; when it is new, a notification delivered on commit to every
+    // projector replica's live viewers of this session, and the lock that serialises summary
+    // updates of one session across consumers and replicas.
     const inserted = await em.query(
-      `INSERT INTO timeline_entries (${TIMELINE_COLUMNS}) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)
-       ON CONFLICT (event_id) DO NOTHING RETURNING event_id`,
+      `WITH inserted AS (
+         INSERT INTO timeline_entries (${TIMELINE_COLUMNS}) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)
+         ON CONFLICT (event_id) DO NOTHING RETURNING session_id)
+       SELECT pg_notify('hallmark_timeline', session_id), pg_advisory_xact_lock(hashtext('summary:' || session_id)) FROM inserted`,
       [e.event_id, e.session_id, e.occurred_at, e.type, e.level, e.source, e.endpoint, e.message, JSON.stringify(e.data), e.trace_id, e.request_id],
     );
     if (!inserted.length) return false;
-    // Delivered on commit to every projector replica's live viewers of this session.
-    await em.query(`SELECT pg_notify('hallmark_timeline', $1)`, [e.session_id]);
-    // Serialise summary updates of one session across consumers and replicas.
-    await em.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`summary:${e.session_id}`]);
     const rows = await em.query(`SELECT ${TIMELINE_COLUMNS} FROM timeline_entries WHERE session_id = $1`, [e.session_id]);
     const s = summarize(e.session_id, rows.map(rowToEntry));
     await em.query(

@@ -138,6 +138,7 @@ export class OutboxRelay {
   }
 
   private stalledSince?: number;
+  private stallCheckedAt = 0;
 
   /**
    * Events committed but held back by an older transaction still open somewhere on the server
@@ -148,6 +149,11 @@ export class OutboxRelay {
       this.stalledSince = undefined;
       return;
     }
+    // The backlog count scans the events table, and under load a woken relay often finds
+    // nothing visible yet: counting on each such wake-up was a scan per commit. A stall is
+    // reported after 10 s, so looking once a second is soon enough.
+    if (Date.now() - this.stallCheckedAt < 1000) return;
+    this.stallCheckedAt = Date.now();
     const { backlog } = await this.backlog();
     if (backlog === 0) {
       this.stalledSince = undefined;

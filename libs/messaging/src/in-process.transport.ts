@@ -8,8 +8,21 @@ import { deadLettered } from './metrics';
 interface Group {
   options: SubscribeOptions;
   stopping: boolean;
-  /** Deliveries to one group run one after another, as a Kafka partition would deliver them. */
-  queue: Promise<void>;
+  /**
+   * One queue per lane: a session's records always take the same lane and run one after another
+   * there, as a Kafka partition delivers them; lanes run side by side, as partitions do.
+   */
+  lanes: Promise<void>[];
+}
+
+/** Lanes per group: as many as the topics' default partition count in the Kafka deployment. */
+export const IN_PROCESS_LANES = 6;
+
+/** The lane of a record: a stable hash of its key (the session id), like Kafka's partitioner. */
+function laneOf(key: string, lanes: number): number {
+  let h = 0;
+  for (let i = 0; i < key.length; i++) h = (Math.imul(h, 31) + key.charCodeAt(i)) | 0;
+  return (h >>> 0) % lanes;
 }
 
 /**
@@ -24,7 +37,10 @@ export class InProcessTransport implements EventTransport {
   /** Dead letters of this process, newest last, with why and where they failed. */
   readonly deadLetters: Array<RawRecord & { reason: string; groupId: string }> = [];
 
-  constructor(private readonly logger: JsonLogger) {}
+  constructor(
+    private readonly logger: JsonLogger,
+    private readonly laneCount = IN_PROCESS_LANES,
+  ) {}
 
   async start(): Promise<void> {}
 
@@ -43,7 +59,7 @@ export class InProcessTransport implements EventTransport {
         this.offsets.set(topic, offset + 1);
         return {
           topic,
-          partition: 0,
+          partition: laneOf(event.session_id, this.laneCount),
           offset: String(offset),
           key: event.session_id,
           value: JSON.stringify(event),
@@ -54,7 +70,17 @@ export class InProcessTransport implements EventTransport {
   }
 
   private deliver(group: Group, records: RawRecord[]): Promise<void> {
-    const run = group.queue.then(async () => {
+    const byLane = new Map<number, RawRecord[]>();
+    for (const record of records) {
+      const lane = byLane.get(record.partition);
+      if (lane) lane.push(record);
+      else byLane.set(record.partition, [record]);
+    }
+    return Promise.all([...byLane].map(([lane, laneRecords]) => this.deliverInLane(group, lane, laneRecords))).then(() => undefined);
+  }
+
+  private deliverInLane(group: Group, lane: number, records: RawRecord[]): Promise<void> {
+    const run = group.lanes[lane].then(async () => {
       for (const record of records) {
         await processRecord(record, {
           groupId: group.options.groupId,
@@ -65,7 +91,7 @@ export class InProcessTransport implements EventTransport {
         });
       }
     });
-    group.queue = run.catch(() => undefined);
+    group.lanes[lane] = run.catch(() => undefined);
     return run;
   }
 
@@ -76,13 +102,13 @@ export class InProcessTransport implements EventTransport {
 
   async subscribe(options: SubscribeOptions): Promise<Subscription> {
     if (this.groups.has(options.groupId)) throw new Error(`group ${options.groupId} already subscribed in this process`);
-    const group: Group = { options, stopping: false, queue: Promise.resolve() };
+    const group: Group = { options, stopping: false, lanes: Array.from({ length: this.laneCount }, () => Promise.resolve()) };
     this.groups.set(options.groupId, group);
     return {
       isReady: () => !group.stopping,
       close: async () => {
         group.stopping = true;
-        await group.queue;
+        await Promise.all(group.lanes);
         this.groups.delete(options.groupId);
       },
     };
@@ -93,7 +119,7 @@ export class InProcessTransport implements EventTransport {
   }
 
   async close(): Promise<void> {
-    await Promise.all([...this.groups.values()].map((g) => ((g.stopping = true), g.queue)));
+    await Promise.all([...this.groups.values()].flatMap((g) => ((g.stopping = true), g.lanes)));
     this.groups.clear();
   }
 }

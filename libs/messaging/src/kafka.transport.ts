@@ -129,6 +129,9 @@ export class KafkaTransport implements EventTransport {
     const logger = this.options.logger;
     await consumer.run({
       autoCommit: true,
+      // Partitions side by side (kafkajs handles one at a time by default): per-session order is
+      // per partition, and one at a time left the projector a single transaction deep.
+      partitionsConsumedConcurrently: this.options.partitions ?? 6,
       eachBatchAutoResolve: false,
       eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
         for (const message of batch.messages) {

@@ -13,11 +13,12 @@ export class EmbeddedHallmark {
     readonly port: number,
     private readonly logDir: string,
     private readonly ownDir: boolean,
+    private readonly nodeArgs: string[],
   ) {}
 
-  static async start(options: { logDir: string; dataDir?: string; env?: Record<string, string> }): Promise<EmbeddedHallmark> {
+  static async start(options: { logDir: string; dataDir?: string; env?: Record<string, string>; nodeArgs?: string[] }): Promise<EmbeddedHallmark> {
     const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'hallmark-embedded-'));
-    const target = new EmbeddedHallmark(dataDir, await freePort(), options.logDir, !options.dataDir);
+    const target = new EmbeddedHallmark(dataDir, await freePort(), options.logDir, !options.dataDir, options.nodeArgs ?? []);
     await target.startProcess(options.env);
     return target;
   }
@@ -35,7 +36,7 @@ export class EmbeddedHallmark {
   }
 
   async startProcess(env: Record<string, string> = {}): Promise<void> {
-    this.process = spawnApp('hallmark', 'hallmark', { PORT: String(this.port), HALLMARK_DATA_DIR: this.dataDir, HALLMARK_PUBLIC_URL: this.baseUrl, DATABASE_URL: '', ...env }, this.logDir);
+    this.process = spawnApp('hallmark', 'hallmark', { PORT: String(this.port), HALLMARK_DATA_DIR: this.dataDir, HALLMARK_PUBLIC_URL: this.baseUrl, DATABASE_URL: '', ...env }, this.logDir, this.nodeArgs);
     await waitForHttp(`${this.baseUrl}/health/ready`, this.process);
   }
 

@@ -4,3 +4,4 @@ export * from './processes';
 export * from './dev-gateway';
 export * from './stack';
 export * from './embedded';
+export * from './wallet';

@@ -40,16 +40,19 @@ export function isAlive(pid: number): boolean {
   }
 }
 
-/** Starts `apps/<app>/src/main.ts` as its own Node process, its output appended to `<logDir>/<name>.log`. */
-export function spawnApp(app: string, name: string, env: Record<string, string>, logDir: string): ChildProcess {
-  return spawnScript(join('apps', app, 'src', 'main.ts'), name, env, logDir);
+/**
+ * Starts `apps/<app>/src/main.ts` as its own Node process, its output appended to `<logDir>/<name>.log`.
+ * `nodeArgs` go before the script (e.g. `--cpu-prof`, which NODE_OPTIONS does not accept).
+ */
+export function spawnApp(app: string, name: string, env: Record<string, string>, logDir: string, nodeArgs: string[] = []): ChildProcess {
+  return spawnScript(join('apps', app, 'src', 'main.ts'), name, env, logDir, nodeArgs);
 }
 
 /** Starts a TypeScript entry point (relative to the repository root) as its own Node process, logging to `<logDir>/<name>.log`. */
-export function spawnScript(script: string, name: string, env: Record<string, string>, logDir: string): ChildProcess {
+export function spawnScript(script: string, name: string, env: Record<string, string>, logDir: string, nodeArgs: string[] = []): ChildProcess {
   mkdirSync(logDir, { recursive: true });
   const log = createWriteStream(join(logDir, `${name}.log`), { flags: 'a' });
-  const child = spawn(process.execPath, ['-r', '@swc-node/register', script], {
+  const child = spawn(process.execPath, [...nodeArgs, '-r', '@swc-node/register', script], {
     cwd: REPO_ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
