@@ -42,7 +42,8 @@ export class HallmarkStack {
   static async start(options: StackOptions): Promise<HallmarkStack> {
     const stack = new HallmarkStack(options);
     for (const name of STACK_SERVICES) {
-      const port = await freePort();
+      // A port is free again once probed: exclude the ones already handed out, or two services may get the same.
+      const port = await freePort([...stack.services.values()].map((s) => s.port));
       stack.services.set(name, { port, url: `http://127.0.0.1:${port}` });
     }
     const upstreams = Object.fromEntries([...stack.services].map(([n, s]) => [n, s.url])) as Record<ServiceName, string>;
