@@ -72,6 +72,8 @@ const SECRET_FIELDS = new Set([
   'pre-authorized_code',
   'code',
   'code_verifier',
+  // S256 challenges are public, but a plain one is the verifier itself (and is refused anyway).
+  'code_challenge',
   'access_token',
   'refresh_token',
   'id_token',

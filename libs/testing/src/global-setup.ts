@@ -1,7 +1,9 @@
 // jest globalSetup for the integration suites (jest.int.config.js): a real Kafka broker and a
 // fresh Postgres database. The environment variables set here are inherited by the test workers.
 import { startKafkaBroker, type KafkaBrokerHandle } from './kafka-broker';
+import { rmSync } from 'fs';
 import { createDatabase, ensurePostgres, type PostgresHandle } from './postgres';
+import { SECRETS_DIR } from './secret-recorder';
 
 export const TEST_DATABASE = 'hallmark_test';
 
@@ -9,6 +11,8 @@ export const TEST_DATABASE = 'hallmark_test';
 export interface HallmarkTestInfra {
   kafka?: KafkaBrokerHandle;
   postgres?: PostgresHandle;
+  /** When the run started (ms): the end-of-run secret scan reads only logs written since. */
+  startedAt?: number;
 }
 
 declare global {
@@ -20,7 +24,9 @@ function log(message: string): void {
 }
 
 export default async function globalSetup(): Promise<void> {
-  const infra: HallmarkTestInfra = {};
+  const infra: HallmarkTestInfra = { startedAt: Date.now() };
+  // The secret scan at the end of the run looks only for what this run's tests exchanged.
+  rmSync(SECRETS_DIR, { recursive: true, force: true });
   globalThis.__HALLMARK_TEST_INFRA__ = infra;
   // Should jest die between setup and teardown, do not leave a broker behind.
   process.once('exit', () => {

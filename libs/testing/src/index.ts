@@ -5,3 +5,4 @@ export * from './dev-gateway';
 export * from './stack';
 export * from './embedded';
 export * from './wallet';
+export * from './kafka-topics';
