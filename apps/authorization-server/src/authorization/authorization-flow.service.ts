@@ -109,6 +109,7 @@ export class AuthorizationFlow {
       state_sealed: parsed.state === null ? null : await this.handles.seal('state', { v: parsed.state }),
       issuer_initiated: parsed.offer !== null,
       subject_sealed: parsed.offer?.sub ? await this.handles.seal('state', { v: parsed.offer.sub }) : null,
+      ...(parsed.offer?.ka ? { key_attestation_required: true } : {}),
       client_attestation: attestation ? { wallet_provider: attestation.walletProvider, instance_jkt: attestation.instanceJkt, trusted_by: attestation.trustedBy } : null,
     };
   }
@@ -404,7 +405,15 @@ export class AuthorizationFlow {
   ): Promise<TokenResponseBody> {
     const details = summary.authorization_details ? credentialIdentifiersFor(summary.credential_configuration_ids) : undefined;
     const minted = await this.accessTokens.sign(
-      { sessionId, clientId: summary.client_id, credentialConfigurationIds: summary.credential_configuration_ids, dpopJkt, ...(details ? { authorizationDetails: details } : {}), now },
+      {
+        sessionId,
+        clientId: summary.client_id,
+        credentialConfigurationIds: summary.credential_configuration_ids,
+        dpopJkt,
+        keyAttestationRequired: summary.key_attestation_required === true,
+        ...(details ? { authorizationDetails: details } : {}),
+        now,
+      },
       prepared,
     );
     return {

@@ -17,6 +17,8 @@ export interface AccessTokenGrant {
   dpopJkt: string | null;
   /** Present when the wallet asked with authorization_details: the credential request must then name an identifier. */
   authorizationDetails?: AuthorizationDetail[];
+  /** The session requires key attestations (OID4VCI 1.0 Appendix D): the credential service reads it from the token. */
+  keyAttestationRequired?: boolean;
   now: Date;
 }
 
@@ -59,6 +61,7 @@ export class AccessTokens {
       client_id: grant.clientId ?? 'anonymous',
       credential_configuration_ids: grant.credentialConfigurationIds,
       ...(grant.authorizationDetails ? { authorization_details: grant.authorizationDetails } : {}),
+      ...(grant.keyAttestationRequired ? { key_attestation_required: true } : {}),
       ...(grant.dpopJkt ? { cnf: { jkt: grant.dpopJkt } } : {}),
     })
       .setProtectedHeader({ alg: 'ES256', typ: 'at+jwt', kid: signing.kid })

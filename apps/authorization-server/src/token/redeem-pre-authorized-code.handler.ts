@@ -88,7 +88,7 @@ export class RedeemPreAuthorizedCodeHandler {
     if (decision.rejection) throw new RecordedRejection(decision.rejection);
 
     const minted = await this.accessTokens.sign(
-      { sessionId: grant.sid, clientId: command.clientId, credentialConfigurationIds: grant.cfg, dpopJkt: command.dpopJkt, now },
+      { sessionId: grant.sid, clientId: command.clientId, credentialConfigurationIds: grant.cfg, dpopJkt: command.dpopJkt, keyAttestationRequired: grant.ka === true, now },
       prepared,
     );
     return { access_token: minted.token, token_type: minted.tokenType, expires_in: minted.expiresIn };

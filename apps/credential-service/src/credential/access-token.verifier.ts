@@ -27,6 +27,8 @@ export interface AuthorizedRequest {
   credentialIdentifiers?: Record<string, string>;
   /** SHA-256 of the token's jti, as the authorization server's events name it. */
   tokenIdHash: string;
+  /** The session requires key attestations (carried by the token, so no read model can lag behind it). */
+  keyAttestationRequired: boolean;
 }
 
 /** The identifiers an access token's authorization_details hand out (OID4VCI 1.0 Section 6.2). */
@@ -115,6 +117,7 @@ export class AccessTokenVerifier {
       jkt,
       scheme,
       tokenIdHash,
+      keyAttestationRequired: payload.key_attestation_required === true,
       ...(payload.authorization_details !== undefined ? { credentialIdentifiers: identifiersOf(payload.authorization_details) } : {}),
     };
   }

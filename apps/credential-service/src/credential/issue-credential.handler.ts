@@ -75,7 +75,7 @@ export class IssueCredentialHandler {
           verified.push(await verifyCredentialProof({ proofJwt, issuerId: this.platform.publicUrl, now, expectedNonce: (nonce) => this.nonces.isUsable(nonce, now) }));
         }
         proofs.push(...verified);
-        if (await this.keyAttestations.required(auth.sessionId)) await this.keyAttestations.check(verified, await Promise.all(verified.map((p) => jwkThumbprint(p.holderJwk))), now);
+        if (this.keyAttestations.required(auth.keyAttestationRequired)) await this.keyAttestations.check(verified, await Promise.all(verified.map((p) => jwkThumbprint(p.holderJwk))), now);
       }
       const thumbprints = await Promise.all(proofs.map((p) => jwkThumbprint(p.holderJwk)));
       if (new Set(thumbprints).size !== thumbprints.length) throw new Oid4vcError('credential_proof_keys_repeated');

@@ -1,7 +1,6 @@
 import { SignJWT, exportJWK, generateKeyPair, type JWK } from 'jose';
 import { parseIssuerConfig } from '@hallmark/issuer-config';
 import { jwkThumbprint, type VerifiedCredentialProof } from '@hallmark/oid4vc';
-import type { DataSource } from 'typeorm';
 import { KeyAttestations } from './key-attestations';
 
 describe('key attestations at the credential endpoint', () => {
@@ -19,15 +18,17 @@ describe('key attestations at the credential endpoint', () => {
       credential_configurations_supported: { pid: { format: 'dc+sd-jwt', vct: 'urn:pid' } },
       authorization: { trusted_key_attesters: { keys: [{ ...(await exportJWK(attester.publicKey)), kid: 'ka' }] } },
     });
-    const db = { query: async () => [{ require_key_attestation: true }] } as unknown as DataSource;
-    service = new KeyAttestations(config, db);
+    service = new KeyAttestations(config);
   });
 
   const attestation = (keys: JWK[]) => new SignJWT({ attested_keys: keys }).setProtectedHeader({ alg: 'ES256', typ: 'key-attestation+jwt', kid: 'ka' }).setIssuedAt().sign(attester.privateKey);
   const proof = (keyAttestation?: string): VerifiedCredentialProof => ({ holderJwk: holder, keySource: 'jwk', nonce: 'n', iat: 0, alg: 'ES256', ...(keyAttestation ? { keyAttestation } : {}) });
 
-  it('follows the session when the configuration does not require attestations for all', async () => {
-    await expect(service.required('s-1')).resolves.toBe(true);
+  it('follows the session when the configuration does not require attestations for all', () => {
+    expect(service.required(true)).toBe(true);
+    expect(service.required(false)).toBe(false);
+    const all = new KeyAttestations(parseIssuerConfig({ credential_configurations_supported: { pid: { format: 'dc+sd-jwt', vct: 'urn:pid' } }, authorization: { key_attestations_required: true } }));
+    expect(all.required(false)).toBe(true);
   });
 
   it('accepts a proof whose key the trusted attestation covers', async () => {

@@ -1,25 +1,21 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { DataSource } from 'typeorm';
 import type { IssuerConfig } from '@hallmark/issuer-config';
 import { Oid4vcError, verifyKeyAttestation, type JWK, type VerifiedCredentialProof } from '@hallmark/oid4vc';
-import { ISSUER_CONFIG, SERVICE_DATA_SOURCE } from '@hallmark/platform';
+import { ISSUER_CONFIG } from '@hallmark/platform';
 
 /**
  * Key attestations at the credential endpoint (OID4VCI 1.0 Appendix D, HAIP 1.0 Section 4.5.1):
- * required when the configuration says so for every credential, or the session asked for it.
+ * required when the configuration says so for every credential, or the session asked for it (the
+ * access token carries that, from the sealed grant).
  * Each proof's key must be among the attested keys of the attestation in its header.
  */
 @Injectable()
 export class KeyAttestations {
-  constructor(
-    @Inject(ISSUER_CONFIG) private readonly config: IssuerConfig,
-    @Inject(SERVICE_DATA_SOURCE) private readonly db: DataSource,
-  ) {}
+  constructor(@Inject(ISSUER_CONFIG) private readonly config: IssuerConfig) {}
 
-  async required(sessionId: string): Promise<boolean> {
-    if (this.config.authorization?.key_attestations_required) return true;
-    const rows: Array<{ require_key_attestation: boolean }> = await this.db.query('SELECT require_key_attestation FROM issuance_sessions WHERE session_id = $1', [sessionId]);
-    return rows[0]?.require_key_attestation === true;
+  /** Whether this request needs them: the configuration says so for all, or the session's access token says so. */
+  required(sessionRequires: boolean): boolean {
+    return this.config.authorization?.key_attestations_required === true || sessionRequires;
   }
 
   get trusted(): boolean {

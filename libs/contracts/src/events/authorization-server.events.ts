@@ -91,6 +91,8 @@ export interface AuthorizationRequestSummary {
   client_attestation: { wallet_provider: string; instance_jkt: string; trusted_by: string } | null;
   /** The offer's subject (a hash), sealed with the authorization server's key, for matching a login. */
   subject_sealed?: string | null;
+  /** The session requires key attestations; the access token says so to the credential service. */
+  key_attestation_required?: boolean;
 }
 
 /** par_request_stored v1: a pushed authorization request (RFC 9126) was accepted. */
@@ -153,6 +155,7 @@ const summarySchema = {
     state_sealed: { type: ['string', 'null'] },
     issuer_initiated: { type: 'boolean' },
     subject_sealed: { type: ['string', 'null'] },
+    key_attestation_required: { type: 'boolean' },
     client_attestation: {
       type: ['object', 'null'],
       required: ['wallet_provider', 'instance_jkt', 'trusted_by'],
