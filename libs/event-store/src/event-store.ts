@@ -10,6 +10,9 @@ import {
 } from '@hallmark/contracts';
 import { activeTraceHeaders, currentRequestScope } from '@hallmark/telemetry';
 
+/** The SQLSTATE `append_events` raises when the stream moved on since the decision. */
+const VERSION_MISMATCH = 'HM409';
+
 /** The stream's version did not match what the command decided from. */
 export class ConcurrencyError extends Error {
   constructor(
@@ -91,7 +94,9 @@ export class EventStore {
     events: NewEvent[],
     options: AppendOptions = {},
   ): Promise<EventEnvelope[]> {
-    return this.transaction((tx) => tx.append(streamId, sessionId, expected, events, options));
+    const appended = await appendEvents((sql, params) => this.dataSource.query(sql, params), this.source, streamId, sessionId, expected, events, options);
+    this.listeners.forEach((l) => l());
+    return appended;
   }
 
   /**
@@ -150,8 +155,7 @@ export class EventStoreTransaction {
    * append in the same transaction, and no concurrent command can decide from the same state.
    */
   async readStreamLocked(streamId: string): Promise<EventEnvelope[]> {
-    await this.manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [streamId]);
-    const rows = await this.manager.query(`SELECT ${COLUMNS} FROM events WHERE stream_id = $1 ORDER BY stream_version`, [streamId]);
+    const rows = await this.manager.query(`SELECT ${COLUMNS} FROM read_stream_locked($1)`, [streamId]);
     return rows.map((r: Record<string, unknown>) => upcastAndValidate(rowToStoredEvent(r).envelope));
   }
 
@@ -162,46 +166,49 @@ export class EventStoreTransaction {
     events: NewEvent[],
     options: AppendOptions = {},
   ): Promise<EventEnvelope[]> {
-    if (events.length === 0) return [];
-    const versions = events.map((e) => assertAppendable(e, this.source));
-    await this.manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [streamId]);
-    const [{ version }] = await this.manager.query(
-      'SELECT coalesce(max(stream_version), 0)::int AS version FROM events WHERE stream_id = $1',
-      [streamId],
-    );
-    if (expected !== 'any' && expected !== version) throw new ConcurrencyError(streamId, expected, version);
+    return appendEvents((sql, params) => this.manager.query(sql, params), this.source, streamId, sessionId, expected, events, options);
+  }
+}
 
-    const trace = activeTraceHeaders();
-    const correlationId = options.correlationId ?? currentRequestScope()?.requestId ?? newId();
-    const now = new Date().toISOString();
-    const params: unknown[] = [];
-    const tuples = events.map((e, i) => {
-      const values = [
-        newEventId(),
-        e.event_type,
-        versions[i],
-        streamId,
-        version + i + 1,
-        sessionId,
-        e.occurred_at ?? now,
-        this.source,
-        correlationId,
-        options.causationId ?? null,
-        trace.traceparent,
-        trace.tracestate,
-        JSON.stringify(e.data),
-      ];
-      const start = params.length;
-      params.push(...values);
-      return `(${values.map((_, j) => `$${start + j + 1}`).join(', ')})`;
-    });
-    const rows = await this.manager.query(
-      `INSERT INTO events (event_id, event_type, schema_version, stream_id, stream_version, session_id, occurred_at,
-                           source, correlation_id, causation_id, traceparent, tracestate, data)
-       VALUES ${tuples.join(', ')}
-       RETURNING ${COLUMNS}`,
-      params,
-    );
-    return rows.map((r: Record<string, unknown>) => rowToStoredEvent(r).envelope);
+type Query = (sql: string, params: unknown[]) => Promise<Record<string, unknown>[]>;
+
+/**
+ * One round trip (`append_events`, see its migration): lock the stream, check the version the
+ * decision was made from, insert. In a transaction of its own when `query` runs outside one.
+ */
+async function appendEvents(
+  query: Query,
+  source: ServiceName,
+  streamId: string,
+  sessionId: string,
+  expected: ExpectedVersion,
+  events: NewEvent[],
+  options: AppendOptions,
+): Promise<EventEnvelope[]> {
+  if (events.length === 0) return [];
+  const versions = events.map((e) => assertAppendable(e, source));
+  const trace = activeTraceHeaders();
+  const correlationId = options.correlationId ?? currentRequestScope()?.requestId ?? newId();
+  const now = new Date().toISOString();
+  const rows = events.map((e, i) => ({
+    event_id: newEventId(),
+    event_type: e.event_type,
+    schema_version: versions[i],
+    session_id: sessionId,
+    occurred_at: e.occurred_at ?? now,
+    source,
+    correlation_id: correlationId,
+    causation_id: options.causationId ?? null,
+    traceparent: trace.traceparent,
+    tracestate: trace.tracestate,
+    data: e.data,
+  }));
+  try {
+    const stored = await query(`SELECT ${COLUMNS} FROM append_events($1, $2, $3)`, [streamId, expected === 'any' ? null : expected, JSON.stringify(rows)]);
+    return stored.map((r) => rowToStoredEvent(r).envelope);
+  } catch (err) {
+    const e = err as { code?: string; detail?: string };
+    if (e.code === VERSION_MISMATCH && expected !== 'any') throw new ConcurrencyError(streamId, expected, Number(e.detail));
+    throw err;
   }
 }

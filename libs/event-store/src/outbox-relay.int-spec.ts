@@ -4,7 +4,7 @@ import type { EventEnvelope } from '@hallmark/contracts';
 import { InProcessTransport, type EventTransport } from '@hallmark/messaging';
 import { JsonLogger } from '@hallmark/telemetry';
 import { EventStore, ConcurrencyError } from './event-store';
-import { EventStore1732780000000 } from './migrations/1732780000000-event-store';
+import { EVENT_STORE_MIGRATIONS } from '.';
 import { OutboxRelay } from './outbox-relay';
 import { openDatabase } from './database';
 
@@ -21,7 +21,7 @@ describe('event store and outbox relay (real Postgres)', () => {
   const schema = `es_test_${process.pid}`;
 
   beforeAll(async () => {
-    ds = await openDatabase({ url, schema, migrations: [EventStore1732780000000] });
+    ds = await openDatabase({ url, schema, migrations: EVENT_STORE_MIGRATIONS });
     store = new EventStore(ds, 'offer-service');
     transport = new InProcessTransport(quiet);
     await transport.subscribe({ groupId: 'test', topics: ['t'], handler: async (e) => void received.push(e) });
@@ -42,6 +42,34 @@ describe('event store and outbox relay (real Postgres)', () => {
     await expect(store.append('s:occ', 'occ', 0, [retrieved(2)])).rejects.toBeInstanceOf(ConcurrencyError);
     await store.append('s:occ', 'occ', 1, [retrieved(2)]);
     expect((await store.readStream('s:occ')).map((e) => e.stream_version)).toEqual([1, 2]);
+  });
+
+  it('appends several events in one call, in order, and tells the version a stale decision missed', async () => {
+    const [first, second] = await store.append('s:many', 'many', 0, [retrieved(1), retrieved(2)]);
+    expect([first.stream_version, second.stream_version]).toEqual([1, 2]);
+    expect(first.data).toEqual(retrieved(1).data);
+    const stale = await store.append('s:many', 'many', 1, [retrieved(3)]).catch((e) => e);
+    expect(stale).toBeInstanceOf(ConcurrencyError);
+    expect(stale).toMatchObject({ expected: 1, actual: 2 });
+    await store.append('s:many', 'many', 'any', [retrieved(3)]);
+    expect((await store.readStream('s:many')).map((e) => (e.data as { offer_id: string }).offer_id)).toEqual(['o1', 'o2', 'o3']);
+  });
+
+  it('lets one of two commands that decided from the same locked read append, and the other see its event', async () => {
+    await store.append('s:lock', 'lock', 0, [retrieved(1)]);
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    const first = store.transaction(async (tx) => {
+      const history = await tx.readStreamLocked('s:lock');
+      await held;
+      return tx.append('s:lock', 'lock', history.length, [retrieved(2)]);
+    });
+    await new Promise((r) => setTimeout(r, 50));
+    const second = store.transaction(async (tx) => (await tx.readStreamLocked('s:lock')).length);
+    await new Promise((r) => setTimeout(r, 50));
+    release();
+    await first;
+    expect(await second).toBe(2); // waited for the first command's lock, then read its event
   });
 
   it('refuses to change or delete stored events', async () => {

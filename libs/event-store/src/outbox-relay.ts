@@ -48,6 +48,7 @@ const oldestAgeGauge = gauge('hallmark_outbox_oldest_unpublished_age_seconds', '
 export class OutboxRelay {
   private running = false;
   private leaderClient?: Client;
+  private leaderCheckedAt = 0;
   private wakeUp?: () => void;
   private loop?: Promise<void>;
   private readonly relayName: string;
@@ -171,7 +172,11 @@ export class OutboxRelay {
 
   /** One publisher per service: a session-level advisory lock held on a dedicated connection. */
   private async holdLeadership(): Promise<boolean> {
+    // A lost connection ends the lock and says so ('end'); probing it too is for a silent
+    // network loss, and once a second is enough: a probe per batch was a round trip per commit.
+    if (this.leaderClient && Date.now() - this.leaderCheckedAt < 1000) return true;
     if (this.leaderClient) {
+      this.leaderCheckedAt = Date.now();
       try {
         await this.leaderClient.query('SELECT 1');
         return true;
@@ -182,6 +187,9 @@ export class OutboxRelay {
     }
     const client = new Client({ connectionString: this.options.databaseUrl });
     client.on('error', () => undefined);
+    client.on('end', () => {
+      if (this.leaderClient === client) this.leaderClient = undefined;
+    });
     await client.connect();
     const [{ locked }] = (await client.query('SELECT pg_try_advisory_lock(hashtext($1)) AS locked', [`hallmark-relay:${this.options.store.source}:${this.relayName}`])).rows;
     if (!locked) {
@@ -189,6 +197,7 @@ export class OutboxRelay {
       return false;
     }
     this.leaderClient = client;
+    this.leaderCheckedAt = Date.now();
     const [row] = await this.ds.query('SELECT transaction_id::text AS tx, global_position::text AS pos FROM outbox_checkpoints WHERE relay = $1', [this.relayName]);
     this.checkpoint = row ?? { tx: '0', pos: '0' };
     return true;

@@ -1,5 +1,6 @@
 import { createHash } from 'crypto';
-import { calculateJwkThumbprint, type JWK } from 'jose';
+import type { JWK } from 'jose';
+import { sha256Thumbprint } from './recent-keys';
 
 export type { JWK } from 'jose';
 
@@ -68,7 +69,7 @@ export function effectiveAlgs(allowedAlgs: readonly string[]): string[] {
 
 /** RFC 7638 JWK SHA-256 thumbprint, base64url (the DPoP `jkt`, RFC 9449 Section 6.1). */
 export async function jwkThumbprint(jwk: JWK): Promise<string> {
-  return calculateJwkThumbprint(jwk, 'sha256');
+  return sha256Thumbprint(jwk);
 }
 
 /** base64url(SHA-256(ASCII(access token))): the DPoP `ath` claim (RFC 9449 Section 4.2). */

@@ -1,5 +1,6 @@
-import { compactVerify, importJWK, type JWK } from 'jose';
+import { compactVerify, type JWK } from 'jose';
 import { isObject } from './jwk';
+import { importPublicJwk } from './recent-keys';
 
 const SEGMENT = /^[A-Za-z0-9_-]+$/;
 const SIGNATURE_SEGMENT = /^[A-Za-z0-9_-]*$/;
@@ -36,9 +37,9 @@ export type SignatureCheck =
  * On success the payload is returned parsed, or undefined when it is not a JSON object.
  */
 export async function verifyCompactJws(token: string, jwk: JWK, alg: string): Promise<SignatureCheck> {
-  let key: Awaited<ReturnType<typeof importJWK>>;
+  let key: Awaited<ReturnType<typeof importPublicJwk>>;
   try {
-    key = await importJWK(jwk, alg);
+    key = await importPublicJwk(jwk, alg);
   } catch (cause) {
     return { ok: false, stage: 'key', cause };
   }

@@ -1,8 +1,9 @@
 import { X509Certificate, type KeyObject } from 'crypto';
-import { compactVerify, importJWK, type JWK } from 'jose';
+import { compactVerify, type JWK } from 'jose';
 import { Oid4vcError, type Oid4vcReason } from './errors';
 import { ASYMMETRIC_SIGNING_ALGS, publicJwk } from './jwk';
 import { decodeCompactJwsHeader, epochSeconds, isMediaType, isNumericDate, parseJsonObject } from './jws';
+import { importPublicJwk } from './recent-keys';
 
 /**
  * Who an issuer trusts to sign attestations (wallet providers, key attesters): keys, picked by
@@ -78,7 +79,7 @@ export async function verifyTrustedJwt(jwt: unknown, options: { typ: string; tru
   let verified: { payload: Uint8Array; trustedBy: string } | undefined;
   for (const candidate of candidates) {
     try {
-      const key = 'kty' in candidate.key ? await importJWK(publicJwk(candidate.key) ?? {}, alg) : candidate.key;
+      const key = 'kty' in candidate.key ? await importPublicJwk(publicJwk(candidate.key) ?? {}, alg) : candidate.key;
       const { payload } = await compactVerify(jwt as string, key, { algorithms: [alg] });
       verified = { payload, trustedBy: candidate.trustedBy };
       break;

@@ -9,7 +9,7 @@ import {
 } from '@nestjs/common';
 import type { DataSource, MigrationInterface } from 'typeorm';
 import { topicOf, type ServiceName } from '@hallmark/contracts';
-import { EventStore, EventStore1732780000000, OutboxRelay, openDatabase } from '@hallmark/event-store';
+import { EVENT_STORE_MIGRATIONS, EventStore, OutboxRelay, openDatabase } from '@hallmark/event-store';
 import type { EventHandler, EventTransport, Subscription } from '@hallmark/messaging';
 import { JsonLogger } from '@hallmark/telemetry';
 import type { PlatformConfig } from './config';
@@ -95,7 +95,7 @@ export class ServiceStoreModule {
           provide: SERVICE_DATA_SOURCE,
           inject: [PLATFORM_CONFIG],
           useFactory: (config: PlatformConfig) =>
-            openDatabase({ url: config.databaseUrl, schema: options.schema, migrations: [EventStore1732780000000, ...options.migrations] }),
+            openDatabase({ url: config.databaseUrl, schema: options.schema, migrations: [...EVENT_STORE_MIGRATIONS, ...options.migrations] }),
         },
         {
           provide: EventStore,

@@ -1,4 +1,4 @@
-import { openDatabase, EventStore1732780000000 } from '@hallmark/event-store';
+import { openDatabase, EVENT_STORE_MIGRATIONS } from '@hallmark/event-store';
 import { readPlatformConfig } from '@hallmark/platform';
 import { AuditProjections1732780002000 } from '../migrations/1732780002000-audit-projections';
 import { UnattributedRequests1732780007000 } from '../migrations/1732780007000-unattributed-requests';
@@ -7,7 +7,7 @@ import { projectionChecksum, rebuildProjections, replaySourcesFromEnv } from './
 /** `npm run projections:rebuild`: drop the projections and replay every service's event store. */
 async function main(): Promise<void> {
   const config = readPlatformConfig();
-  const db = await openDatabase({ url: config.databaseUrl, schema: 'hallmark_audit', migrations: [EventStore1732780000000, AuditProjections1732780002000, UnattributedRequests1732780007000] });
+  const db = await openDatabase({ url: config.databaseUrl, schema: 'hallmark_audit', migrations: [...EVENT_STORE_MIGRATIONS, AuditProjections1732780002000, UnattributedRequests1732780007000] });
   try {
     const before = await projectionChecksum(db);
     const started = Date.now();
