@@ -1,1 +1,2 @@
 export { OfferServiceModule } from './offer-service.module';
+export { SessionClaimsReader } from './sessions/session-claims.reader';

@@ -1,13 +1,11 @@
 import { Body, Controller, Headers, HttpCode, Inject, Param, Post } from '@nestjs/common';
 import { createHash, timingSafeEqual } from 'crypto';
 import { EventStore } from '@hallmark/event-store';
-import { ConfigError, ISSUER_CONFIG, OAuthError, PLATFORM_CONFIG, ProblemError, type PlatformConfig } from '@hallmark/platform';
+import { ConfigError, ISSUER_CONFIG, OAuthError, PLATFORM_CONFIG, ProblemError, type PlatformConfig, type SessionClaims } from '@hallmark/platform';
 import type { IssuerConfig } from '@hallmark/issuer-config';
-import type { SessionCreatedV1 } from '@hallmark/contracts';
 import { seal } from '../data-keys/sealing';
 import { checkCreateSession, decide, initialSessionState } from './session.decider';
 import { SessionKeys } from '../data-keys/session-keys';
-import { open } from '../data-keys/sealing';
 
 /** Body of POST /internal/sessions/{id}: a session the authorization server creates after a login. */
 interface CreateLoginSessionBody {
@@ -18,6 +16,7 @@ interface CreateLoginSessionBody {
 
 const LOGIN_SESSION_LIFETIME_S = 900;
 import { sessionStream } from './create-session.handler';
+import { SessionClaimsReader } from './session-claims.reader';
 
 const digest = (s: string): Buffer => createHash('sha256').update(s).digest();
 
@@ -32,6 +31,7 @@ export class SessionClaimsController {
   constructor(
     private readonly store: EventStore,
     private readonly keys: SessionKeys,
+    private readonly reader: SessionClaimsReader,
     @Inject(PLATFORM_CONFIG) config: PlatformConfig,
     @Inject(ISSUER_CONFIG) private readonly issuer: IssuerConfig,
   ) {
@@ -80,13 +80,10 @@ export class SessionClaimsController {
 
   @Post(':session_id/claims')
   @HttpCode(200)
-  async claims(@Param('session_id') sessionId: string, @Headers('authorization') authorization?: string): Promise<{ subject_id: string | null; claims: Record<string, Record<string, unknown>> }> {
+  async claims(@Param('session_id') sessionId: string, @Headers('authorization') authorization?: string): Promise<SessionClaims> {
     this.authenticate(authorization);
-    const events = await this.store.readStream(sessionStream(sessionId));
-    const created = events.find((e) => e.event_type === 'session_created')?.data as unknown as SessionCreatedV1 | undefined;
-    const key = await this.keys.find(sessionId);
-    if (!created || !key || events.some((e) => e.event_type === 'session_erased')) throw new OAuthError(404, 'invalid_request', 'unknown or erased session');
-    if (!created.personal_data) return { subject_id: null, claims: {} };
-    return open(key, created.personal_data, sessionId);
+    const claims = await this.reader.claimsFor(sessionId);
+    if (!claims) throw new OAuthError(404, 'invalid_request', 'unknown or erased session');
+    return claims;
   }
 }
