@@ -1,12 +1,11 @@
 import { Module } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { SpanKind, context, propagation, trace } from '@opentelemetry/api';
 import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { randomBytes } from 'crypto';
 import { AuditProjectorModule } from '@hallmark/audit-projector';
 import { OfferServiceModule } from '@hallmark/offer-service';
-import { PlatformModule, readPlatformConfig } from '@hallmark/platform';
+import { PlatformModule, createHttpApp, readPlatformConfig } from '@hallmark/platform';
 import { initTelemetry, shutdownTelemetry } from '@hallmark/telemetry';
 import { createDatabase } from '@hallmark/testing';
 import { eventually, newTraceparent } from './support/http';
@@ -41,7 +40,7 @@ describe('trace context end to end', () => {
     });
     @Module({ imports: [PlatformModule.forRoot({ processName: 'trace-test', config }), OfferServiceModule, AuditProjectorModule] })
     class TraceTestApp {}
-    app = await NestFactory.create<NestFastifyApplication>(TraceTestApp, new FastifyAdapter(), { logger: false });
+    app = await createHttpApp(TraceTestApp, 'trace-test');
     await app.init();
     await app.getHttpAdapter().getInstance().ready();
   }, 60000);
@@ -83,4 +82,22 @@ describe('trace context end to end', () => {
       expect(parentOf(processSpan)).toBe(produce.spanContext().spanId);
     }
   }, 60000);
+
+  it('names the server span after the route template, never the URL with its offer reference', async () => {
+    const fastify = app.getHttpAdapter().getInstance();
+    const created = await fastify.inject({
+      method: 'POST',
+      url: '/admin/sessions',
+      headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
+      payload: { credential_configuration_ids: ['age_verification_sd_jwt'] },
+    });
+    const offerUri = new URL(created.json().credential_offer_uri);
+    const { traceparent, traceId } = newTraceparent();
+    const fetched = await fastify.inject({ method: 'GET', url: offerUri.pathname, headers: { traceparent, 'x-request-id': 'req-trace-names' } });
+    expect(fetched.statusCode).toBe(200);
+    expect(fetched.headers['x-request-id']).toBe('req-trace-names');
+    const server = exporter.getFinishedSpans().find((s) => s.kind === SpanKind.SERVER && s.spanContext().traceId === traceId)!;
+    expect(server.name).toBe('GET /offers/:offer_ref');
+    expect(server.attributes).toMatchObject({ 'http.route': '/offers/:offer_ref', 'http.response.status_code': 200, 'hallmark.request_id': 'req-trace-names' });
+  });
 });

@@ -5,6 +5,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { JsonLogger, initTelemetry } from '@hallmark/telemetry';
 import { readPlatformConfig } from './config';
 import { UnparsableBody } from './unparsable-body';
+import { traceRequests } from './http-tracing';
 
 const BODY_LIMIT = 256 * 1024;
 
@@ -38,6 +39,7 @@ export async function createHttpApp(rootModule: Parameters<typeof NestFactory.cr
     new FastifyAdapter({ bodyLimit: BODY_LIMIT, trustProxy: readPlatformConfig().trustProxyHops || false }),
     { logger: new NestJsonLogger(new JsonLogger(processName)), bufferLogs: false },
   );
+  traceRequests(app.getHttpAdapter().getInstance());
   // A wallet's malformed JSON reaches its handler as an UnparsableBody, so the refusal is explained
   // and recorded like any other (on the session's timeline when the access token names one); the
   // admin API keeps Fastify's plain 400.

@@ -1,12 +1,11 @@
-import { DynamicModule, Global, Inject, Injectable, MiddlewareConsumer, Module, NestModule, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
+import { DynamicModule, Global, Inject, Injectable, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
 import { EVENT_TOPICS } from '@hallmark/contracts';
 import { InProcessTransport, KafkaTransport, type EventTransport } from '@hallmark/messaging';
 import { JsonLogger } from '@hallmark/telemetry';
 import type { PlatformConfig } from './config';
 import { WireErrorFilter } from './error.filter';
 import { HealthController } from './health.controller';
-import { HttpTracingMiddleware, RouteNameInterceptor } from './http-tracing';
 import { MetricsController } from './metrics.controller';
 import { ReadinessRegistry } from './readiness';
 import { EVENT_TRANSPORT, ISSUER_CONFIG, LOGGER, PLATFORM_CONFIG } from './tokens';
@@ -58,11 +57,7 @@ class TransportLifecycle implements OnModuleInit, OnApplicationShutdown {
 /** What every Hallmark process has: configuration, logger, event transport, health, metrics, wire errors, tracing. */
 @Global()
 @Module({})
-export class PlatformModule implements NestModule {
-  configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(HttpTracingMiddleware).forRoutes('*');
-  }
-
+export class PlatformModule {
   static forRoot(options: PlatformOptions): DynamicModule {
     const logger = new JsonLogger(options.processName);
     useRedactionPolicy(options.config.redaction);
@@ -79,7 +74,6 @@ export class PlatformModule implements NestModule {
         ReadinessRegistry,
         TransportLifecycle,
         AdminAuthGuard,
-        { provide: APP_INTERCEPTOR, useClass: RouteNameInterceptor },
         { provide: APP_FILTER, useFactory: () => new WireErrorFilter(logger) },
       ],
       exports: [PLATFORM_CONFIG, LOGGER, JsonLogger, EVENT_TRANSPORT, ISSUER_CONFIG, ReadinessRegistry, AdminAuthGuard],
