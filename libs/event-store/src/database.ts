@@ -1,5 +1,31 @@
+import { createHash } from 'crypto';
 import { DataSource, type MigrationInterface } from 'typeorm';
 import { Client } from 'pg';
+
+/** Enough for every statement the services run; beyond it a statement is planned each time again. */
+const MAX_PREPARED_PER_CONNECTION = 256;
+
+/**
+ * A pg client that prepares each parameterised statement once per connection (named after a hash
+ * of its text) and from then on only binds and executes it. Unnamed, Postgres parsed and planned
+ * every statement on every call: two thirds of the server's CPU for an append or a projection
+ * write. Statements without parameters (BEGIN, COMMIT, DDL) stay unnamed.
+ */
+export class PreparingClient extends Client {
+  private readonly prepared = new Set<string>();
+
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  override query(config: any, values?: any, callback?: any): any {
+    if (typeof config === 'string' && Array.isArray(values) && values.length > 0) {
+      const name = `hm_${createHash('sha1').update(config).digest('base64url')}`;
+      if (this.prepared.has(name) || this.prepared.size < MAX_PREPARED_PER_CONNECTION) {
+        this.prepared.add(name);
+        return super.query({ name, text: config, values }, callback);
+      }
+    }
+    return super.query(config, values, callback);
+  }
+}
 
 export interface DatabaseOptions {
   /** postgres:// URL of the database that holds this service's schema. */
@@ -29,7 +55,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<DataSource
       migrations: options.migrations,
       migrationsTableName: 'migrations',
       migrationsTransactionMode: 'each',
-      extra: { max: options.poolSize ?? 10, options: `-c search_path=${options.schema}` },
+      extra: { max: options.poolSize ?? 10, options: `-c search_path=${options.schema}`, Client: PreparingClient },
       logging: false,
     });
     await ds.initialize();
