@@ -5,6 +5,16 @@ import { Client } from 'pg';
 /** Enough for every statement the services run; beyond it a statement is planned each time again. */
 const MAX_PREPARED_PER_CONNECTION = 256;
 
+const statementNames = new Map<string, string>();
+const statementName = (text: string): string => {
+  let name = statementNames.get(text);
+  if (!name) {
+    name = `hm_${createHash('sha1').update(text).digest('base64url')}`;
+    if (statementNames.size < 4 * MAX_PREPARED_PER_CONNECTION) statementNames.set(text, name);
+  }
+  return name;
+};
+
 /**
  * A pg client that prepares each parameterised statement once per connection (named after a hash
  * of its text) and from then on only binds and executes it. Unnamed, Postgres parsed and planned
@@ -17,7 +27,7 @@ export class PreparingClient extends Client {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   override query(config: any, values?: any, callback?: any): any {
     if (typeof config === 'string' && Array.isArray(values) && values.length > 0) {
-      const name = `hm_${createHash('sha1').update(config).digest('base64url')}`;
+      const name = statementName(config);
       if (this.prepared.has(name) || this.prepared.size < MAX_PREPARED_PER_CONNECTION) {
         this.prepared.add(name);
         return super.query({ name, text: config, values }, callback);

@@ -204,8 +204,15 @@ async function appendEvents(
     data: e.data,
   }));
   try {
-    const stored = await query(`SELECT ${COLUMNS} FROM append_events($1, $2, $3)`, [streamId, expected === 'any' ? null : expected, JSON.stringify(rows)]);
-    return stored.map((r) => rowToStoredEvent(r).envelope);
+    // Only what the database decided comes back: sending each event's data back and parsing it
+    // again cost more than the insert.
+    const stored = await query('SELECT stream_version, recorded_at FROM append_events($1, $2, $3) ORDER BY stream_version', [streamId, expected === 'any' ? null : expected, JSON.stringify(rows)]);
+    return rows.map((row, i) => ({
+      ...row,
+      stream_id: streamId,
+      stream_version: stored[i].stream_version as number,
+      recorded_at: new Date(stored[i].recorded_at as string).toISOString(),
+    }));
   } catch (err) {
     const e = err as { code?: string; detail?: string };
     if (e.code === VERSION_MISMATCH && expected !== 'any') throw new ConcurrencyError(streamId, expected, Number(e.detail));
