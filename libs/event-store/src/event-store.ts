@@ -25,6 +25,16 @@ export class ConcurrencyError extends Error {
   }
 }
 
+/** What a command decided from a stream's history: the events to append (none: nothing happened) and what the caller gets back. */
+export interface StreamDecision<T> {
+  sessionId: string;
+  events: NewEvent[];
+  result: T;
+}
+
+/** Commands on one stream racing each other: each loss means another command's events are now in the history. */
+const MAX_DECIDE_ATTEMPTS = 5;
+
 /** `number`: the version the decision was made from (0 = new stream); `any`: append after whatever is there. */
 export type ExpectedVersion = number | 'any';
 
@@ -107,6 +117,26 @@ export class EventStore {
     const result = await this.dataSource.transaction((em) => work(new EventStoreTransaction(em, this.source)));
     this.listeners.forEach((l) => l());
     return result;
+  }
+
+  /**
+   * Runs a command against one stream: reads its history, lets `decide` (pure: it may run more
+   * than once) say what happened, and appends that expecting the version it decided from. When
+   * another command appended in between, it decides again from the new history. Two round trips
+   * and no transaction held open while deciding; for writes beyond the stream's own events, use
+   * `transaction` with `readStreamLocked`.
+   */
+  async decide<T>(streamId: string, decide: (history: EventEnvelope[]) => StreamDecision<T>, options: AppendOptions = {}): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      const history = await this.readStream(streamId);
+      const { sessionId, events, result } = decide(history);
+      try {
+        if (events.length > 0) await this.append(streamId, sessionId, history.length, events, options);
+        return result;
+      } catch (err) {
+        if (!(err instanceof ConcurrencyError) || attempt >= MAX_DECIDE_ATTEMPTS) throw err;
+      }
+    }
   }
 
   async readStream(streamId: string): Promise<EventEnvelope[]> {

@@ -72,6 +72,20 @@ describe('event store and outbox relay (real Postgres)', () => {
     expect(await second).toBe(2); // waited for the first command's lock, then read its event
   });
 
+  it('decides again from the new history when a concurrent command appended first', async () => {
+    // Five commands race to be the first retrieval of an offer: each decides from what it read.
+    const decisions = await Promise.all(
+      [1, 2, 3, 4, 5].map((n) =>
+        store.decide('s:race', (history) => {
+          const first = history.length === 0;
+          return { sessionId: 'race', events: first ? [retrieved(n)] : [], result: first };
+        }),
+      ),
+    );
+    expect(decisions.filter(Boolean)).toHaveLength(1);
+    expect(await store.readStream('s:race')).toHaveLength(1);
+  });
+
   it('refuses to change or delete stored events', async () => {
     await store.append('s:ro', 'ro', 0, [retrieved(1)]);
     await expect(ds.query(`UPDATE events SET data = '{}' WHERE stream_id = 's:ro'`)).rejects.toThrow(/append-only/);

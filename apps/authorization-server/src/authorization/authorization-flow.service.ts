@@ -250,11 +250,9 @@ export class AuthorizationFlow {
   private async issueCode(authorizationId: string, sessionId: string, summary: AuthorizationRequestSummary, request: RequestContext, now: Date, user: 'offer' | 'login'): Promise<string> {
     const expiresAt = new Date(now.getTime() + CODE_TTL_SECONDS * 1000);
     const code = await this.handles.seal('code', { aid: authorizationId, exp: Math.floor(expiresAt.getTime() / 1000), n: randomBytes(8).toString('base64url') });
-    const decision = await this.store.transaction(async (tx) => {
-      const history = await tx.readStreamLocked(authorizationStream(authorizationId));
+    const decision = await this.store.decide(authorizationStream(authorizationId), (history) => {
       const d = decideIssueCode(foldAuthorization(history), { now, codeHash: sha256Base64url(code), expiresAt, user, request });
-      await tx.append(authorizationStream(authorizationId), sessionId, history.length, d.events);
-      return d;
+      return { sessionId, events: d.events, result: d };
     });
     if (decision.rejection) throw new AuthorizationRequestError(decision.rejection, this.redirectOf(summary), summary.client_id, await this.stateOf(summary));
     return this.responseLocation(summary, { code });
@@ -337,9 +335,8 @@ export class AuthorizationFlow {
     }
     const prepared = this.accessTokens.prepare(now);
     const refresh = this.refreshTokensEnabled ? await this.refreshToken(authorizationId, 0, now) : undefined;
-    const decision: Decision = await this.store.transaction(async (tx) => {
-      const locked = await tx.readStreamLocked(stream);
-      const d = decideRedeemCode(foldAuthorization(locked), {
+    const decision: Decision = await this.store.decide(stream, (history) => {
+      const d = decideRedeemCode(foldAuthorization(history), {
         now,
         codeHash: sha256Base64url(body.code!),
         clientId: body.client_id,
@@ -349,8 +346,7 @@ export class AuthorizationFlow {
         request,
         token: { token_type: dpopJkt ? 'DPoP' : 'Bearer', token_id_hash: prepared.tokenIdHash, expires_at: prepared.expiresAt.toISOString(), ...(refresh ? { refresh_token_id_hash: refresh.idHash, refresh_generation: 0 } : {}) },
       });
-      await tx.append(stream, sessionId, locked.length, d.events);
-      return d;
+      return { sessionId, events: d.events, result: d };
     });
     if (decision.rejection) throw new RecordedAuthorizationRejection(decision.rejection);
     return this.tokenResponse(sessionId, summary, dpopJkt, prepared, refresh?.token, now);
@@ -370,9 +366,8 @@ export class AuthorizationFlow {
     }
     const prepared = this.accessTokens.prepare(now);
     const next = await this.refreshToken(opened.aid, opened.gen + 1, now);
-    const result = await this.store.transaction(async (tx) => {
-      const locked = await tx.readStreamLocked(stream);
-      const state = foldAuthorization(locked);
+    const result = await this.store.decide(stream, (history) => {
+      const state = foldAuthorization(history);
       const d = decideRefresh(state, {
         now,
         generation: opened.gen as number,
@@ -381,8 +376,9 @@ export class AuthorizationFlow {
         request,
         token: { token_type: dpopJkt ? 'DPoP' : 'Bearer', token_id_hash: prepared.tokenIdHash, expires_at: prepared.expiresAt.toISOString(), refresh_token_id_hash: next.idHash, refresh_generation: (opened.gen as number) + 1 },
       });
-      if (locked.length > 0) await tx.append(stream, locked[0].session_id, locked.length, d.events);
-      return { d, sessionId: locked[0]?.session_id, summary: state.summary };
+      // An authorization that never existed has no session to record on (the decider refuses it).
+      const sessionId = history[0]?.session_id;
+      return { sessionId: sessionId ?? '', events: sessionId ? d.events : [], result: { d, sessionId, summary: state.summary } };
     });
     if (result.d.rejection) throw new RecordedAuthorizationRejection(result.d.rejection);
     return this.tokenResponse(result.sessionId!, result.summary!, dpopJkt, prepared, next.token, now);

@@ -66,9 +66,8 @@ export class RedeemPreAuthorizedCodeHandler {
     await this.clients.authenticate(command.attestation, command.clientId, grant.wa === true, now);
     const prepared = this.accessTokens.prepare(now);
     const tokenType = command.dpopJkt ? 'DPoP' : 'Bearer';
-    const decision = await this.store.transaction(async (tx) => {
-      const history = await tx.readStreamLocked(grantStream(grant.sid));
-      const expected = grant.tx?.value;
+    const expected = grant.tx?.value;
+    const decision = await this.store.decide(grantStream(grant.sid), (history) => {
       const d = decideRedemption(
         {
           now,
@@ -82,8 +81,7 @@ export class RedeemPreAuthorizedCodeHandler {
         },
         foldGrant(history),
       );
-      await tx.append(grantStream(grant.sid), grant.sid, history.length, d.events);
-      return d;
+      return { sessionId: grant.sid, events: d.events, result: d };
     });
     if (decision.rejection) throw new RecordedRejection(decision.rejection);
 
