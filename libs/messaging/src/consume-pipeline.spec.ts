@@ -1,33 +1,17 @@
 import { SpanKind, SpanStatusCode, context, propagation, trace } from '@opentelemetry/api';
 import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import { EventContractError, type EventEnvelope } from '@hallmark/contracts';
+import { EventContractError } from '@hallmark/contracts';
 import { JsonLogger, initTelemetry, shutdownTelemetry } from '@hallmark/telemetry';
 import { ConsumerStoppingError, MAX_BATCH_RECORDS, batchHandlerOf, chunks, processRecords, type PipelineOptions, type RawRecord } from './consume-pipeline';
 import { PoisonEventError, type DeliveredEvent } from './event-transport';
+import { testEvent } from './test-support';
 
 const quiet = new JsonLogger('test', 'error');
 const traceId = (n: number) => n.toString(16).padStart(32, 'a');
 const spanId = (n: number) => n.toString(16).padStart(16, 'b');
 
-const envelope = (n: number): EventEnvelope => ({
-  event_id: `0192f3a0-7c2e-7b1a-9a4e-${String(n).padStart(12, '0')}`,
-  event_type: 'test_happened', // not in the catalog: passes through unchanged
-  schema_version: 1,
-  stream_id: 'test:s1',
-  stream_version: n,
-  session_id: 's1',
-  occurred_at: '2026-10-01T09:00:00.000Z',
-  recorded_at: '2026-10-01T09:00:00.001Z',
-  source: 'offer-service',
-  correlation_id: `req-${n}`,
-  causation_id: null,
-  traceparent: null,
-  tracestate: null,
-  data: { n },
-});
-
 /** Record n of partition 0, its producer span named in its headers. */
-const record = (n: number, value: string = JSON.stringify(envelope(n))): RawRecord => ({
+const record = (n: number, value: string = JSON.stringify(testEvent(n))): RawRecord => ({
   topic: 'hallmark.test.events',
   partition: 0,
   offset: String(n),
@@ -83,7 +67,7 @@ describe('consume pipeline, batches', () => {
       { topic: 'hallmark.test.events', partition: 0, offset: '1', groupId: 'hallmark.test' },
       { topic: 'hallmark.test.events', partition: 0, offset: '2', groupId: 'hallmark.test' },
     ]);
-    expect(received[0].event).toEqual(envelope(1));
+    expect(received[0].event).toEqual(testEvent(1));
   });
 
   it('continues each producer trace in a consumer span of its own, ended once the batch is handled', async () => {
@@ -105,7 +89,7 @@ describe('consume pipeline, batches', () => {
         'messaging.destination.name': 'hallmark.test.events',
         'messaging.consumer.group.name': 'hallmark.test',
         'hallmark.event_type': 'test_happened',
-        'hallmark.event_id': envelope(n).event_id,
+        'hallmark.event_id': testEvent(n).event_id,
       });
     });
   });
@@ -165,7 +149,7 @@ describe('consume pipeline, batches', () => {
     const seen: unknown[] = [];
     const perEvent = batchHandlerOf({ groupId: 'g', topics: ['t'], handler: async (event) => void seen.push(event.data.n) });
     expect(perEvent.maxRecords).toBe(1);
-    await perEvent.handler([{ event: envelope(1), delivery: { topic: 't', partition: 0, offset: '1', groupId: 'g' } }]);
+    await perEvent.handler([{ event: testEvent(1), delivery: { topic: 't', partition: 0, offset: '1', groupId: 'g' } }]);
     expect(seen).toEqual([1]);
     const batchHandler = async () => undefined;
     expect(batchHandlerOf({ groupId: 'g', topics: ['t'], batchHandler })).toEqual({ handler: batchHandler, maxRecords: MAX_BATCH_RECORDS });

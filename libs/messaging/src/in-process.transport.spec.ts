@@ -1,29 +1,12 @@
-import type { EventEnvelope } from '@hallmark/contracts';
 import { JsonLogger } from '@hallmark/telemetry';
 import { PoisonEventError, type DeliveredEvent } from './event-transport';
 import { InProcessTransport } from './in-process.transport';
+import { testEvent } from './test-support';
 
 const quiet = new JsonLogger('test', 'error');
 
-const event = (n: number, session: string): EventEnvelope => ({
-  event_id: `0192f3a0-7c2e-7b1a-9a4e-${String(n).padStart(12, '0')}`,
-  event_type: 'test_happened',
-  schema_version: 1,
-  stream_id: `test:${session}`,
-  stream_version: n,
-  session_id: session,
-  occurred_at: '2026-10-01T09:00:00.000Z',
-  recorded_at: '2026-10-01T09:00:00.001Z',
-  source: 'offer-service',
-  correlation_id: `req-${n}`,
-  causation_id: null,
-  traceparent: null,
-  tracestate: null,
-  data: { n },
-});
-
 /** 12 events over 4 sessions, interleaved as a relay batch would carry them. */
-const events = Array.from({ length: 12 }, (_, i) => event(i + 1, `session-${i % 4}`));
+const events = Array.from({ length: 12 }, (_, i) => testEvent(i + 1, `session-${i % 4}`));
 
 describe('in-process transport', () => {
   it('hands a batch group each lane of a publish as one batch, in order', async () => {
