@@ -2,7 +2,7 @@ import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import { EVENT_TOPICS } from '@hallmark/contracts';
 import { EventConsumers, SERVICE_DATA_SOURCE } from '@hallmark/platform';
-import { applyEvent } from './session-projection.writer';
+import { applyEvents } from './session-projection.writer';
 
 /** Consumes every service's topic into the session timeline and summary projections. */
 @Injectable()
@@ -13,8 +13,9 @@ export class SessionProjectionConsumer implements OnModuleInit {
   ) {}
 
   async onModuleInit(): Promise<void> {
-    await this.consumers.subscribe(EVENT_TOPICS, async (event) => {
-      await this.db.transaction((em) => applyEvent(em, event));
+    // A batch per transaction: the statements per event shrink as the batches grow.
+    await this.consumers.subscribeBatches(EVENT_TOPICS, async (batch) => {
+      await this.db.transaction((em) => applyEvents(em, batch.map((d) => d.event)));
     });
   }
 }

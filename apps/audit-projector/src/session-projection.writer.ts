@@ -19,51 +19,74 @@ const rowToEntry = (r: Record<string, any>): TimelineEntry => ({ // eslint-disab
 
 export const TIMELINE_COLUMNS = 'event_id, session_id, occurred_at, type, level, source, endpoint, message, data, trace_id, request_id';
 
+/** Rows travel as one JSON parameter (jsonb_to_recordset): any batch size, far from the 65535 bind parameters. */
+const TIMELINE_RECORD = `event_id uuid, session_id text, occurred_at timestamptz, type text, level text, source text,
+  endpoint text, message text, data jsonb, trace_id text, request_id text`;
+
+const SUMMARY_COLUMNS = `session_id, status, grant_type, credential_configuration_ids, created_at, updated_at, expires_at,
+  event_count, offer_retrievals, last_error`;
+const SUMMARY_RECORD = `session_id text, status text, grant_type text, credential_configuration_ids text[], created_at timestamptz,
+  updated_at timestamptz, expires_at timestamptz, event_count integer, offer_retrievals integer, last_error jsonb`;
+
+const UNATTRIBUTED_COLUMNS = 'event_id, occurred_at, type, level, outcome, source, endpoint, message, data, trace_id, request_id';
+const UNATTRIBUTED_RECORD = `event_id uuid, occurred_at timestamptz, type text, level text, outcome text, source text,
+  endpoint text, message text, data jsonb, trace_id text, request_id text`;
+
 /**
- * Applies one event to both projections (call it inside a transaction). The entry is keyed by event id, so a
- * redelivered event inserts nothing and changes nothing; the summary is recomputed from all the
- * session's entries, so arrival order does not matter.
+ * Applies a batch of events to the projections (call it inside a transaction) in a fixed number
+ * of statements, whatever the batch size. Entries are keyed by event id, so a redelivered event
+ * inserts nothing and changes nothing; a summary is recomputed from all the session's entries, so
+ * arrival order does not matter.
  */
-export async function applyEvent(em: EntityManager, event: EventEnvelope): Promise<boolean> {
-  if (isUnattributed(event.session_id)) return applyUnattributed(em, event);
-  {
-    const e = toTimelineEntry(event);
-    // One round trip: the entry; when it is new, a notification delivered on commit to every
-    // projector replica's live viewers of this session, and the lock that serialises summary
-    // updates of one session across consumers and replicas.
-    const inserted = await em.query(
-      `WITH inserted AS (
-         INSERT INTO timeline_entries (${TIMELINE_COLUMNS}) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)
-         ON CONFLICT (event_id) DO NOTHING RETURNING session_id)
-       SELECT pg_notify('hallmark_timeline', session_id), pg_advisory_xact_lock(hashtext('summary:' || session_id)) FROM inserted`,
-      [e.event_id, e.session_id, e.occurred_at, e.type, e.level, e.source, e.endpoint, e.message, JSON.stringify(e.data), e.trace_id, e.request_id],
-    );
-    if (!inserted.length) return false;
-    const rows = await em.query(`SELECT ${TIMELINE_COLUMNS} FROM timeline_entries WHERE session_id = $1`, [e.session_id]);
-    const s = summarize(e.session_id, rows.map(rowToEntry));
-    await em.query(
-      `INSERT INTO session_summaries (session_id, status, grant_type, credential_configuration_ids, created_at, updated_at,
-                                      expires_at, event_count, offer_retrievals, last_error)
-       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)
-       ON CONFLICT (session_id) DO UPDATE SET status = EXCLUDED.status, grant_type = EXCLUDED.grant_type,
-         credential_configuration_ids = EXCLUDED.credential_configuration_ids, created_at = EXCLUDED.created_at,
-         updated_at = EXCLUDED.updated_at, expires_at = EXCLUDED.expires_at, event_count = EXCLUDED.event_count,
-         offer_retrievals = EXCLUDED.offer_retrievals, last_error = EXCLUDED.last_error`,
-      [s.session_id, s.status, s.grant_type, s.credential_configuration_ids, s.created_at, s.updated_at, s.expires_at, s.event_count, s.offer_retrievals, s.last_error ? JSON.stringify(s.last_error) : null],
-    );
-    return true;
-  }
+export async function applyEvents(em: EntityManager, events: readonly EventEnvelope[]): Promise<void> {
+  const entries = events.map(toTimelineEntry);
+  const attributed = entries.filter((e) => !isUnattributed(e.session_id));
+  const unattributed = entries.filter((e) => isUnattributed(e.session_id));
+  if (attributed.length) await applyToSessions(em, attributed);
+  if (unattributed.length) await applyUnattributed(em, unattributed);
+}
+
+async function applyToSessions(em: EntityManager, entries: TimelineEntry[]): Promise<void> {
+  // One round trip: the entries; for each session that got a new one, a notification delivered on
+  // commit to every projector replica's live viewers, and the lock that serialises the session's
+  // summary updates across consumers and replicas. Every batch takes its locks in the order of
+  // their keys (Postgres sorts before it evaluates them), so two batches never wait in a cycle.
+  const changed: Array<{ session_id: string }> = await em.query(
+    `WITH inserted AS (
+       INSERT INTO timeline_entries (${TIMELINE_COLUMNS})
+       SELECT ${TIMELINE_COLUMNS} FROM jsonb_to_recordset($1::jsonb) AS e(${TIMELINE_RECORD})
+       ON CONFLICT (event_id) DO NOTHING RETURNING session_id)
+     SELECT session_id, pg_notify('hallmark_timeline', session_id), pg_advisory_xact_lock(hashtext('summary:' || session_id))
+       FROM (SELECT DISTINCT session_id FROM inserted) s
+      ORDER BY hashtext('summary:' || session_id), session_id`,
+    [JSON.stringify(entries)],
+  );
+  if (!changed.length) return;
+  const sessions = changed.map((r) => r.session_id);
+  const rows: Array<Record<string, unknown>> = await em.query(`SELECT ${TIMELINE_COLUMNS} FROM timeline_entries WHERE session_id = ANY($1::text[])`, [sessions]);
+  const bySession = new Map<string, TimelineEntry[]>(sessions.map((id) => [id, []]));
+  for (const row of rows) bySession.get(row.session_id as string)!.push(rowToEntry(row));
+  const summaries = [...bySession].map(([id, sessionEntries]) => summarize(id, sessionEntries));
+  await em.query(
+    `INSERT INTO session_summaries (${SUMMARY_COLUMNS})
+     SELECT ${SUMMARY_COLUMNS} FROM jsonb_to_recordset($1::jsonb) AS s(${SUMMARY_RECORD})
+     ON CONFLICT (session_id) DO UPDATE SET status = EXCLUDED.status, grant_type = EXCLUDED.grant_type,
+       credential_configuration_ids = EXCLUDED.credential_configuration_ids, created_at = EXCLUDED.created_at,
+       updated_at = EXCLUDED.updated_at, expires_at = EXCLUDED.expires_at, event_count = EXCLUDED.event_count,
+       offer_retrievals = EXCLUDED.offer_retrievals, last_error = EXCLUDED.last_error`,
+    [JSON.stringify(summaries)],
+  );
 }
 
 export { rowToEntry };
 
 /** Requests without a session go to their own log; `outcome` is what the admin API filters on. */
-async function applyUnattributed(em: EntityManager, event: EventEnvelope): Promise<boolean> {
-  const e = toTimelineEntry(event);
-  const rows = await em.query(
-    `INSERT INTO unattributed_requests (event_id, occurred_at, type, level, outcome, source, endpoint, message, data, trace_id, request_id)
-     VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11) ON CONFLICT (event_id) DO NOTHING RETURNING event_id`,
-    [e.event_id, e.occurred_at, e.type, e.level, e.level === 'warn' || e.level === 'error' ? 'error' : 'ok', e.source, e.endpoint, e.message, JSON.stringify(e.data), e.trace_id, e.request_id],
+async function applyUnattributed(em: EntityManager, entries: TimelineEntry[]): Promise<void> {
+  const rows = entries.map((e) => ({ ...e, outcome: e.level === 'warn' || e.level === 'error' ? 'error' : 'ok' }));
+  await em.query(
+    `INSERT INTO unattributed_requests (${UNATTRIBUTED_COLUMNS})
+     SELECT ${UNATTRIBUTED_COLUMNS} FROM jsonb_to_recordset($1::jsonb) AS u(${UNATTRIBUTED_RECORD})
+     ON CONFLICT (event_id) DO NOTHING`,
+    [JSON.stringify(rows)],
   );
-  return rows.length > 0;
 }

@@ -10,11 +10,23 @@ export interface Delivery {
 
 export type EventHandler = (event: EventEnvelope, delivery: Delivery) => Promise<void>;
 
-export interface SubscribeOptions {
+export interface DeliveredEvent {
+  event: EventEnvelope;
+  delivery: Delivery;
+}
+
+/**
+ * Handles consecutive events of one partition (in their order) at once, e.g. in one transaction.
+ * It must apply all of them or none: a failure retries the whole batch, and a PoisonEventError
+ * makes the pipeline hand the events over again one per call, to dead-letter only the poison one.
+ */
+export type BatchHandler = (events: readonly DeliveredEvent[]) => Promise<void>;
+
+/** A group handles events one by one (`handler`) or in batches (`batchHandler`). */
+export type SubscribeOptions = {
   groupId: string;
   topics: readonly string[];
-  handler: EventHandler;
-}
+} & ({ handler: EventHandler } | { batchHandler: BatchHandler });
 
 export interface Subscription {
   /** True once the consumer has joined its group and receives records. */

@@ -1,7 +1,7 @@
 import type { EventEnvelope } from '@hallmark/contracts';
 import { SpanKind, activeTraceHeaders, contextFromHeaders, inSpan, type JsonLogger } from '@hallmark/telemetry';
 import type { EventTransport, SubscribeOptions, Subscription } from './event-transport';
-import { processRecord, type RawRecord } from './consume-pipeline';
+import { batchHandlerOf, chunks, processRecords, type RawRecord } from './consume-pipeline';
 import { envelopeHeaders } from './record-headers';
 import { deadLettered } from './metrics';
 
@@ -79,12 +79,14 @@ export class InProcessTransport implements EventTransport {
     return Promise.all([...byLane].map(([lane, laneRecords]) => this.deliverInLane(group, lane, laneRecords))).then(() => undefined);
   }
 
+  /** The lane's records in order: one per handler call, or as batches when the group takes them. */
   private deliverInLane(group: Group, lane: number, records: RawRecord[]): Promise<void> {
+    const { handler, maxRecords } = batchHandlerOf(group.options);
     const run = group.lanes[lane].then(async () => {
-      for (const record of records) {
-        await processRecord(record, {
+      for (const batch of chunks(records, maxRecords)) {
+        await processRecords(batch, {
           groupId: group.options.groupId,
-          handler: group.options.handler,
+          handler,
           deadLetter: (r, reason, groupId) => this.deadLetter(r, reason, groupId),
           logger: this.logger,
           isStopping: () => group.stopping,

@@ -2,7 +2,7 @@ import { Kafka, logLevel, type Admin, type Consumer, type IHeaders, type Produce
 import { DEAD_LETTER_TOPIC, type EventEnvelope } from '@hallmark/contracts';
 import { SpanKind, activeTraceHeaders, contextFromHeaders, inSpan, type JsonLogger } from '@hallmark/telemetry';
 import type { EventTransport, SubscribeOptions, Subscription } from './event-transport';
-import { ConsumerStoppingError, processRecord, type RawRecord } from './consume-pipeline';
+import { ConsumerStoppingError, batchHandlerOf, chunks, processRecords, type RawRecord } from './consume-pipeline';
 import { envelopeHeaders } from './record-headers';
 import { consumerLag, deadLettered } from './metrics';
 
@@ -127,6 +127,7 @@ export class KafkaTransport implements EventTransport {
     await consumer.connect();
     for (const topic of options.topics) await consumer.subscribe({ topic: this.physical(topic), fromBeginning: true });
     const logger = this.options.logger;
+    const { handler, maxRecords } = batchHandlerOf(options);
     await consumer.run({
       autoCommit: true,
       // Partitions side by side (kafkajs handles one at a time by default): per-session order is
@@ -134,20 +135,24 @@ export class KafkaTransport implements EventTransport {
       partitionsConsumedConcurrently: this.options.partitions ?? 6,
       eachBatchAutoResolve: false,
       eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
-        for (const message of batch.messages) {
+        // A batch handler takes the fetched records in chunks; an offset is resolved only once
+        // every record up to it was handled (or dead-lettered): at-least-once, never past a record.
+        for (const messages of chunks(batch.messages, maxRecords)) {
           if (!isRunning() || isStale()) return;
-          const record: RawRecord = {
-            topic: batch.topic,
-            partition: batch.partition,
-            offset: message.offset,
-            key: message.key?.toString() ?? null,
-            value: message.value,
-            headers: toHeaders(message.headers),
-          };
+          const records = messages.map(
+            (message): RawRecord => ({
+              topic: batch.topic,
+              partition: batch.partition,
+              offset: message.offset,
+              key: message.key?.toString() ?? null,
+              value: message.value,
+              headers: toHeaders(message.headers),
+            }),
+          );
           try {
-            await processRecord(record, {
+            await processRecords(records, {
               groupId: options.groupId,
-              handler: options.handler,
+              handler,
               deadLetter: (r, reason, group) => this.deadLetter(r, reason, group),
               logger,
               isStopping: () => stopping,
@@ -157,10 +162,11 @@ export class KafkaTransport implements EventTransport {
             if (err instanceof ConsumerStoppingError) return;
             throw err;
           }
-          resolveOffset(message.offset);
+          const last = messages[messages.length - 1].offset;
+          resolveOffset(last);
           consumerLag.set(
             { group: options.groupId, topic: batch.topic, partition: String(batch.partition) },
-            Math.max(0, Number(batch.highWatermark) - Number(message.offset) - 1),
+            Math.max(0, Number(batch.highWatermark) - Number(last) - 1),
           );
           await heartbeat();
         }

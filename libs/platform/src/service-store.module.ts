@@ -10,7 +10,7 @@ import {
 import type { DataSource, MigrationInterface } from 'typeorm';
 import { topicOf, type ServiceName } from '@hallmark/contracts';
 import { EVENT_STORE_MIGRATIONS, EventStore, OutboxRelay, openDatabase } from '@hallmark/event-store';
-import type { EventHandler, EventTransport, Subscription } from '@hallmark/messaging';
+import type { BatchHandler, EventHandler, EventTransport, SubscribeOptions, Subscription } from '@hallmark/messaging';
 import { JsonLogger } from '@hallmark/telemetry';
 import type { PlatformConfig } from './config';
 import { ReadinessRegistry } from './readiness';
@@ -46,9 +46,22 @@ export class EventConsumers implements BeforeApplicationShutdown {
   ) {}
 
   /** Group id `hallmark.<service>[.<purpose>]`: one per read model keeps their offsets apart. */
-  async subscribe(topics: readonly string[], handler: EventHandler, purpose?: string): Promise<void> {
-    const groupId = `hallmark.${this.options.service}${purpose ? `.${purpose}` : ''}`;
-    const subscription = await this.transport.subscribe({ groupId, topics, handler });
+  subscribe(topics: readonly string[], handler: EventHandler, purpose?: string): Promise<void> {
+    return this.join({ groupId: this.groupId(purpose), topics, handler });
+  }
+
+  /** As `subscribe`, for a read model that applies consecutive events of a partition at once. */
+  subscribeBatches(topics: readonly string[], batchHandler: BatchHandler, purpose?: string): Promise<void> {
+    return this.join({ groupId: this.groupId(purpose), topics, batchHandler });
+  }
+
+  private groupId(purpose: string | undefined): string {
+    return `hallmark.${this.options.service}${purpose ? `.${purpose}` : ''}`;
+  }
+
+  private async join(options: SubscribeOptions): Promise<void> {
+    const { groupId } = options;
+    const subscription = await this.transport.subscribe(options);
     this.subscriptions.push(subscription);
     this.readiness.register(`consumer:${groupId}`, async () => subscription.isReady(), { degradeAfterReady: true });
   }

@@ -73,22 +73,37 @@ export function traceIdOf(traceparent: string | null | undefined): string | null
   return m ? m[1] : null;
 }
 
+export interface SpanSpec {
+  name: string;
+  kind: SpanKind;
+  parent?: Context;
+  attributes?: Record<string, string | number | boolean>;
+}
+
 /** Runs `fn` inside a new span, ending it (with error status on throw) when `fn` settles. */
-export async function inSpan<T>(
-  name: string,
-  options: { kind: SpanKind; parent?: Context; attributes?: Record<string, string | number | boolean> },
-  fn: (span: Span) => Promise<T>,
-): Promise<T> {
-  const parent = options.parent ?? context.active();
-  const span = tracer().startSpan(name, { kind: options.kind, attributes: options.attributes }, parent);
+export function inSpan<T>(name: string, options: Omit<SpanSpec, 'name'>, fn: (span: Span) => Promise<T>): Promise<T> {
+  return inSpans([{ name, ...options }], ([span]) => fn(span));
+}
+
+/**
+ * Runs `fn` once for several spans (one per record of a batch, each with its own parent), ending
+ * them all, with error status on throw, when `fn` settles. A batch has no single parent, so `fn`
+ * runs in the span's context only when there is exactly one.
+ */
+export async function inSpans<T>(specs: readonly SpanSpec[], fn: (spans: Span[]) => Promise<T>): Promise<T> {
+  const active = context.active();
+  const spans = specs.map((s) => tracer().startSpan(s.name, { kind: s.kind, attributes: s.attributes }, s.parent ?? active));
+  const ctx = spans.length === 1 ? trace.setSpan(specs[0].parent ?? active, spans[0]) : active;
   try {
-    return await context.with(trace.setSpan(parent, span), () => fn(span));
+    return await context.with(ctx, () => fn(spans));
   } catch (err) {
-    span.recordException(err as Error);
-    span.setStatus({ code: SpanStatusCode.ERROR, message: (err as Error).message });
+    for (const span of spans) {
+      span.recordException(err as Error);
+      span.setStatus({ code: SpanStatusCode.ERROR, message: (err as Error).message });
+    }
     throw err;
   } finally {
-    span.end();
+    for (const span of spans) span.end();
   }
 }
 

@@ -1,7 +1,10 @@
 import { DataSource } from 'typeorm';
 import type { ServiceName } from '@hallmark/contracts';
 import { EventStore } from '@hallmark/event-store';
-import { applyEvent } from '../session-projection.writer';
+import { applyEvents } from '../session-projection.writer';
+
+/** Events applied at once, as the live consumer's largest batches: a replay costs a few statements per batch. */
+const REPLAY_BATCH = 500;
 
 /** An event store to replay: the producing service, its database and schema. */
 export interface ReplaySource {
@@ -47,9 +50,9 @@ export async function rebuildProjections(db: DataSource, sources: ReplaySource[]
     await db.transaction(async (em) => {
       await em.query('TRUNCATE timeline_entries, session_summaries, unattributed_requests');
       for (const reader of readers) {
-        for await (const stored of reader.readAll()) {
-          await applyEvent(em, stored.envelope);
-          events += 1;
+        for await (const batch of inBatches(reader.readAll(), REPLAY_BATCH)) {
+          await applyEvents(em, batch.map((stored) => stored.envelope));
+          events += batch.length;
         }
       }
     });
@@ -57,6 +60,15 @@ export async function rebuildProjections(db: DataSource, sources: ReplaySource[]
   } finally {
     await Promise.all(stores.map((s) => s.destroy()));
   }
+}
+
+async function* inBatches<T>(items: AsyncIterable<T>, size: number): AsyncGenerator<T[]> {
+  const batch: T[] = [];
+  for await (const item of items) {
+    batch.push(item);
+    if (batch.length === size) yield batch.splice(0);
+  }
+  if (batch.length) yield batch;
 }
 
 /** A digest of the projections, for comparing a rebuild with the live state. */
