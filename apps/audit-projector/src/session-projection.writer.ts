@@ -1,7 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { isUnattributed, type EventEnvelope } from '@hallmark/contracts';
 import { toTimelineEntry, type TimelineEntry } from './session-timeline/timeline-entry';
-import { summarize } from './session-summary/session-summary';
+import { SUMMARY_DATA_FIELDS, summarize, type SummaryInput } from './session-summary/session-summary';
 
 const rowToEntry = (r: Record<string, any>): TimelineEntry => ({ // eslint-disable-line @typescript-eslint/no-explicit-any
   event_id: r.event_id,
@@ -27,6 +27,11 @@ const SUMMARY_COLUMNS = `session_id, status, grant_type, credential_configuratio
   event_count, offer_retrievals, last_error`;
 const SUMMARY_RECORD = `session_id text, status text, grant_type text, credential_configuration_ids text[], created_at timestamptz,
   updated_at timestamptz, expires_at timestamptz, event_count integer, offer_retrievals integer, last_error jsonb`;
+
+/** The sessions' entries as summaries read them: each request's recorded headers and body stay in the table. */
+const SUMMARY_INPUT_QUERY = `SELECT session_id, event_id, type, level, message, occurred_at,
+  jsonb_strip_nulls(jsonb_build_object(${SUMMARY_DATA_FIELDS.map((f) => `'${f}', data->'${f}'`).join(', ')})) AS data
+  FROM timeline_entries WHERE session_id = ANY($1::text[])`;
 
 const UNATTRIBUTED_COLUMNS = 'event_id, occurred_at, type, level, outcome, source, endpoint, message, data, trace_id, request_id';
 const UNATTRIBUTED_RECORD = `event_id uuid, occurred_at timestamptz, type text, level text, outcome text, source text,
@@ -63,9 +68,11 @@ async function applyToSessions(em: EntityManager, entries: TimelineEntry[]): Pro
   );
   if (!changed.length) return;
   const sessions = changed.map((r) => r.session_id);
-  const rows: Array<Record<string, unknown>> = await em.query(`SELECT ${TIMELINE_COLUMNS} FROM timeline_entries WHERE session_id = ANY($1::text[])`, [sessions]);
-  const bySession = new Map<string, TimelineEntry[]>(sessions.map((id) => [id, []]));
-  for (const row of rows) bySession.get(row.session_id as string)!.push(rowToEntry(row));
+  const rows: Array<Record<string, any>> = await em.query(SUMMARY_INPUT_QUERY, [sessions]); // eslint-disable-line @typescript-eslint/no-explicit-any
+  const bySession = new Map<string, SummaryInput[]>(sessions.map((id) => [id, []]));
+  for (const row of rows) {
+    bySession.get(row.session_id)!.push({ event_id: row.event_id, type: row.type, level: row.level, message: row.message, occurred_at: new Date(row.occurred_at).toISOString(), data: row.data });
+  }
   const summaries = [...bySession].map(([id, sessionEntries]) => summarize(id, sessionEntries));
   await em.query(
     `INSERT INTO session_summaries (${SUMMARY_COLUMNS})

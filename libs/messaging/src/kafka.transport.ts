@@ -130,6 +130,11 @@ export class KafkaTransport implements EventTransport {
     const { handler, maxRecords } = batchHandlerOf(options);
     await consumer.run({
       autoCommit: true,
+      // Offsets of handled records are committed once a second (and when the member stops)
+      // rather than after every batch: an offset commit is a write on the broker, and at low
+      // batch sizes there was one per event per group. A crash redelivers at most that second,
+      // which every consumer takes as a no-op (they are idempotent by event id or key).
+      autoCommitInterval: 1000,
       // Partitions side by side (kafkajs handles one at a time by default): per-session order is
       // per partition, and one at a time left the projector a single transaction deep.
       partitionsConsumedConcurrently: this.options.partitions ?? 6,

@@ -1,5 +1,5 @@
 import type { TimelineEntry } from '../session-timeline/timeline-entry';
-import { summarize } from './session-summary';
+import { SUMMARY_DATA_FIELDS, summarize } from './session-summary';
 
 const entry = (type: string, at: string, over: Partial<TimelineEntry> = {}): TimelineEntry => ({
   event_id: `${at}-${type}`,
@@ -25,6 +25,17 @@ describe('session summary', () => {
     const expected = summarize('s1', events);
     expect(expected).toMatchObject({ status: 'token_issued', offer_retrievals: 2, event_count: 5, grant_type: 'pre-authorized_code', created_at: '2026-11-28T10:00:01.000Z', updated_at: '2026-11-28T10:00:05.000Z' });
     for (const order of permutations(events)) expect(summarize('s1', order)).toEqual(expected);
+  });
+
+  it('reads no member of an entry\'s data beyond those the projector fetches for it', () => {
+    const read = new Set<string | symbol>();
+    const watched = [...events, entry('token_rejected', '6', { level: 'warn', data: { reason: 'dpop_nonce_missing', request: { method: 'POST' } } })].map((e) => ({
+      ...e,
+      data: new Proxy(e.data, { get: (target, key) => (read.add(key), Reflect.get(target, key)) }),
+    }));
+    summarize('s1', watched);
+    expect([...read].every((k) => (SUMMARY_DATA_FIELDS as readonly (string | symbol)[]).includes(k))).toBe(true);
+    expect(read.size).toBeGreaterThan(0);
   });
 
   it('shows a failure with its last error, and a later success clears nothing but moves status on', () => {

@@ -31,11 +31,17 @@ const PROGRESS: Partial<Record<string, SessionStatus>> = {
 };
 const RANK: SessionStatus[] = ['created', 'offer_created', 'offer_retrieved', 'authorization_requested', 'authorized', 'token_issued', 'credential_deferred', 'credential_issued'];
 
+/** The members of an entry's data a summary reads: the projector fetches only these, not whole requests. */
+export const SUMMARY_DATA_FIELDS = ['reason', 'grant_type', 'credential_configuration_ids', 'expires_at'] as const;
+
+/** What a summary is derived from: an entry without what only the timeline shows. */
+export type SummaryInput = Pick<TimelineEntry, 'event_id' | 'type' | 'level' | 'message' | 'occurred_at' | 'data'>;
+
 /**
  * Folds entries sorted by occurrence, so the result does not depend on the order in which they
  * arrived from the different topics: the same set of events always gives the same summary.
  */
-export function summarize(sessionId: string, entries: TimelineEntry[]): SessionSummary {
+export function summarize(sessionId: string, entries: SummaryInput[]): SessionSummary {
   const sorted = [...entries].sort((a, b) => a.occurred_at.localeCompare(b.occurred_at) || a.event_id.localeCompare(b.event_id));
   let status: SessionStatus = 'created';
   let erased = false;
