@@ -12,7 +12,7 @@ import { ProcessSampler, loadAverage, type ProcessGroupStats } from './process-s
 import { startEmbedded, startStack, type RunningTarget } from './targets';
 import { KeyPool, runFlow } from './wallet-flow';
 
-const USAGE = `usage: npm run bench -- [--targets embedded,stack,peer] [--concurrency 32,128] [--seconds 20]
+const USAGE = `usage: npm run bench -- [--targets embedded,stack,peer] [--concurrency 32,128] [--seconds 20] [--warmup-seconds 20]
        [--rates 10,25,50,100] [--rate-seconds 15] [--lag-every 10] [--soak-seconds 0] [--soak-rate 100] [--no-batch]
        [--profile] [--out issuance-flows] [--smoke]
 
@@ -44,6 +44,8 @@ const args = parseArgs({
     /** Wallets in the closed-loop runs; the first also sizes the batch run and the in-flight cap. */
     concurrency: { type: 'string', default: '32,128' },
     seconds: { type: 'string', default: '20' },
+    /** Unreported load first: the JVM broker and Node's JIT need tens of seconds to settle. */
+    'warmup-seconds': { type: 'string', default: '20' },
     rates: { type: 'string', default: '10,25,50,100' },
     'rate-seconds': { type: 'string', default: '15' },
     'soak-seconds': { type: 'string', default: '0' },
@@ -86,7 +88,9 @@ async function benchTarget(target: RunningTarget, keys: KeyPool): Promise<RunRec
       if (target.batch !== false) runs.push(await measure('smoke: 2 batch-of-5 flows', target, () => openLoop(2, 1, flow(5, 1))));
       return runs;
     }
-    await closedLoop(8, 5, flow(1, 1000)); // warm-up: JIT, pools, caches; not reported
+    // Warm-up, not reported: JIT (a short one left the broker compiling through the first
+    // measured run, at twice its settled CPU per flow), pools, caches.
+    await closedLoop(concurrency, Number(args['warmup-seconds']), flow(1, 1000));
     const lagEvery = Number(args['lag-every']);
     // Saturation at each level: a target whose time goes to waiting needs more wallets to be busy.
     for (const wallets of levels) {
