@@ -128,7 +128,10 @@ async function main(): Promise<void> {
   const loadAtStart = loadAverage();
   const crypto: CryptoCeiling = await measureCryptoCeiling(1, args.smoke ? 0.3 : 2);
   log(`crypto ceiling: ${crypto.signs_per_second} ES256 signs/s, ${crypto.verifies_per_second} verifies/s per thread; at most ${crypto.issuer_max_flows_per_second} flows/s (issuer crypto only), ${crypto.machine_max_flows_per_second} with the wallets' signatures`);
-  const keys = await KeyPool.create(Math.max(...args.concurrency.split(',').map(Number)) * 4);
+  // More keys than the issuer remembers imported keys for (4,096, libs/oid4vc/src/recent-keys.ts):
+  // a key comes round again only after it was forgotten, so each flow's keys are new to the issuer,
+  // as a wallet's fresh keys are.
+  const keys = await KeyPool.create(Math.max(10_000, Math.max(...args.concurrency.split(',').map(Number)) * 4));
   const targets: TargetRecord[] = [];
   for (const name of args.targets.split(',').map((t) => t.trim())) {
     let target: RunningTarget | undefined;
