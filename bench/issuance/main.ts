@@ -14,7 +14,7 @@ import { KeyPool, runFlow } from './wallet-flow';
 
 const USAGE = `usage: npm run bench -- [--targets embedded,stack,peer] [--concurrency 32,128] [--seconds 20] [--warmup-seconds 20]
        [--rates 10,25,50,100] [--rate-seconds 15] [--lag-every 10] [--soak-seconds 0] [--soak-rate 100] [--no-batch]
-       [--profile] [--out issuance-flows] [--smoke]
+       [--profile] [--embedded-node-args '--max-old-space-size=192'] [--out issuance-flows] [--smoke]
 
 Drives complete pre-authorized flows (admin session, offer by reference, token with DPoP, nonce,
 credential) against each target from this process, the issuer running in its own processes.
@@ -53,6 +53,8 @@ const args = parseArgs({
     'lag-every': { type: 'string', default: '10' },
     'no-batch': { type: 'boolean', default: false },
     profile: { type: 'boolean', default: false },
+    /** Extra Node options for the embedded process, e.g. `--max-old-space-size=192` to show a soak fits a bounded heap. */
+    'embedded-node-args': { type: 'string', default: '' },
     out: { type: 'string', default: 'issuance-flows' },
     smoke: { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
@@ -115,7 +117,8 @@ async function benchTarget(target: RunningTarget, keys: KeyPool): Promise<RunRec
 async function startTarget(name: string): Promise<RunningTarget> {
   if (name === 'embedded') {
     const profileDir = join(REPO_ROOT, 'tmp', 'bench-profiles');
-    return startEmbedded(args.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []);
+    const extra = args['embedded-node-args'].split(' ').filter(Boolean);
+    return startEmbedded([...extra, ...(args.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [])]);
   }
   if (name === 'stack') return startStack();
   if (name === 'peer') return (await import('./peer-target')).startPeer();
