@@ -14,7 +14,7 @@ import { KeyPool, runFlow } from './wallet-flow';
 
 const USAGE = `usage: npm run bench -- [--targets embedded,stack,peer] [--concurrency 32,128] [--seconds 20] [--warmup-seconds 20]
        [--rates 10,25,50,100] [--rate-seconds 15] [--lag-every 10] [--soak-seconds 0] [--soak-rate 100] [--no-batch]
-       [--profile] [--embedded-node-args '--max-old-space-size=192'] [--out issuance-flows] [--smoke]
+       [--profile] [--embedded-node-args=--max-old-space-size=192] [--out issuance-flows] [--smoke]
 
 Drives complete pre-authorized flows (admin session, offer by reference, token with DPoP, nonce,
 credential) against each target from this process, the issuer running in its own processes.
