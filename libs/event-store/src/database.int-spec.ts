@@ -18,3 +18,22 @@ describe('PreparingClient (real Postgres)', () => {
     }
   });
 });
+
+describe('openDatabase without prepared statements (a pooler that cannot keep them)', () => {
+  it('leaves every statement unnamed', async () => {
+    const { openDatabase } = await import('./database');
+    const schema = `prep_off_${process.pid}`;
+    const ds = await openDatabase({ url: process.env.DATABASE_URL!, schema, migrations: [], preparedStatements: false });
+    try {
+      // One connection for both statements: the prepared statement would be visible on it.
+      const n = await ds.transaction(async (em) => {
+        await em.query('SELECT $1::int AS v', [1]);
+        return (await em.query('SELECT count(*)::int AS n FROM pg_prepared_statements'))[0].n;
+      });
+      expect(n).toBe(0);
+    } finally {
+      await ds.query(`DROP SCHEMA ${schema} CASCADE`);
+      await ds.destroy();
+    }
+  });
+});

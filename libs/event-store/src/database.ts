@@ -43,6 +43,8 @@ export interface DatabaseOptions {
   /** The service's own schema: `hallmark_offer`, `hallmark_audit`, ... */
   schema: string;
   poolSize?: number;
+  /** Prepare parameterised statements once per connection (PreparingClient); default true. */
+  preparedStatements?: boolean;
   migrations: Array<new () => MigrationInterface>;
 }
 
@@ -65,7 +67,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<DataSource
       migrations: options.migrations,
       migrationsTableName: 'migrations',
       migrationsTransactionMode: 'each',
-      extra: { max: options.poolSize ?? 10, options: `-c search_path=${options.schema}`, Client: PreparingClient },
+      extra: { max: options.poolSize ?? 10, options: `-c search_path=${options.schema}`, ...(options.preparedStatements === false ? {} : { Client: PreparingClient }) },
       logging: false,
     });
     await ds.initialize();

@@ -241,7 +241,7 @@ async function appendEvents(
       ...row,
       stream_id: streamId,
       stream_version: stored[i].stream_version as number,
-      recorded_at: new Date(stored[i].recorded_at as string).toISOString(),
+      recorded_at: new Date(stored[i].recorded_at as Date).toISOString(),
     }));
   } catch (err) {
     const e = err as { code?: string; detail?: string };

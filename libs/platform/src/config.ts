@@ -4,6 +4,12 @@ import type { RedactionPolicy } from './redaction';
 /** Process configuration from the environment, read in one place and checked at start. */
 export interface PlatformConfig {
   databaseUrl: string;
+  /**
+   * HALLMARK_DB_PREPARED_STATEMENTS (default true): prepare statements once per connection. Set
+   * false behind a pooler that does not keep them across transactions (PgBouncer in transaction
+   * mode before 1.21, or without max_prepared_statements).
+   */
+  preparedStatements: boolean;
   transport: 'kafka' | 'in-process';
   kafkaBrokers: string[];
   /** HALLMARK_KAFKA_NAMESPACE: prefix of topics and consumer groups on a shared cluster. */
@@ -90,6 +96,7 @@ export function readPlatformConfig(env: NodeJS.ProcessEnv = process.env): Platfo
     authorizationServerJwksUrl:
       env.HALLMARK_AS_JWKS_URL ?? `${(env.HALLMARK_PUBLIC_URL ?? `http://localhost:${env.PORT ?? 8080}`).replace(/\/$/, '')}/.well-known/jwks.json`,
     databaseUrl: env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/hallmark',
+    preparedStatements: env.HALLMARK_DB_PREPARED_STATEMENTS !== 'false',
     transport,
     kafkaBrokers: (env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',').map((s) => s.trim()).filter(Boolean),
     kafkaNamespace: env.HALLMARK_KAFKA_NAMESPACE || undefined,

@@ -108,7 +108,7 @@ export class ServiceStoreModule {
           provide: SERVICE_DATA_SOURCE,
           inject: [PLATFORM_CONFIG],
           useFactory: (config: PlatformConfig) =>
-            openDatabase({ url: config.databaseUrl, schema: options.schema, migrations: [...EVENT_STORE_MIGRATIONS, ...options.migrations] }),
+            openDatabase({ url: config.databaseUrl, preparedStatements: config.preparedStatements, schema: options.schema, migrations: [...EVENT_STORE_MIGRATIONS, ...options.migrations] }),
         },
         {
           provide: EventStore,

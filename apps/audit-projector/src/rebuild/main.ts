@@ -7,7 +7,7 @@ import { projectionChecksum, rebuildProjections, replaySourcesFromEnv } from './
 /** `npm run projections:rebuild`: drop the projections and replay every service's event store. */
 async function main(): Promise<void> {
   const config = readPlatformConfig();
-  const db = await openDatabase({ url: config.databaseUrl, schema: 'hallmark_audit', migrations: [...EVENT_STORE_MIGRATIONS, AuditProjections1732780002000, UnattributedRequests1732780007000] });
+  const db = await openDatabase({ url: config.databaseUrl, preparedStatements: config.preparedStatements, schema: 'hallmark_audit', migrations: [...EVENT_STORE_MIGRATIONS, AuditProjections1732780002000, UnattributedRequests1732780007000] });
   try {
     const before = await projectionChecksum(db);
     const started = Date.now();
