@@ -1,9 +1,7 @@
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
-import { readFileSync } from 'fs';
-import { join } from 'path';
 import { SignJWT, generateKeyPair } from 'jose';
-import { REPO_ROOT } from '@hallmark/testing';
+import { conformanceSchema } from '@hallmark/testing';
 import { IndependentWallet, inspectSdJwtVc, newWalletKey, type WalletKeyPair } from '@hallmark/test-wallet';
 import { issuerConfigWith, keyAttestation as attestKeys, testTrust, trusting, walletAttestation, type TestTrust } from './support/attestations';
 import { call, eventually } from './support/http';
@@ -90,7 +88,7 @@ describe.each(TARGETS)('authorization code flow [%s]', (targetName) => {
     const m = (await call('GET', `${t.baseUrl}/.well-known/oauth-authorization-server`)).body;
     const ajv = new Ajv2020({ strict: false, allErrors: true });
     addFormats(ajv);
-    const validate = ajv.compile(JSON.parse(readFileSync(join(REPO_ROOT, '..', 'shared', 'schemas', 'oauth_authorization_server_metadata.json'), 'utf8')));
+    const validate = ajv.compile(conformanceSchema('oauth_authorization_server_metadata'));
     expect(validate(m) ? [] : validate.errors).toEqual([]);
     expect(m).toMatchObject({
       authorization_endpoint: `${t.baseUrl}/authorize`,

@@ -1,10 +1,8 @@
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
-import { readFileSync } from 'fs';
-import { join } from 'path';
 import { SignJWT, compactVerify, decodeJwt, decodeProtectedHeader, importX509 } from 'jose';
 import { createHash } from 'crypto';
-import { REPO_ROOT } from '@hallmark/testing';
+import { conformanceSchema } from '@hallmark/testing';
 import { call, eventually } from './support/http';
 import { TARGETS, startTarget, type Target } from './support/targets';
 import { dpopProof, form, redeemWithDpop, walletKey, type WalletKey } from './support/wallet';
@@ -12,8 +10,8 @@ import { PRE_AUTH, ath, cNonce, requestCredential as postCredential, keyProof as
 
 const PID = 'eu.europa.ec.eudi.pid_vc_sd_jwt';
 const AGE_JWT = 'age_verification_jwt_vc';
-const metadataSchema = JSON.parse(readFileSync(join(REPO_ROOT, '..', 'shared', 'schemas', 'credential_issuer_metadata-1_0.json'), 'utf8'));
-const requestSchema = JSON.parse(readFileSync(join(REPO_ROOT, '..', 'shared', 'schemas', 'credential_request-1_0.json'), 'utf8'));
+const metadataSchema = conformanceSchema('credential_issuer_metadata-1_0');
+const requestSchema = conformanceSchema('credential_request-1_0');
 const pidClaims = { given_name: 'Erika', family_name: 'Mustermann', birthdate: '1964-08-12', nationalities: ['DE'] };
 
 /** Nonce and credential endpoints, and the issuer metadata, driven by a minimal wallet of our own. */

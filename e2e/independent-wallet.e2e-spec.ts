@@ -1,11 +1,9 @@
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import { execFile } from 'child_process';
-import { readFileSync } from 'fs';
-import { join } from 'path';
 import { calculateJwkThumbprint } from 'jose';
 import { promisify } from 'util';
-import { REPO_ROOT } from '@hallmark/testing';
+import { REPO_ROOT, conformanceSchema } from '@hallmark/testing';
 import { call } from './support/http';
 import {
   IndependentWallet,
@@ -30,7 +28,7 @@ const CLAIMS: Record<string, Record<string, unknown>> = {
 const REGISTERED = ['iss', 'iat', 'nbf', 'exp', 'vct', 'vct#integrity', 'cnf', 'status', 'sub', '_sd_alg'];
 const DEV_CA = 'Hallmark Development CA';
 
-const metadataSchema = JSON.parse(readFileSync(join(REPO_ROOT, '..', 'shared', 'schemas', 'credential_issuer_metadata-1_0.json'), 'utf8'));
+const metadataSchema = conformanceSchema('credential_issuer_metadata-1_0');
 const ajv = new Ajv2020({ strict: false, allErrors: true });
 addFormats(ajv);
 const validateMetadata = ajv.compile(metadataSchema);

@@ -1,12 +1,10 @@
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
-import { readFileSync } from 'fs';
-import { join } from 'path';
-import { REPO_ROOT } from '@hallmark/testing';
+import { conformanceSchema } from '@hallmark/testing';
 import { call, eventually, newTraceparent } from './support/http';
 import { TARGETS, startTarget, type Target } from './support/targets';
 
-const offerSchema = JSON.parse(readFileSync(join(REPO_ROOT, '..', 'shared', 'schemas', 'credential_offer-1_0.json'), 'utf8'));
+const offerSchema = conformanceSchema('credential_offer-1_0');
 const ajv = new Ajv2020({ strict: false, allErrors: true });
 addFormats(ajv);
 const validateOffer = ajv.compile(offerSchema);

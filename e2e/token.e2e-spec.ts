@@ -1,16 +1,14 @@
 import { createLocalJWKSet, jwtVerify } from 'jose';
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
-import { readFileSync } from 'fs';
-import { join } from 'path';
-import { REPO_ROOT } from '@hallmark/testing';
+import { conformanceSchema } from '@hallmark/testing';
 import { call, eventually } from './support/http';
 import { TARGETS, startTarget, type Target } from './support/targets';
 import { dpopProof, form, walletKey, type WalletKey } from './support/wallet';
 
 const PRE_AUTH = 'urn:ietf:params:oauth:grant-type:pre-authorized_code';
 const AGE = 'age_verification_sd_jwt';
-const asSchema = JSON.parse(readFileSync(join(REPO_ROOT, '..', 'shared', 'schemas', 'oauth_authorization_server_metadata.json'), 'utf8'));
+const asSchema = conformanceSchema('oauth_authorization_server_metadata');
 
 /** The token endpoint with the pre-authorized code grant and DPoP (OID4VCI 1.0 Section 6, RFC 9449). */
 describe.each(TARGETS)('token endpoint [%s]', (targetName) => {

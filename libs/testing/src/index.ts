@@ -6,3 +6,4 @@ export * from './stack';
 export * from './embedded';
 export * from './wallet';
 export * from './kafka-topics';
+export * from './conformance-schemas';
