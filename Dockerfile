@@ -7,7 +7,7 @@
 # Ports: offer-service 8081, authorization-server 8082, credential-service 8083,
 # audit-projector 8084 (PORT overrides). Configuration comes from the environment
 # (libs/platform/src/config.ts); see docker-compose.yml and deploy/.
-FROM node:20-slim
+FROM node:24-slim
 
 ENV NODE_ENV=production \
     npm_config_update_notifier=false \
