@@ -3,7 +3,12 @@
 const nx = require('@nx/eslint-plugin');
 const tseslint = require('typescript-eslint');
 
-const SERVICES = ['@hallmark/offer-service', '@hallmark/authorization-server', '@hallmark/credential-service', '@hallmark/audit-projector'];
+const SERVICES = [
+  '@hallmark/offer-service',
+  '@hallmark/authorization-server',
+  '@hallmark/credential-service',
+  '@hallmark/audit-projector',
+];
 
 module.exports = tseslint.config(
   { ignores: ['node_modules/**', 'dist/**', 'tmp/**', '.hallmark/**', 'coverage/**', '**/*.js', 'bench/results/**'] },
@@ -31,6 +36,15 @@ module.exports = tseslint.config(
   {
     // Only the one-process host and the end-to-end suite compose services; a service never imports another.
     files: ['apps/hallmark/**/*.ts', 'e2e/**/*.ts'],
-    rules: { '@nx/enforce-module-boundaries': ['error', { enforceBuildableLibDependency: false, allow: SERVICES, depConstraints: [{ sourceTag: '*', onlyDependOnLibsWithTags: ['*'] }] }] },
+    rules: {
+      '@nx/enforce-module-boundaries': [
+        'error',
+        {
+          enforceBuildableLibDependency: false,
+          allow: SERVICES,
+          depConstraints: [{ sourceTag: '*', onlyDependOnLibsWithTags: ['*'] }],
+        },
+      ],
+    },
   },
 );

@@ -41,7 +41,10 @@ async function main(): Promise<void> {
         const r = await fetch(`${hallmark.baseUrl}/admin/sessions`, {
           method: 'POST',
           headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-          body: JSON.stringify({ credential_configuration_ids: ['age_verification_sd_jwt'], claims: { age_verification_sd_jwt: { age_over_18: true } } }),
+          body: JSON.stringify({
+            credential_configuration_ids: ['age_verification_sd_jwt'],
+            claims: { age_verification_sd_jwt: { age_over_18: true } },
+          }),
         });
         const body = (await r.json()) as { credential_offer_uri?: string };
         if (r.status !== 201 || !body.credential_offer_uri) {

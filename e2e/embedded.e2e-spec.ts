@@ -15,8 +15,13 @@ describe('embedded process', () => {
   }, 120000);
   afterAll(async () => hallmark?.stop());
 
-  const create = () => call('POST', `${hallmark.baseUrl}/admin/sessions`, { token: hallmark.adminToken, body: { credential_configuration_ids: [AGE], claims: { [AGE]: { age_over_18: true } } } });
-  const sessionView = (id: string) => call('GET', `${hallmark.baseUrl}/admin/sessions/${id}`, { token: hallmark.adminToken });
+  const create = () =>
+    call('POST', `${hallmark.baseUrl}/admin/sessions`, {
+      token: hallmark.adminToken,
+      body: { credential_configuration_ids: [AGE], claims: { [AGE]: { age_over_18: true } } },
+    });
+  const sessionView = (id: string) =>
+    call('GET', `${hallmark.baseUrl}/admin/sessions/${id}`, { token: hallmark.adminToken });
 
   it('keeps sessions, projections, offers and its admin token across a restart', async () => {
     const created = await create();
@@ -26,7 +31,9 @@ describe('embedded process', () => {
       const r = await sessionView(created.body.session_id);
       return r.body?.event_count === 3 && r.body;
     });
-    const listBefore = (await call('GET', `${hallmark.baseUrl}/admin/sessions?limit=200`, { token: hallmark.adminToken })).body;
+    const listBefore = (
+      await call('GET', `${hallmark.baseUrl}/admin/sessions?limit=200`, { token: hallmark.adminToken })
+    ).body;
     const token = hallmark.adminToken;
     const certificate = readFileSync(join(hallmark.dataDir, 'keys', 'credential-signing.cert.pem'), 'utf8');
     expect(certificate).toContain('BEGIN CERTIFICATE');
@@ -65,13 +72,19 @@ describe('embedded process', () => {
 
     await hallmark.startProcess();
     for (const id of answered) {
-      const s = await eventually(async () => {
-        const r = await sessionView(id);
-        return r.status === 200 && r.body.event_count === 2 && r.body;
-      }, 20000, `session ${id} after the crash`);
+      const s = await eventually(
+        async () => {
+          const r = await sessionView(id);
+          return r.status === 200 && r.body.event_count === 2 && r.body;
+        },
+        20000,
+        `session ${id} after the crash`,
+      );
       expect(s.timeline.map((e: { type: string }) => e.type)).toEqual(['offer_created', 'session_created']);
     }
-    const list = (await call('GET', `${hallmark.baseUrl}/admin/sessions?limit=200`, { token: hallmark.adminToken })).body.sessions.map((s: { session_id: string }) => s.session_id);
+    const list = (
+      await call('GET', `${hallmark.baseUrl}/admin/sessions?limit=200`, { token: hallmark.adminToken })
+    ).body.sessions.map((s: { session_id: string }) => s.session_id);
     expect(new Set(list).size).toBe(list.length);
   }, 180000);
 });
@@ -80,11 +93,16 @@ describe('embedded process data directory', () => {
   it('refuses to share its data directory with a running instance, and leaves that instance alone', async () => {
     const first = await EmbeddedHallmark.start({ logDir: logDirFor('embedded-shared', 'embedded') });
     try {
-      await expect(EmbeddedHallmark.start({ logDir: logDirFor('embedded-shared-2', 'embedded'), dataDir: first.dataDir })).rejects.toThrow(/exited/);
+      await expect(
+        EmbeddedHallmark.start({ logDir: logDirFor('embedded-shared-2', 'embedded'), dataDir: first.dataDir }),
+      ).rejects.toThrow(/exited/);
       const log = readFileSync(join(logDirFor('embedded-shared-2', 'embedded'), 'hallmark.log'), 'utf8');
       expect(log).toMatch(/in use by another running Hallmark/);
       // The first instance still works.
-      const r = await call('POST', `${first.baseUrl}/admin/sessions`, { token: first.adminToken, body: { credential_configuration_ids: [AGE] } });
+      const r = await call('POST', `${first.baseUrl}/admin/sessions`, {
+        token: first.adminToken,
+        body: { credential_configuration_ids: [AGE] },
+      });
       expect(r.status).toBe(201);
     } finally {
       await first.stop();

@@ -43,17 +43,32 @@ describe.each(TARGETS)('independent wallet [%s]', (targetName) => {
   let metadata: Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
   beforeAll(async () => {
     t = await startTarget(targetName, 'independent-wallet');
-    metadata = (await call('GET', `${t.baseUrl}/.well-known/openid-credential-issuer`, { headers: { accept: 'application/json' } })).body;
+    metadata = (
+      await call('GET', `${t.baseUrl}/.well-known/openid-credential-issuer`, {
+        headers: { accept: 'application/json' },
+      })
+    ).body;
   }, 120000);
   afterAll(async () => t?.stop());
 
   const createSession = async (configurationId: string, txCodeLength?: number) => {
     const r = await call('POST', `${t.baseUrl}/admin/sessions`, {
       token: t.adminToken,
-      body: { credential_configuration_ids: [configurationId], ...(txCodeLength ? { tx_code: { length: txCodeLength } } : {}), claims: { [configurationId]: CLAIMS[configurationId] } },
+      body: {
+        credential_configuration_ids: [configurationId],
+        ...(txCodeLength ? { tx_code: { length: txCodeLength } } : {}),
+        claims: { [configurationId]: CLAIMS[configurationId] },
+      },
     });
     expect(r.status).toBe(201);
-    return r.body as { session_id: string; credential_offer: Record<string, any>; credential_offer_uri: string; offer_url: string; tx_code?: string }; // eslint-disable-line @typescript-eslint/no-explicit-any
+    return r.body as {
+      session_id: string;
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      credential_offer: Record<string, any>;
+      credential_offer_uri: string;
+      offer_url: string;
+      tx_code?: string;
+    };
   };
 
   /** Everything a relying party and the holder would check of one credential. */
@@ -99,25 +114,44 @@ describe.each(TARGETS)('independent wallet [%s]', (targetName) => {
 
   it('serves issuer metadata that is valid 1.0 metadata and names what the flow needs', async () => {
     const ok = validateMetadata(metadata);
-    if (!ok) throw new Error(`credential issuer metadata fails credential_issuer_metadata-1_0.json: ${ajv.errorsText(validateMetadata.errors, { separator: '\n' })}`);
-    expect(metadata).toMatchObject({ credential_issuer: t.baseUrl, credential_endpoint: `${t.baseUrl}/credential`, nonce_endpoint: `${t.baseUrl}/nonce` });
+    if (!ok)
+      throw new Error(
+        `credential issuer metadata fails credential_issuer_metadata-1_0.json: ${ajv.errorsText(validateMetadata.errors, { separator: '\n' })}`,
+      );
+    expect(metadata).toMatchObject({
+      credential_issuer: t.baseUrl,
+      credential_endpoint: `${t.baseUrl}/credential`,
+      nonce_endpoint: `${t.baseUrl}/nonce`,
+    });
     expect(metadata.batch_credential_issuance?.batch_size).toBeGreaterThanOrEqual(3);
     for (const id of [PID, AGE]) {
       const c = metadata.credential_configurations_supported[id];
-      expect(c).toMatchObject({ format: 'dc+sd-jwt', vct: expect.any(String), cryptographic_binding_methods_supported: expect.arrayContaining(['jwk']) });
+      expect(c).toMatchObject({
+        format: 'dc+sd-jwt',
+        vct: expect.any(String),
+        cryptographic_binding_methods_supported: expect.arrayContaining(['jwk']),
+      });
       expect(c.proof_types_supported.jwt.proof_signing_alg_values_supported).toContain('ES256');
     }
     // The library accepts every configuration as well-formed for its format.
     const resolved = await new IndependentWallet({ allowInsecureUrls: true }).resolveIssuerMetadata(t.baseUrl);
     // Draft 15 and 1.0 requests are the same (credential_configuration_id); the library tells 1.0 by credential_metadata.
     expect(['V1', 'Draft15']).toContain(resolved.originalDraftVersion);
-    expect(Object.keys(resolved.knownCredentialConfigurations).sort()).toEqual(Object.keys(metadata.credential_configurations_supported).sort());
+    expect(Object.keys(resolved.knownCredentialConfigurations).sort()).toEqual(
+      Object.keys(metadata.credential_configurations_supported).sort(),
+    );
   });
 
   it('offer by reference with tx_code: a batch of 3 PIDs, bound to 3 keys, with unlinkable disclosures', async () => {
     const session = await createSession(PID, 4);
     expect(session.tx_code).toMatch(/^\d{4}$/);
-    const received = await receiveCredentials({ allowInsecureUrls: true, offerUri: session.offer_url, txCode: session.tx_code, batchSize: 3, configurationId: PID });
+    const received = await receiveCredentials({
+      allowInsecureUrls: true,
+      offerUri: session.offer_url,
+      txCode: session.tx_code,
+      batchSize: 3,
+      configurationId: PID,
+    });
 
     expect(received.tokenResponse.token_type).toBe('DPoP');
     expect(received.credentialResponse.credentials).toHaveLength(3);
@@ -141,7 +175,11 @@ describe.each(TARGETS)('independent wallet [%s]', (targetName) => {
     const session = await createSession(AGE);
     expect(session.credential_offer.grants[PRE_AUTHORIZED_GRANT].tx_code).toBeUndefined();
     // With an unknown parameter in the token and credential requests, which the issuer must ignore.
-    const received = await receiveCredentials({ allowInsecureUrls: true, offer: session.credential_offer, unknownParameters: true });
+    const received = await receiveCredentials({
+      allowInsecureUrls: true,
+      offer: session.credential_offer,
+      unknownParameters: true,
+    });
     expect(received.configurationId).toBe(AGE);
     expect(received.credentials).toHaveLength(1);
     await checkCredential(received.credentials[0], AGE, received.holderKeys);
@@ -157,7 +195,12 @@ describe.each(TARGETS)('independent wallet [%s]', (targetName) => {
 
   it('offer by value with tx_code, then two more credential requests on the same access token', async () => {
     const session = await createSession(PID, 6);
-    const received = await receiveCredentials({ allowInsecureUrls: true, offer: session.credential_offer, txCode: session.tx_code, batchSize: 2 });
+    const received = await receiveCredentials({
+      allowInsecureUrls: true,
+      offer: session.credential_offer,
+      txCode: session.tx_code,
+      batchSize: 2,
+    });
     expect(received.credentials).toHaveLength(2);
     await Promise.all(received.credentials.map((c) => checkCredential(c, PID, received.holderKeys)));
     const seen = new Set([received.cNonce]);
@@ -171,9 +214,14 @@ describe.each(TARGETS)('independent wallet [%s]', (targetName) => {
   });
 
   it('a jwt_vc_json credential, when the issuer offers one', async () => {
-    const id = Object.keys(metadata.credential_configurations_supported).find((k) => metadata.credential_configurations_supported[k].format === 'jwt_vc_json');
+    const id = Object.keys(metadata.credential_configurations_supported).find(
+      (k) => metadata.credential_configurations_supported[k].format === 'jwt_vc_json',
+    );
     if (!id) return; // nothing advertised, nothing to test
-    const r = await call('POST', `${t.baseUrl}/admin/sessions`, { token: t.adminToken, body: { credential_configuration_ids: [id], claims: { [id]: { age_over_18: true } } } });
+    const r = await call('POST', `${t.baseUrl}/admin/sessions`, {
+      token: t.adminToken,
+      body: { credential_configuration_ids: [id], claims: { [id]: { age_over_18: true } } },
+    });
     expect(r.status).toBe(201);
     const received = await receiveCredentials({ allowInsecureUrls: true, offerUri: r.body.offer_url });
     expect(received.credentialResponse.credentials).toEqual([{ credential: expect.any(String) }]);
@@ -181,17 +229,35 @@ describe.each(TARGETS)('independent wallet [%s]', (targetName) => {
     expect(header.alg).toBe('ES256');
     expect(checkX5cChain(certificates).anchorIssuer).toContain(DEV_CA);
     expect(payload.iss).toBe(t.baseUrl);
-    expect(payload).toMatchObject({ vc: { type: metadata.credential_configurations_supported[id].credential_definition.type, credentialSubject: { age_over_18: true } } });
+    expect(payload).toMatchObject({
+      vc: {
+        type: metadata.credential_configurations_supported[id].credential_definition.type,
+        credentialSubject: { age_over_18: true },
+      },
+    });
     const cnf = payload.cnf as { jwk: Record<string, string> };
     expect(await calculateJwkThumbprint(cnf.jwk)).toBe(received.holderKeys[0].jkt);
   });
 
   it('npm run wallet receives and prints the credential from a deep link', async () => {
     const session = await createSession(PID, 4);
-    const { stdout } = await promisify(execFile)(process.execPath, ['-r', '@swc-node/register', 'tools/wallet/main.ts', session.offer_url, '--tx-code', session.tx_code!, '--batch', '2'], {
-      cwd: REPO_ROOT,
-      timeout: 60000,
-    });
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      [
+        '-r',
+        '@swc-node/register',
+        'tools/wallet/main.ts',
+        session.offer_url,
+        '--tx-code',
+        session.tx_code!,
+        '--batch',
+        '2',
+      ],
+      {
+        cwd: REPO_ROOT,
+        timeout: 60000,
+      },
+    );
     expect(stdout).toContain('Credential 1 of 2');
     expect(stdout).toContain('Credential 2 of 2');
     expect(stdout).toContain('given_name: "Erika"');
@@ -199,7 +265,11 @@ describe.each(TARGETS)('independent wallet [%s]', (targetName) => {
     expect(stdout).toContain(DEV_CA);
 
     // A failure names the step and the wire error, and exits 1.
-    const failed = await promisify(execFile)(process.execPath, ['-r', '@swc-node/register', 'tools/wallet/main.ts', session.offer_url, '--tx-code', session.tx_code!], { cwd: REPO_ROOT, timeout: 60000 }).then(
+    const failed = await promisify(execFile)(
+      process.execPath,
+      ['-r', '@swc-node/register', 'tools/wallet/main.ts', session.offer_url, '--tx-code', session.tx_code!],
+      { cwd: REPO_ROOT, timeout: 60000 },
+    ).then(
       () => undefined,
       (err: { code?: number; stderr?: string }) => err,
     );
@@ -209,9 +279,16 @@ describe.each(TARGETS)('independent wallet [%s]', (targetName) => {
   });
 
   it('npm run wallet takes an authorization code offer too (PAR, PKCE, issuer_state, DPoP)', async () => {
-    const created = await call('POST', `${t.baseUrl}/admin/sessions`, { token: t.adminToken, body: { credential_configuration_ids: [PID], grant_type: 'authorization_code', claims: { [PID]: CLAIMS[PID] } } });
+    const created = await call('POST', `${t.baseUrl}/admin/sessions`, {
+      token: t.adminToken,
+      body: { credential_configuration_ids: [PID], grant_type: 'authorization_code', claims: { [PID]: CLAIMS[PID] } },
+    });
     expect(created.status).toBe(201);
-    const { stdout } = await promisify(execFile)(process.execPath, ['-r', '@swc-node/register', 'tools/wallet/main.ts', created.body.offer_url], { cwd: REPO_ROOT, timeout: 60000 });
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ['-r', '@swc-node/register', 'tools/wallet/main.ts', created.body.offer_url],
+      { cwd: REPO_ROOT, timeout: 60000 },
+    );
     expect(stdout).toContain('Credential 1 of 1');
     expect(stdout).toContain('given_name: "Erika"');
   });

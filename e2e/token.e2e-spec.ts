@@ -19,21 +19,37 @@ describe.each(TARGETS)('token endpoint [%s]', (targetName) => {
   afterAll(async () => t?.stop());
 
   const offer = async (body: Record<string, unknown> = {}) => {
-    const r = await call('POST', `${t.baseUrl}/admin/sessions`, { token: t.adminToken, body: { credential_configuration_ids: [AGE], ...body } });
+    const r = await call('POST', `${t.baseUrl}/admin/sessions`, {
+      token: t.adminToken,
+      body: { credential_configuration_ids: [AGE], ...body },
+    });
     expect(r.status).toBe(201);
-    return { sessionId: r.body.session_id as string, code: r.body.credential_offer.grants[PRE_AUTH]['pre-authorized_code'] as string, txCode: r.body.tx_code as string | undefined };
+    return {
+      sessionId: r.body.session_id as string,
+      code: r.body.credential_offer.grants[PRE_AUTH]['pre-authorized_code'] as string,
+      txCode: r.body.tx_code as string | undefined,
+    };
   };
   const tokenRequest = (fields: Record<string, string | undefined>, dpop?: string) =>
-    call('POST', `${t.baseUrl}/token`, { raw: form(fields), headers: { 'content-type': 'application/x-www-form-urlencoded', ...(dpop ? { dpop } : {}) } });
+    call('POST', `${t.baseUrl}/token`, {
+      raw: form(fields),
+      headers: { 'content-type': 'application/x-www-form-urlencoded', ...(dpop ? { dpop } : {}) },
+    });
   /** The first request learns the server's DPoP nonce, as a wallet does. */
   const nonceFor = async (key: WalletKey): Promise<string> => {
-    const r = await tokenRequest({ grant_type: PRE_AUTH, 'pre-authorized_code': 'x' }, await dpopProof(key, { htm: 'POST', htu: `${t.baseUrl}/token` }));
+    const r = await tokenRequest(
+      { grant_type: PRE_AUTH, 'pre-authorized_code': 'x' },
+      await dpopProof(key, { htm: 'POST', htu: `${t.baseUrl}/token` }),
+    );
     expect(r.status).toBe(400);
     expect(r.body.error).toBe('use_dpop_nonce');
     return r.headers.get('dpop-nonce')!;
   };
   const redeem = async (key: WalletKey, fields: Record<string, string | undefined>, nonce?: string) =>
-    tokenRequest({ grant_type: PRE_AUTH, ...fields }, await dpopProof(key, { htm: 'POST', htu: `${t.baseUrl}/token`, nonce: nonce ?? (await nonceFor(key)) }));
+    tokenRequest(
+      { grant_type: PRE_AUTH, ...fields },
+      await dpopProof(key, { htm: 'POST', htu: `${t.baseUrl}/token`, nonce: nonce ?? (await nonceFor(key)) }),
+    );
 
   it('publishes schema-valid RFC 8414 metadata with both grants, DPoP and only the endpoints that exist', async () => {
     const r = await call('GET', `${t.baseUrl}/.well-known/oauth-authorization-server`);
@@ -41,10 +57,19 @@ describe.each(TARGETS)('token endpoint [%s]', (targetName) => {
     const ajv = new Ajv2020({ strict: false });
     addFormats(ajv);
     expect(ajv.validate(asSchema, r.body)).toBe(true);
-    expect(r.body).toMatchObject({ issuer: t.baseUrl, token_endpoint: `${t.baseUrl}/token`, authorization_endpoint: `${t.baseUrl}/authorize`, dpop_signing_alg_values_supported: ['ES256'] });
+    expect(r.body).toMatchObject({
+      issuer: t.baseUrl,
+      token_endpoint: `${t.baseUrl}/token`,
+      authorization_endpoint: `${t.baseUrl}/authorize`,
+      dpop_signing_alg_values_supported: ['ES256'],
+    });
     expect(r.body.grant_types_supported).toEqual(['authorization_code', PRE_AUTH, 'refresh_token']);
     // Without trusted wallet providers no challenge endpoint is advertised; no introspection or revocation endpoint exists.
-    expect(Object.keys(r.body).filter((k) => k.endsWith('_endpoint')).sort()).toEqual(['authorization_endpoint', 'pushed_authorization_request_endpoint', 'token_endpoint']);
+    expect(
+      Object.keys(r.body)
+        .filter((k) => k.endsWith('_endpoint'))
+        .sort(),
+    ).toEqual(['authorization_endpoint', 'pushed_authorization_request_endpoint', 'token_endpoint']);
   });
 
   it('issues a DPoP-bound JWT access token after the nonce retry, once per code', async () => {
@@ -56,9 +81,18 @@ describe.each(TARGETS)('token endpoint [%s]', (targetName) => {
     expect(r.headers.get('cache-control')).toBe('no-store');
     expect(r.body).toMatchObject({ token_type: 'DPoP', expires_in: 600 });
     const jwks = createLocalJWKSet((await call('GET', `${t.baseUrl}/.well-known/jwks.json`)).body);
-    const { payload, protectedHeader } = await jwtVerify(r.body.access_token, jwks, { issuer: t.baseUrl, audience: t.baseUrl, typ: 'at+jwt' });
+    const { payload, protectedHeader } = await jwtVerify(r.body.access_token, jwks, {
+      issuer: t.baseUrl,
+      audience: t.baseUrl,
+      typ: 'at+jwt',
+    });
     expect(protectedHeader.alg).toBe('ES256');
-    expect(payload).toMatchObject({ sub: sessionId, cnf: { jkt: key.jkt }, credential_configuration_ids: [AGE], client_id: 'anonymous' });
+    expect(payload).toMatchObject({
+      sub: sessionId,
+      cnf: { jkt: key.jkt },
+      credential_configuration_ids: [AGE],
+      client_id: 'anonymous',
+    });
 
     const again = await redeem(key, { 'pre-authorized_code': code }, nonce);
     expect(again.status).toBe(400);
@@ -71,7 +105,11 @@ describe.each(TARGETS)('token endpoint [%s]', (targetName) => {
     expect(view.status).toBe('token_issued');
     const types = view.timeline.map((e: { type: string }) => e.type);
     expect(types.slice(0, 2)).toEqual(['token_rejected', 'token_issued']);
-    expect(view.timeline[1]).toMatchObject({ source: 'authorization-server', endpoint: 'POST /token', data: { dpop_jkt: key.jkt } });
+    expect(view.timeline[1]).toMatchObject({
+      source: 'authorization-server',
+      endpoint: 'POST /token',
+      data: { dpop_jkt: key.jkt },
+    });
     expect(JSON.stringify(view)).not.toContain(r.body.access_token);
     expect(JSON.stringify(view)).not.toContain(code);
   });
@@ -80,7 +118,9 @@ describe.each(TARGETS)('token endpoint [%s]', (targetName) => {
     const key = await walletKey();
     const nonce = await nonceFor(key);
     const plain = await offer();
-    expect((await redeem(key, { 'pre-authorized_code': plain.code, tx_code: '1234' }, nonce)).body.error).toBe('invalid_request');
+    expect((await redeem(key, { 'pre-authorized_code': plain.code, tx_code: '1234' }, nonce)).body.error).toBe(
+      'invalid_request',
+    );
 
     const withTx = await offer({ tx_code: { length: 6 } });
     expect((await redeem(key, { 'pre-authorized_code': withTx.code }, nonce)).body.error).toBe('invalid_request');
@@ -92,10 +132,20 @@ describe.each(TARGETS)('token endpoint [%s]', (targetName) => {
     }
     // The code is not burnt by wrong attempts below the limit: the right one still works.
     const early = await offer({ tx_code: { length: 6 } });
-    expect((await redeem(key, { 'pre-authorized_code': early.code, tx_code: '999999' === early.txCode ? '888888' : '999999' }, nonce)).status).toBe(400);
+    expect(
+      (
+        await redeem(
+          key,
+          { 'pre-authorized_code': early.code, tx_code: '999999' === early.txCode ? '888888' : '999999' },
+          nonce,
+        )
+      ).status,
+    ).toBe(400);
     expect((await redeem(key, { 'pre-authorized_code': early.code, tx_code: early.txCode }, nonce)).status).toBe(200);
 
-    expect((await redeem(key, { 'pre-authorized_code': withTx.code, tx_code: wrong }, nonce)).body.error).toBe('invalid_grant');
+    expect((await redeem(key, { 'pre-authorized_code': withTx.code, tx_code: wrong }, nonce)).body.error).toBe(
+      'invalid_grant',
+    );
     const locked = await redeem(key, { 'pre-authorized_code': withTx.code, tx_code: withTx.txCode }, nonce);
     expect(locked.status).toBe(400);
     expect(locked.body.error).toBe('invalid_grant');
@@ -109,7 +159,10 @@ describe.each(TARGETS)('token endpoint [%s]', (targetName) => {
     const noProof = await tokenRequest({ grant_type: PRE_AUTH, 'pre-authorized_code': code });
     expect(noProof.status).toBe(400);
     expect(noProof.body.error).toBe('invalid_dpop_proof');
-    const wrongHtu = await tokenRequest({ grant_type: PRE_AUTH, 'pre-authorized_code': code }, await dpopProof(key, { htm: 'POST', htu: `${t.baseUrl}/prefix/token`, nonce }));
+    const wrongHtu = await tokenRequest(
+      { grant_type: PRE_AUTH, 'pre-authorized_code': code },
+      await dpopProof(key, { htm: 'POST', htu: `${t.baseUrl}/prefix/token`, nonce }),
+    );
     expect(wrongHtu.body.error).toBe('invalid_dpop_proof');
     const proof = await dpopProof(key, { htm: 'POST', htu: `${t.baseUrl}/token`, nonce });
     expect((await tokenRequest({ grant_type: PRE_AUTH, 'pre-authorized_code': code }, proof)).status).toBe(200);
@@ -119,7 +172,10 @@ describe.each(TARGETS)('token endpoint [%s]', (targetName) => {
     expect(replay.body.error_description).toMatch(/used before/);
     const garbage = await redeem(key, { 'pre-authorized_code': 'not-a-code' }, nonce);
     expect(garbage.body.error).toBe('invalid_grant');
-    const grant = await tokenRequest({ grant_type: 'password', username: 'u' }, await dpopProof(key, { htm: 'POST', htu: `${t.baseUrl}/token`, nonce }));
+    const grant = await tokenRequest(
+      { grant_type: 'password', username: 'u' },
+      await dpopProof(key, { htm: 'POST', htu: `${t.baseUrl}/token`, nonce }),
+    );
     expect(grant.body.error).toBe('unsupported_grant_type');
   });
 });

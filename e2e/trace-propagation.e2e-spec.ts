@@ -11,7 +11,8 @@ import { createDatabase } from '@hallmark/testing';
 import { eventually, newTraceparent } from './support/http';
 
 const parentOf = (s: ReadableSpan): string | undefined =>
-  (s as unknown as { parentSpanContext?: { spanId: string } }).parentSpanContext?.spanId ?? (s as unknown as { parentSpanId?: string }).parentSpanId;
+  (s as unknown as { parentSpanContext?: { spanId: string } }).parentSpanContext?.spanId ??
+  (s as unknown as { parentSpanId?: string }).parentSpanId;
 
 /**
  * One trace from the HTTP request through the outbox, the Kafka record and the projector, with
@@ -38,7 +39,13 @@ describe('trace context end to end', () => {
       HALLMARK_ADMIN_TOKEN: adminToken,
       LOG_LEVEL: 'error',
     });
-    @Module({ imports: [PlatformModule.forRoot({ processName: 'trace-test', config }), OfferServiceModule, AuditProjectorModule] })
+    @Module({
+      imports: [
+        PlatformModule.forRoot({ processName: 'trace-test', config }),
+        OfferServiceModule,
+        AuditProjectorModule,
+      ],
+    })
     class TraceTestApp {}
     app = await createHttpApp(TraceTestApp, 'trace-test');
     await app.init();
@@ -62,10 +69,18 @@ describe('trace context end to end', () => {
     expect(created.statusCode).toBe(201);
     const sessionId = created.json().session_id;
 
-    const timeline = await eventually(async () => {
-      const r = await fastify.inject({ method: 'GET', url: `/admin/sessions/${sessionId}`, headers: { authorization: `Bearer ${adminToken}` } });
-      return r.statusCode === 200 && r.json().timeline.length === 2 && r.json().timeline;
-    }, 20000, 'projection');
+    const timeline = await eventually(
+      async () => {
+        const r = await fastify.inject({
+          method: 'GET',
+          url: `/admin/sessions/${sessionId}`,
+          headers: { authorization: `Bearer ${adminToken}` },
+        });
+        return r.statusCode === 200 && r.json().timeline.length === 2 && r.json().timeline;
+      },
+      20000,
+      'projection',
+    );
     expect(timeline.map((e: { trace_id: string }) => e.trace_id)).toEqual([traceId, traceId]);
 
     const spans = exporter.getFinishedSpans().filter((s) => s.spanContext().traceId === traceId);
@@ -76,7 +91,14 @@ describe('trace context end to end', () => {
       expect(produce).toBeDefined();
       expect(parentOf(produce)).toBe(server.spanContext().spanId);
       const processSpan = await eventually(async () =>
-        exporter.getFinishedSpans().find((s) => s.kind === SpanKind.CONSUMER && s.attributes['hallmark.event_type'] === type && s.attributes['messaging.consumer.group.name'] === 'hallmark.audit-projector'),
+        exporter
+          .getFinishedSpans()
+          .find(
+            (s) =>
+              s.kind === SpanKind.CONSUMER &&
+              s.attributes['hallmark.event_type'] === type &&
+              s.attributes['messaging.consumer.group.name'] === 'hallmark.audit-projector',
+          ),
       );
       expect(processSpan.spanContext().traceId).toBe(traceId);
       expect(parentOf(processSpan)).toBe(produce.spanContext().spanId);
@@ -93,11 +115,21 @@ describe('trace context end to end', () => {
     });
     const offerUri = new URL(created.json().credential_offer_uri);
     const { traceparent, traceId } = newTraceparent();
-    const fetched = await fastify.inject({ method: 'GET', url: offerUri.pathname, headers: { traceparent, 'x-request-id': 'req-trace-names' } });
+    const fetched = await fastify.inject({
+      method: 'GET',
+      url: offerUri.pathname,
+      headers: { traceparent, 'x-request-id': 'req-trace-names' },
+    });
     expect(fetched.statusCode).toBe(200);
     expect(fetched.headers['x-request-id']).toBe('req-trace-names');
-    const server = exporter.getFinishedSpans().find((s) => s.kind === SpanKind.SERVER && s.spanContext().traceId === traceId)!;
+    const server = exporter
+      .getFinishedSpans()
+      .find((s) => s.kind === SpanKind.SERVER && s.spanContext().traceId === traceId)!;
     expect(server.name).toBe('GET /offers/:offer_ref');
-    expect(server.attributes).toMatchObject({ 'http.route': '/offers/:offer_ref', 'http.response.status_code': 200, 'hallmark.request_id': 'req-trace-names' });
+    expect(server.attributes).toMatchObject({
+      'http.route': '/offers/:offer_ref',
+      'http.response.status_code': 200,
+      'hallmark.request_id': 'req-trace-names',
+    });
   });
 });

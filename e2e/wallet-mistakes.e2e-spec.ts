@@ -19,35 +19,65 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 describe.each(TARGETS)('wallet mistakes [%s]', (targetName) => {
   let t: Target;
   beforeAll(async () => {
-    t = await startTarget(targetName, 'wallet-mistakes', { HALLMARK_ACCESS_TOKEN_TTL: String(TTL_SECONDS), HALLMARK_C_NONCE_TTL: String(TTL_SECONDS) });
+    t = await startTarget(targetName, 'wallet-mistakes', {
+      HALLMARK_ACCESS_TOKEN_TTL: String(TTL_SECONDS),
+      HALLMARK_C_NONCE_TTL: String(TTL_SECONDS),
+    });
   }, 120000);
   afterAll(async () => t?.stop());
 
   /** The id a gateway would send in x-request-id, so the entry can be found by it. */
   const requestId = (what: string) => `mistake-${what}-${randomBytes(6).toString('hex')}`;
-  const withRequestId = (rid: string) => (method: string, url: string, options: { raw: string; headers: Record<string, string> }) =>
-    call(method, url, { ...options, headers: { ...options.headers, 'x-request-id': rid } });
+  const withRequestId =
+    (rid: string) => (method: string, url: string, options: { raw: string; headers: Record<string, string> }) =>
+      call(method, url, { ...options, headers: { ...options.headers, 'x-request-id': rid } });
   const auth = () => tokenFor(t, [PID], pidClaims);
-  const proofFor = async (a: Authorization, over: { aud?: string } = {}) => keyProof(await walletKey(), { aud: over.aud ?? t.baseUrl, nonce: await cNonce(t.baseUrl) });
-  const credential = (a: Authorization, body: unknown, rid: string, options: Parameters<typeof requestCredential>[3] = {}) =>
-    requestCredential(t.baseUrl, a, body, { ...options, headers: { 'x-request-id': rid, ...options.headers } });
+  const proofFor = async (a: Authorization, over: { aud?: string } = {}) =>
+    keyProof(await walletKey(), { aud: over.aud ?? t.baseUrl, nonce: await cNonce(t.baseUrl) });
+  const credential = (
+    a: Authorization,
+    body: unknown,
+    rid: string,
+    options: Parameters<typeof requestCredential>[3] = {},
+  ) => requestCredential(t.baseUrl, a, body, { ...options, headers: { 'x-request-id': rid, ...options.headers } });
 
   /** The wire error, then the explained entry: on the session's timeline, or in the unattributed log. */
-  const expectMistake = async (answer: Answer, wire: [number, string], where: { sessionId: string } | 'unattributed', rid: string, reason: string) => {
+  const expectMistake = async (
+    answer: Answer,
+    wire: [number, string],
+    where: { sessionId: string } | 'unattributed',
+    rid: string,
+    reason: string,
+  ) => {
     expect([answer.status, answer.body?.error]).toEqual(wire);
     expect(answer.headers.get('x-request-id')).toBe(rid);
     const entry = await eventually(
       async () => {
         const list =
           where === 'unattributed'
-            ? (await call('GET', `${t.baseUrl}/admin/requests?outcome=error&limit=200`, { token: t.auditorToken ?? t.adminToken })).body?.requests
-            : (await call('GET', `${t.baseUrl}/admin/sessions/${where.sessionId}?collapse=false&limit=500`, { token: t.auditorToken ?? t.adminToken })).body?.timeline;
-        return list?.find((e: { request_id: string; data: { reason?: string } }) => e.request_id === rid && e.data.reason === reason);
+            ? (
+                await call('GET', `${t.baseUrl}/admin/requests?outcome=error&limit=200`, {
+                  token: t.auditorToken ?? t.adminToken,
+                })
+              ).body?.requests
+            : (
+                await call('GET', `${t.baseUrl}/admin/sessions/${where.sessionId}?collapse=false&limit=500`, {
+                  token: t.auditorToken ?? t.adminToken,
+                })
+              ).body?.timeline;
+        return list?.find(
+          (e: { request_id: string; data: { reason?: string } }) => e.request_id === rid && e.data.reason === reason,
+        );
       },
       20000,
       `an entry for ${reason}`,
     );
-    expect(entry.explanation).toMatchObject({ title: expect.stringMatching(/\w/), reason: expect.stringMatching(/\w/), help: expect.stringMatching(/\w/), spec_ref: expect.stringMatching(/^(OID4VCI 1\.0|RFC \d+) (Section|Appendix) /) });
+    expect(entry.explanation).toMatchObject({
+      title: expect.stringMatching(/\w/),
+      reason: expect.stringMatching(/\w/),
+      help: expect.stringMatching(/\w/),
+      spec_ref: expect.stringMatching(/^(OID4VCI 1\.0|RFC \d+) (Section|Appendix) /),
+    });
     expect(entry.trace_id).toMatch(/^[0-9a-f]{32}$/);
     expect(entry.data.request.headers['x-request-id']).toBe(rid);
     return entry;
@@ -57,36 +87,79 @@ describe.each(TARGETS)('wallet mistakes [%s]', (targetName) => {
     const a = await auth();
     const rid = requestId('draft');
     const holder = await walletKey();
-    const draft = await credential(a, { format: 'dc+sd-jwt', vct: 'urn:eudi:pid:1', proof: { proof_type: 'jwt', jwt: await keyProof(holder, { aud: t.baseUrl, nonce: await cNonce(t.baseUrl) }) } }, rid);
+    const draft = await credential(
+      a,
+      {
+        format: 'dc+sd-jwt',
+        vct: 'urn:eudi:pid:1',
+        proof: { proof_type: 'jwt', jwt: await keyProof(holder, { aud: t.baseUrl, nonce: await cNonce(t.baseUrl) }) },
+      },
+      rid,
+    );
     expect(draft.status).toBe(200);
     const mapped = await eventually(async () => {
       const v = await call('GET', `${t.baseUrl}/admin/sessions/${a.sessionId}?collapse=false`, { token: t.adminToken });
-      return v.body?.timeline.find((e: { type: string; request_id: string }) => e.type === 'credential_request_mapped' && e.request_id === rid);
+      return v.body?.timeline.find(
+        (e: { type: string; request_id: string }) => e.type === 'credential_request_mapped' && e.request_id === rid,
+      );
     });
-    expect(mapped).toMatchObject({ level: 'warn', explanation: { title: 'Draft-shaped request accepted by mapping', reason: expect.stringContaining(`send credential_configuration_id ${PID}`), spec_ref: 'OID4VCI 1.0 Section 8.2' } });
+    expect(mapped).toMatchObject({
+      level: 'warn',
+      explanation: {
+        title: 'Draft-shaped request accepted by mapping',
+        reason: expect.stringContaining(`send credential_configuration_id ${PID}`),
+        spec_ref: 'OID4VCI 1.0 Section 8.2',
+      },
+    });
 
     const unmappable = requestId('draft-unmappable');
-    const refused = await credential(a, { format: 'dc+sd-jwt', vct: 'urn:unknown:1', proof: { proof_type: 'jwt', jwt: await proofFor(a) } }, unmappable);
+    const refused = await credential(
+      a,
+      { format: 'dc+sd-jwt', vct: 'urn:unknown:1', proof: { proof_type: 'jwt', jwt: await proofFor(a) } },
+      unmappable,
+    );
     await expectMistake(refused, [400, 'invalid_credential_request'], a, unmappable, 'credential_request_draft_shape');
   });
 
   it('key proof whose only key reference is a did:web kid', async () => {
     const a = await auth();
     const holder = await walletKey();
-    const proof = await keyProof(holder, { aud: t.baseUrl, nonce: await cNonce(t.baseUrl) }, { jwk: undefined, kid: 'did:web:wallet.example#key-1' });
+    const proof = await keyProof(
+      holder,
+      { aud: t.baseUrl, nonce: await cNonce(t.baseUrl) },
+      { jwk: undefined, kid: 'did:web:wallet.example#key-1' },
+    );
     const rid = requestId('did-web');
-    const entry = await expectMistake(await credential(a, { credential_configuration_id: PID, proofs: { jwt: [proof] } }, rid), [400, 'invalid_proof'], a, rid, 'proof_kid_unsupported');
+    const entry = await expectMistake(
+      await credential(a, { credential_configuration_id: PID, proofs: { jwt: [proof] } }, rid),
+      [400, 'invalid_proof'],
+      a,
+      rid,
+      'proof_kid_unsupported',
+    );
     expect(entry.explanation.help).toMatch(/jwk/);
   });
 
   it('wrong tx_code', async () => {
-    const created = await call('POST', `${t.baseUrl}/admin/sessions`, { token: t.adminToken, body: { credential_configuration_ids: [PID], tx_code: { length: 6 } } });
+    const created = await call('POST', `${t.baseUrl}/admin/sessions`, {
+      token: t.adminToken,
+      body: { credential_configuration_ids: [PID], tx_code: { length: 6 } },
+    });
     const code = created.body.credential_offer.grants[PRE_AUTH]['pre-authorized_code'];
     const wrong = created.body.tx_code === '000000' ? '111111' : '000000';
     const rid = requestId('tx-code');
     const r = await redeemWithDpop(t.baseUrl, code, await walletKey(), withRequestId(rid), { tx_code: wrong });
-    const entry = await expectMistake(r, [400, 'invalid_grant'], { sessionId: created.body.session_id }, rid, 'token_tx_code_wrong');
-    expect(entry.data).toMatchObject({ failed_tx_code_attempts: 1, request: { body: { tx_code: '<present, withheld>' } } });
+    const entry = await expectMistake(
+      r,
+      [400, 'invalid_grant'],
+      { sessionId: created.body.session_id },
+      rid,
+      'token_tx_code_wrong',
+    );
+    expect(entry.data).toMatchObject({
+      failed_tx_code_attempts: 1,
+      request: { body: { tx_code: '<present, withheld>' } },
+    });
     expect(JSON.stringify(entry)).not.toContain(wrong);
   });
 
@@ -94,38 +167,73 @@ describe.each(TARGETS)('wallet mistakes [%s]', (targetName) => {
     const a = await auth();
     const holder = await walletKey();
     const used = await cNonce(t.baseUrl);
-    const body = async (nonce: string) => ({ credential_configuration_id: PID, proofs: { jwt: [await keyProof(holder, { aud: t.baseUrl, nonce })] } });
+    const body = async (nonce: string) => ({
+      credential_configuration_id: PID,
+      proofs: { jwt: [await keyProof(holder, { aud: t.baseUrl, nonce })] },
+    });
     expect((await credential(a, await body(used), requestId('first-use'))).status).toBe(200);
     const reusedRid = requestId('nonce-reused');
-    await expectMistake(await credential(a, await body(used), reusedRid), [400, 'invalid_nonce'], a, reusedRid, 'credential_nonce_used');
+    await expectMistake(
+      await credential(a, await body(used), reusedRid),
+      [400, 'invalid_nonce'],
+      a,
+      reusedRid,
+      'credential_nonce_used',
+    );
 
     const stale = await cNonce(t.baseUrl);
     await sleep((TTL_SECONDS + 1) * 1000);
     const later = await auth();
     const staleRid = requestId('nonce-stale');
-    await expectMistake(await credential(later, await body(stale), staleRid), [400, 'invalid_nonce'], later, staleRid, 'proof_nonce_expired');
+    await expectMistake(
+      await credential(later, await body(stale), staleRid),
+      [400, 'invalid_nonce'],
+      later,
+      staleRid,
+      'proof_nonce_expired',
+    );
   });
 
   it('credential request without a DPoP proof', async () => {
     const a = await auth();
     const rid = requestId('no-dpop');
-    const r = await call('POST', `${t.baseUrl}/credential`, { body: { credential_configuration_id: PID, proofs: { jwt: [await proofFor(a)] } }, headers: { authorization: `DPoP ${a.accessToken}`, 'x-request-id': rid } });
+    const r = await call('POST', `${t.baseUrl}/credential`, {
+      body: { credential_configuration_id: PID, proofs: { jwt: [await proofFor(a)] } },
+      headers: { authorization: `DPoP ${a.accessToken}`, 'x-request-id': rid },
+    });
     expect(r.headers.get('www-authenticate')).toMatch(/^DPoP error="invalid_dpop_proof"/);
     // The token verified, so the refusal is on the session's timeline.
     await expectMistake(r, [401, 'invalid_dpop_proof'], a, rid, 'dpop_missing');
   });
 
   it('DPoP htu that does not match the public URL (the wallet signed for a gateway path prefix)', async () => {
-    const created = await call('POST', `${t.baseUrl}/admin/sessions`, { token: t.adminToken, body: { credential_configuration_ids: [PID] } });
+    const created = await call('POST', `${t.baseUrl}/admin/sessions`, {
+      token: t.adminToken,
+      body: { credential_configuration_ids: [PID] },
+    });
     const code = created.body.credential_offer.grants[PRE_AUTH]['pre-authorized_code'];
     const rid = requestId('htu');
     const htu = `${t.baseUrl}/issuer-gateway/token`;
     const r = await call('POST', `${t.baseUrl}/token`, {
       raw: form({ grant_type: PRE_AUTH, 'pre-authorized_code': code }),
-      headers: { 'content-type': 'application/x-www-form-urlencoded', dpop: await dpopProof(await walletKey(), { htm: 'POST', htu }), 'x-request-id': rid },
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        dpop: await dpopProof(await walletKey(), { htm: 'POST', htu }),
+        'x-request-id': rid,
+      },
     });
-    const entry = await expectMistake(r, [400, 'invalid_dpop_proof'], { sessionId: created.body.session_id }, rid, 'dpop_htu_mismatch');
-    expect(entry.explanation).toMatchObject({ compares: 'htu claim of the DPoP proof', expected: `${t.baseUrl}/token`, provided: htu });
+    const entry = await expectMistake(
+      r,
+      [400, 'invalid_dpop_proof'],
+      { sessionId: created.body.session_id },
+      rid,
+      'dpop_htu_mismatch',
+    );
+    expect(entry.explanation).toMatchObject({
+      compares: 'htu claim of the DPoP proof',
+      expected: `${t.baseUrl}/token`,
+      provided: htu,
+    });
   });
 
   it('expired access token', async () => {
@@ -134,21 +242,37 @@ describe.each(TARGETS)('wallet mistakes [%s]', (targetName) => {
     const rid = requestId('expired-token');
     const r = await credential(a, { credential_configuration_id: PID, proofs: { jwt: [await proofFor(a)] } }, rid);
     const entry = await expectMistake(r, [401, 'invalid_token'], a, rid, 'access_token_invalid');
-    expect(entry.explanation).toMatchObject({ compares: 'exp claim of the access token', expected: expect.stringMatching(/^after /), provided: expect.stringMatching(/^\d{4}-/) });
+    expect(entry.explanation).toMatchObject({
+      compares: 'exp claim of the access token',
+      expected: expect.stringMatching(/^after /),
+      provided: expect.stringMatching(/^\d{4}-/),
+    });
   });
 
   it('unknown credential configuration id', async () => {
     const a = await auth();
     const rid = requestId('unknown-configuration');
-    const r = await credential(a, { credential_configuration_id: 'eu.europa.ec.eudi.pid_vc_sd_jwt_v2', proofs: { jwt: [await proofFor(a)] } }, rid);
-    const entry = await expectMistake(r, [400, 'unknown_credential_configuration'], a, rid, 'credential_configuration_unknown');
+    const r = await credential(
+      a,
+      { credential_configuration_id: 'eu.europa.ec.eudi.pid_vc_sd_jwt_v2', proofs: { jwt: [await proofFor(a)] } },
+      rid,
+    );
+    const entry = await expectMistake(
+      r,
+      [400, 'unknown_credential_configuration'],
+      a,
+      rid,
+      'credential_configuration_unknown',
+    );
     expect(entry.explanation).toMatchObject({ expected: PID, provided: 'eu.europa.ec.eudi.pid_vc_sd_jwt_v2' });
   });
 
   it('access token in the query string', async () => {
     const a = await auth();
     const rid = requestId('token-in-query');
-    const r = await credential(a, { credential_configuration_id: PID, proofs: { jwt: [await proofFor(a)] } }, rid, { query: `?access_token=${a.accessToken}` });
+    const r = await credential(a, { credential_configuration_id: PID, proofs: { jwt: [await proofFor(a)] } }, rid, {
+      query: `?access_token=${a.accessToken}`,
+    });
     const entry = await expectMistake(r, [400, 'invalid_request'], 'unattributed', rid, 'access_token_in_query');
     // Recorded as a fingerprint, never in clear.
     expect(entry.data.request.query.access_token).toMatch(/^<present, len=\d+, sha256=[\w-]{8}>$/);
@@ -156,48 +280,86 @@ describe.each(TARGETS)('wallet mistakes [%s]', (targetName) => {
   });
 
   it('offer fetched after it expired', async () => {
-    const created = await call('POST', `${t.baseUrl}/admin/sessions`, { token: t.adminToken, body: { credential_configuration_ids: [PID], expires_in: 1 } });
+    const created = await call('POST', `${t.baseUrl}/admin/sessions`, {
+      token: t.adminToken,
+      body: { credential_configuration_ids: [PID], expires_in: 1 },
+    });
     await sleep(1200);
     const rid = requestId('offer-expired');
     const r = await call('GET', created.body.credential_offer_uri, { headers: { 'x-request-id': rid } });
     await expectMistake(r, [404, 'invalid_request'], { sessionId: created.body.session_id }, rid, 'offer_expired');
     const view = await call('GET', `${t.baseUrl}/admin/sessions/${created.body.session_id}`, { token: t.adminToken });
-    expect(view.body).toMatchObject({ status: 'expired', last_error: { type: 'offer_retrieval_refused', reason: 'offer_expired' } });
+    expect(view.body).toMatchObject({
+      status: 'expired',
+      last_error: { type: 'offer_retrieval_refused', reason: 'offer_expired' },
+    });
     // The list view tells the same: expired, with the last error.
     const list = await call('GET', `${t.baseUrl}/admin/sessions?status=expired&limit=200`, { token: t.adminToken });
-    expect(list.body.sessions.find((x: { session_id: string }) => x.session_id === created.body.session_id)).toMatchObject({ status: 'expired', last_error: { reason: 'offer_expired' } });
+    expect(
+      list.body.sessions.find((x: { session_id: string }) => x.session_id === created.body.session_id),
+    ).toMatchObject({ status: 'expired', last_error: { reason: 'offer_expired' } });
   });
 
   it('key proof for the wrong audience', async () => {
     const a = await auth();
     const rid = requestId('aud');
-    const r = await credential(a, { credential_configuration_id: PID, proofs: { jwt: [await proofFor(a, { aud: `${t.baseUrl}/credential` })] } }, rid);
+    const r = await credential(
+      a,
+      { credential_configuration_id: PID, proofs: { jwt: [await proofFor(a, { aud: `${t.baseUrl}/credential` })] } },
+      rid,
+    );
     const entry = await expectMistake(r, [400, 'invalid_proof'], a, rid, 'proof_aud_mismatch');
-    expect(entry.explanation).toMatchObject({ compares: 'aud claim of the key proof', expected: t.baseUrl, provided: `${t.baseUrl}/credential` });
+    expect(entry.explanation).toMatchObject({
+      compares: 'aud claim of the key proof',
+      expected: t.baseUrl,
+      provided: `${t.baseUrl}/credential`,
+    });
   });
 
   it('key proof signed with an algorithm the configuration does not allow', async () => {
     const a = await auth();
     const { privateKey, publicKey } = await generateKeyPair('ES384');
     const holder = await walletKey();
-    const proof = await keyProof(holder, { aud: t.baseUrl, nonce: await cNonce(t.baseUrl) }, { alg: 'ES384', jwk: await exportJWK(publicKey) }, privateKey);
+    const proof = await keyProof(
+      holder,
+      { aud: t.baseUrl, nonce: await cNonce(t.baseUrl) },
+      { alg: 'ES384', jwk: await exportJWK(publicKey) },
+      privateKey,
+    );
     const rid = requestId('alg');
-    const entry = await expectMistake(await credential(a, { credential_configuration_id: PID, proofs: { jwt: [proof] } }, rid), [400, 'invalid_proof'], a, rid, 'proof_alg_not_allowed');
+    const entry = await expectMistake(
+      await credential(a, { credential_configuration_id: PID, proofs: { jwt: [proof] } }, rid),
+      [400, 'invalid_proof'],
+      a,
+      rid,
+      'proof_alg_not_allowed',
+    );
     expect(entry.explanation).toMatchObject({ expected: 'ES256', provided: 'ES384' });
   });
 
   it('malformed JSON body', async () => {
     const a = await auth();
     const rid = requestId('malformed');
-    const r = await credential(a, undefined, rid, { raw: `{"credential_configuration_id": "${PID}", "proofs": {"jwt": ["${await proofFor(a)}"]},}` });
-    const entry = await expectMistake(r, [400, 'invalid_credential_request'], a, rid, 'credential_request_json_invalid');
+    const r = await credential(a, undefined, rid, {
+      raw: `{"credential_configuration_id": "${PID}", "proofs": {"jwt": ["${await proofFor(a)}"]},}`,
+    });
+    const entry = await expectMistake(
+      r,
+      [400, 'invalid_credential_request'],
+      a,
+      rid,
+      'credential_request_json_invalid',
+    );
     expect(entry.data.request.body).toMatch(/^<not valid JSON, len=\d+/);
   });
 
   it('credential request in another media type (an encrypted application/jwt request): refused in the wire format, not by the framework', async () => {
     const a = await auth();
     const rid = requestId('media-type');
-    const r = await credential(a, undefined, rid, { raw: 'eyJhbGciOiJFQ0RILUVTIn0.x.y.z.w', headers: { 'content-type': 'application/jwt' } });
+    const r = await credential(a, undefined, rid, {
+      raw: 'eyJhbGciOiJFQ0RILUVTIn0.x.y.z.w',
+      headers: { 'content-type': 'application/jwt' },
+    });
     const entry = await expectMistake(r, [400, 'invalid_credential_request'], a, rid, 'credential_request_not_json');
     expect(entry.explanation).toMatchObject({ expected: 'application/json', provided: 'application/jwt' });
   });

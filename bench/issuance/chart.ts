@@ -18,7 +18,8 @@ const COLORS = ['#1f77b4', '#ff7f0e', '#2ca02c', '#9467bd', '#8c564b'];
 export function renderChart(c: ChartInput): string {
   const width = 960;
   const out: string[] = [];
-  const text = (x: number, y: number, s: string, extra = '') => out.push(`<text x="${x.toFixed(1)}" y="${y.toFixed(1)}" ${extra}>${esc(s)}</text>`);
+  const text = (x: number, y: number, s: string, extra = '') =>
+    out.push(`<text x="${x.toFixed(1)}" y="${y.toFixed(1)}" ${extra}>${esc(s)}</text>`);
 
   // Panel 1: horizontal bars, flows per second.
   const barH = 22;
@@ -31,13 +32,22 @@ export function renderChart(c: ChartInput): string {
   c.throughput.forEach((b, i) => {
     const y = p1Top + i * (barH + 6);
     text(p1Left - 8, y + barH * 0.7, b.label, 'text-anchor="end"');
-    out.push(`<rect x="${p1Left}" y="${y}" width="${(x1(b.value) - p1Left).toFixed(1)}" height="${barH}" fill="${b.failed ? '#d62728' : '#1f77b4'}"/>`);
+    out.push(
+      `<rect x="${p1Left}" y="${y}" width="${(x1(b.value) - p1Left).toFixed(1)}" height="${barH}" fill="${b.failed ? '#d62728' : '#1f77b4'}"/>`,
+    );
     text(x1(b.value) + 4, y + barH * 0.7, `${b.value.toFixed(1)}${b.failed ? ' (FAILED: errors)' : ''}`);
   });
   const p1Bottom = p1Top + c.throughput.length * (barH + 6);
   c.references.forEach((r, i) => {
-    out.push(`<line x1="${x1(r.value).toFixed(1)}" y1="${p1Top - 4}" x2="${x1(r.value).toFixed(1)}" y2="${p1Bottom}" stroke="#555" stroke-dasharray="4 3"/>`);
-    text(x1(r.value), p1Bottom + 14 + i * 13, `${r.label} ${r.value}`, 'text-anchor="middle" font-size="10" fill="#555"');
+    out.push(
+      `<line x1="${x1(r.value).toFixed(1)}" y1="${p1Top - 4}" x2="${x1(r.value).toFixed(1)}" y2="${p1Bottom}" stroke="#555" stroke-dasharray="4 3"/>`,
+    );
+    text(
+      x1(r.value),
+      p1Bottom + 14 + i * 13,
+      `${r.label} ${r.value}`,
+      'text-anchor="middle" font-size="10" fill="#555"',
+    );
   });
 
   // Panel 2: latency per endpoint, one group of three bars (p50, p95, p99) per target.
@@ -47,7 +57,12 @@ export function renderChart(c: ChartInput): string {
   const rowH = 9;
   const groupH = c.latency.length * rowH * 1 + 10;
   const x2 = (v: number) => p1Left + (v / max2) * p1Width;
-  text(20, p2Top - 12, 'Latency per endpoint at saturation, ms (p50 solid, p95 lighter, p99 outline)', 'font-weight="bold"');
+  text(
+    20,
+    p2Top - 12,
+    'Latency per endpoint at saturation, ms (p50 solid, p95 lighter, p99 outline)',
+    'font-weight="bold"',
+  );
   endpoints.forEach((ep, i) => {
     const y0 = p2Top + i * groupH;
     text(p1Left - 8, y0 + groupH / 2, ep, 'text-anchor="end"');
@@ -56,15 +71,23 @@ export function renderChart(c: ChartInput): string {
       if (!p) return;
       const y = y0 + j * rowH;
       const color = COLORS[j % COLORS.length];
-      out.push(`<rect x="${p1Left}" y="${y}" width="${(x2(p.p99) - p1Left).toFixed(1)}" height="${rowH - 2}" fill="none" stroke="${color}"/>`);
-      out.push(`<rect x="${p1Left}" y="${y}" width="${(x2(p.p95) - p1Left).toFixed(1)}" height="${rowH - 2}" fill="${color}" fill-opacity="0.35"/>`);
-      out.push(`<rect x="${p1Left}" y="${y}" width="${(x2(p.p50) - p1Left).toFixed(1)}" height="${rowH - 2}" fill="${color}"/>`);
+      out.push(
+        `<rect x="${p1Left}" y="${y}" width="${(x2(p.p99) - p1Left).toFixed(1)}" height="${rowH - 2}" fill="none" stroke="${color}"/>`,
+      );
+      out.push(
+        `<rect x="${p1Left}" y="${y}" width="${(x2(p.p95) - p1Left).toFixed(1)}" height="${rowH - 2}" fill="${color}" fill-opacity="0.35"/>`,
+      );
+      out.push(
+        `<rect x="${p1Left}" y="${y}" width="${(x2(p.p50) - p1Left).toFixed(1)}" height="${rowH - 2}" fill="${color}"/>`,
+      );
       text(x2(p.p99) + 4, y + rowH - 2, `${p.p50} / ${p.p95} / ${p.p99}`, 'font-size="8"');
     });
   });
   const p2Bottom = p2Top + endpoints.length * groupH;
   c.latency.forEach((l, j) => {
-    out.push(`<rect x="${20 + j * 140}" y="${p2Bottom + 10}" width="10" height="10" fill="${COLORS[j % COLORS.length]}"/>`);
+    out.push(
+      `<rect x="${20 + j * 140}" y="${p2Bottom + 10}" width="10" height="10" fill="${COLORS[j % COLORS.length]}"/>`,
+    );
     text(34 + j * 140, p2Bottom + 19, l.target);
   });
   const height = p2Bottom + 40;

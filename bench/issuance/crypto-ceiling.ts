@@ -44,14 +44,25 @@ async function rate(seconds: number, op: () => Promise<unknown>): Promise<number
 export async function measureCryptoCeiling(batch: number, seconds = 2): Promise<CryptoCeiling> {
   const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
   const jwk = await exportJWK(publicKey);
-  const jwt = await new SignJWT({ sub: 'x', aud: 'y', nonce: 'z' }).setProtectedHeader({ alg: 'ES256', typ: 'dpop+jwt', jwk }).setIssuedAt().sign(privateKey);
+  const jwt = await new SignJWT({ sub: 'x', aud: 'y', nonce: 'z' })
+    .setProtectedHeader({ alg: 'ES256', typ: 'dpop+jwt', jwk })
+    .setIssuedAt()
+    .sign(privateKey);
   await rate(0.3, () => new SignJWT({ a: 1 }).setProtectedHeader({ alg: 'ES256' }).sign(privateKey)); // warm-up
-  const signs = await rate(seconds, () => new SignJWT({ sub: 'x', aud: 'y', nonce: 'z' }).setProtectedHeader({ alg: 'ES256', typ: 'dpop+jwt', jwk }).setIssuedAt().sign(privateKey));
+  const signs = await rate(seconds, () =>
+    new SignJWT({ sub: 'x', aud: 'y', nonce: 'z' })
+      .setProtectedHeader({ alg: 'ES256', typ: 'dpop+jwt', jwk })
+      .setIssuedAt()
+      .sign(privateKey),
+  );
   const verifies = await rate(seconds, () => jwtVerify(jwt, publicKey, { algorithms: ['ES256'] }));
-  const verifiesWithImport = await rate(seconds, async () => jwtVerify(jwt, await importJWK(jwk, 'ES256'), { algorithms: ['ES256'] }));
+  const verifiesWithImport = await rate(seconds, async () =>
+    jwtVerify(jwt, await importJWK(jwk, 'ES256'), { algorithms: ['ES256'] }),
+  );
   const cores = cpus().length;
   const f = perFlow(batch);
-  const issuerSeconds = f.issuer.signs / signs + f.issuer.verifies / verifies + f.issuer.verifies_with_import / verifiesWithImport;
+  const issuerSeconds =
+    f.issuer.signs / signs + f.issuer.verifies / verifies + f.issuer.verifies_with_import / verifiesWithImport;
   const walletSeconds = f.wallet.signs / signs;
   return {
     cores,

@@ -18,7 +18,11 @@ export class HttpClient {
   }
 
   /** The shape e2e/@hallmark/testing's redeemWithDpop expects of its `call`. */
-  call = (method: string, url: string, options: { raw?: string; body?: unknown; token?: string; headers?: Record<string, string> } = {}): Promise<Answer> => {
+  call = (
+    method: string,
+    url: string,
+    options: { raw?: string; body?: unknown; token?: string; headers?: Record<string, string> } = {},
+  ): Promise<Answer> => {
     const headers: Record<string, string> = { ...options.headers };
     if (options.token) headers.authorization = `Bearer ${options.token}`;
     const payload = options.raw ?? (options.body !== undefined ? JSON.stringify(options.body) : undefined);
@@ -29,7 +33,13 @@ export class HttpClient {
     return this.send(method, url, headers, payload, true);
   };
 
-  private send(method: string, url: string, headers: Record<string, string>, payload: string | undefined, mayRetry: boolean): Promise<Answer> {
+  private send(
+    method: string,
+    url: string,
+    headers: Record<string, string>,
+    payload: string | undefined,
+    mayRetry: boolean,
+  ): Promise<Answer> {
     return new Promise((resolve, reject) => {
       const req = request(url, { method, headers, agent: this.agent }, (res) => {
         const chunks: Buffer[] = [];
@@ -44,14 +54,16 @@ export class HttpClient {
             /* not JSON */
           }
           const h = new Headers();
-          for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) h.set(k, Array.isArray(v) ? v.join(', ') : v);
+          for (const [k, v] of Object.entries(res.headers))
+            if (v !== undefined) h.set(k, Array.isArray(v) ? v.join(', ') : v);
           resolve({ status: res.statusCode ?? 0, headers: h, body });
         });
       });
       req.on('error', (err: NodeJS.ErrnoException) => {
         // A kept-alive socket the server closed just as it was reused: the request did not reach
         // the server (as good as always), so send it again on a fresh one, as the Node.js docs advise.
-        if (mayRetry && req.reusedSocket && err.code === 'ECONNRESET') resolve(this.send(method, url, headers, payload, false));
+        if (mayRetry && req.reusedSocket && err.code === 'ECONNRESET')
+          resolve(this.send(method, url, headers, payload, false));
         else reject(err);
       });
       req.setTimeout(30_000, () => req.destroy(new Error(`${method} ${url}: no answer within 30 s`)));
@@ -69,7 +81,13 @@ export class HttpClient {
  * `type`; resolves with the time it arrived (performance.now()). Its own connection, outside the
  * keep-alive pool. The stream answers 404 until the session's summary exists: retried.
  */
-export function awaitTimelineEntry(baseUrl: string, sessionId: string, token: string, type: string, timeoutMs = 30_000): { arrived: Promise<number>; cancel: () => void } {
+export function awaitTimelineEntry(
+  baseUrl: string,
+  sessionId: string,
+  token: string,
+  type: string,
+  timeoutMs = 30_000,
+): { arrived: Promise<number>; cancel: () => void } {
   let cancelled = false;
   let done = false;
   let current: ReturnType<typeof request> | undefined;
@@ -78,33 +96,38 @@ export function awaitTimelineEntry(baseUrl: string, sessionId: string, token: st
     const attempt = () => {
       if (done) return;
       if (cancelled) return reject(new Error('cancelled'));
-      if (Date.now() > deadline) return reject(new Error(`${type} of ${sessionId} not on the timeline within ${timeoutMs} ms`));
-      current = request(`${baseUrl}/admin/sessions/${sessionId}/stream`, { headers: { authorization: `Bearer ${token}`, accept: 'text/event-stream' }, agent: false }, (res) => {
-        if (res.statusCode !== 200) {
-          // Not projected yet. Retrying faster would load the issuer and so measure the bench.
-          res.resume();
-          setTimeout(attempt, 100);
-          return;
-        }
-        let buffer = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => {
-          buffer += chunk;
-          let end: number;
-          while ((end = buffer.indexOf('\n\n')) >= 0) {
-            const message = buffer.slice(0, end);
-            buffer = buffer.slice(end + 2);
-            const data = /^data: (.*)$/m.exec(message)?.[1];
-            if (data && JSON.parse(data).type === type) {
-              const at = performance.now();
-              done = true;
-              current?.destroy();
-              return resolve(at);
-            }
+      if (Date.now() > deadline)
+        return reject(new Error(`${type} of ${sessionId} not on the timeline within ${timeoutMs} ms`));
+      current = request(
+        `${baseUrl}/admin/sessions/${sessionId}/stream`,
+        { headers: { authorization: `Bearer ${token}`, accept: 'text/event-stream' }, agent: false },
+        (res) => {
+          if (res.statusCode !== 200) {
+            // Not projected yet. Retrying faster would load the issuer and so measure the bench.
+            res.resume();
+            setTimeout(attempt, 100);
+            return;
           }
-        });
-        res.on('error', () => undefined);
-      });
+          let buffer = '';
+          res.setEncoding('utf8');
+          res.on('data', (chunk: string) => {
+            buffer += chunk;
+            let end: number;
+            while ((end = buffer.indexOf('\n\n')) >= 0) {
+              const message = buffer.slice(0, end);
+              buffer = buffer.slice(end + 2);
+              const data = /^data: (.*)$/m.exec(message)?.[1];
+              if (data && JSON.parse(data).type === type) {
+                const at = performance.now();
+                done = true;
+                current?.destroy();
+                return resolve(at);
+              }
+            }
+          });
+          res.on('error', () => undefined);
+        },
+      );
       current.on('error', (err) => (done ? undefined : cancelled ? reject(err) : setTimeout(attempt, 100)));
       current.end();
     };

@@ -10,7 +10,8 @@ export interface Percentiles {
 
 export function percentiles(values: number[]): Percentiles {
   const sorted = [...values].sort((a, b) => a - b);
-  const at = (q: number) => (sorted.length ? +sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)].toFixed(2) : 0);
+  const at = (q: number) =>
+    sorted.length ? +sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)].toFixed(2) : 0;
   return { count: sorted.length, p50: at(0.5), p95: at(0.95), p99: at(0.99), max: at(1) };
 }
 
@@ -65,7 +66,10 @@ class Recorder {
   }
 
   /** `seconds` is taken when the last flow ended; the projection lags still outstanding are awaited after. */
-  async result(base: Pick<LoadResult, 'mode' | 'concurrency' | 'offered_per_second' | 'flows_not_started'>, seconds: number): Promise<LoadResult> {
+  async result(
+    base: Pick<LoadResult, 'mode' | 'concurrency' | 'offered_per_second' | 'flows_not_started'>,
+    seconds: number,
+  ): Promise<LoadResult> {
     const lags = await Promise.allSettled(this.lags);
     const observed = lags.flatMap((l) => (l.status === 'fulfilled' ? [l.value] : []));
     const perSecond = Array.from({ length: Math.ceil(seconds) }, () => 0);
@@ -79,7 +83,9 @@ class Recorder {
       error_samples: this.errorSamples,
       flow_ms: percentiles(this.flows),
       endpoints: Object.fromEntries([...this.steps].map(([label, v]) => [label, percentiles(v)])),
-      ...(lags.length ? { projection_lag_ms: percentiles(observed), projection_lag_timeouts: lags.length - observed.length } : {}),
+      ...(lags.length
+        ? { projection_lag_ms: percentiles(observed), projection_lag_timeouts: lags.length - observed.length }
+        : {}),
       per_second: perSecond,
     };
   }
@@ -132,10 +138,16 @@ export async function openLoop(rate: number, seconds: number, flow: Flow, maxInF
     inFlight += 1;
     running.push(
       flow(i)
-        .then((r) => rec.ok(due, r), (err) => rec.fail(err))
+        .then(
+          (r) => rec.ok(due, r),
+          (err) => rec.fail(err),
+        )
         .finally(() => (inFlight -= 1)),
     );
   }
   await Promise.all(running);
-  return rec.result({ mode: 'open', offered_per_second: rate, flows_not_started: notStarted }, (performance.now() - t0) / 1000);
+  return rec.result(
+    { mode: 'open', offered_per_second: rate, flows_not_started: notStarted },
+    (performance.now() - t0) / 1000,
+  );
 }

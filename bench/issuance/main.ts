@@ -64,15 +64,31 @@ const args = parseArgs({
 const log = (s: string) => process.stderr.write(`bench: ${s}\n`);
 
 /** One measured run: the load, the processes' CPU and memory while it ran, the machine's load. */
-async function measure(name: string, target: RunningTarget, load: () => Promise<LoadResult>, keepSeries = false): Promise<RunRecord> {
+async function measure(
+  name: string,
+  target: RunningTarget,
+  load: () => Promise<LoadResult>,
+  keepSeries = false,
+): Promise<RunRecord> {
   const sampler = new ProcessSampler(() => ({ ...target.processes(), 'load generator (node)': [process.pid] }));
   const before = loadAverage();
   sampler.start();
   const result = await load();
   const processes = sampler.stop().map((p) => (keepSeries ? p : { ...p, pss_series_mb: undefined }));
-  const record: RunRecord = { name, status: result.errors ? 'failed' : 'ok', ...result, loadavg_before: before, loadavg_after: loadAverage(), processes };
-  const lag = record.projection_lag_ms ? `, lag p50/p99 ${record.projection_lag_ms.p50}/${record.projection_lag_ms.p99} ms${record.projection_lag_timeouts ? ` (${record.projection_lag_timeouts} not seen within 30 s)` : ''}` : '';
-  log(`${target.name} ${name}: ${record.flows_per_second} flows/s, flow p50/p99 ${record.flow_ms.p50}/${record.flow_ms.p99} ms${lag}, errors ${record.errors} [load ${record.loadavg_after}]`);
+  const record: RunRecord = {
+    name,
+    status: result.errors ? 'failed' : 'ok',
+    ...result,
+    loadavg_before: before,
+    loadavg_after: loadAverage(),
+    processes,
+  };
+  const lag = record.projection_lag_ms
+    ? `, lag p50/p99 ${record.projection_lag_ms.p50}/${record.projection_lag_ms.p99} ms${record.projection_lag_timeouts ? ` (${record.projection_lag_timeouts} not seen within 30 s)` : ''}`
+    : '';
+  log(
+    `${target.name} ${name}: ${record.flows_per_second} flows/s, flow p50/p99 ${record.flow_ms.p50}/${record.flow_ms.p99} ms${lag}, errors ${record.errors} [load ${record.loadavg_after}]`,
+  );
   for (const e of record.error_samples) log(`  error: ${e}`);
   return record;
 }
@@ -81,13 +97,19 @@ async function benchTarget(target: RunningTarget, keys: KeyPool): Promise<RunRec
   const levels = args.concurrency.split(',').map(Number);
   const concurrency = levels[0];
   const client = new HttpClient(Math.max(...levels) * 4);
-  const run = target.runFlow ?? ((c: HttpClient, k: KeyPool, o: { batch: number; measureLag: boolean }) => runFlow(target, c, k, o));
-  const flow = (batch: number, lagEvery: number) => (i: number) => run(client, keys, { batch, measureLag: i % lagEvery === 0 });
+  const run =
+    target.runFlow ??
+    ((c: HttpClient, k: KeyPool, o: { batch: number; measureLag: boolean }) => runFlow(target, c, k, o));
+  const flow = (batch: number, lagEvery: number) => (i: number) =>
+    run(client, keys, { batch, measureLag: i % lagEvery === 0 });
   const runs: RunRecord[] = [];
   try {
     if (args.smoke) {
-      runs.push(await measure('smoke: 10 flows at 5/s, projection lag on each', target, () => openLoop(5, 2, flow(1, 1))));
-      if (target.batch !== false) runs.push(await measure('smoke: 2 batch-of-5 flows', target, () => openLoop(2, 1, flow(5, 1))));
+      runs.push(
+        await measure('smoke: 10 flows at 5/s, projection lag on each', target, () => openLoop(5, 2, flow(1, 1))),
+      );
+      if (target.batch !== false)
+        runs.push(await measure('smoke: 2 batch-of-5 flows', target, () => openLoop(2, 1, flow(5, 1))));
       return runs;
     }
     // Warm-up, not reported: JIT (a short one left the broker compiling through the first
@@ -96,18 +118,40 @@ async function benchTarget(target: RunningTarget, keys: KeyPool): Promise<RunRec
     const lagEvery = Number(args['lag-every']);
     // Saturation at each level: a target whose time goes to waiting needs more wallets to be busy.
     for (const wallets of levels) {
-      runs.push(await measure(`saturation: ${wallets} wallets, ${args.seconds} s, lag on every ${lagEvery}th flow`, target, () => closedLoop(wallets, Number(args.seconds), flow(1, lagEvery))));
+      runs.push(
+        await measure(
+          `saturation: ${wallets} wallets, ${args.seconds} s, lag on every ${lagEvery}th flow`,
+          target,
+          () => closedLoop(wallets, Number(args.seconds), flow(1, lagEvery)),
+        ),
+      );
     }
     for (const rate of args.rates.split(',').filter(Boolean).map(Number)) {
       // Beyond 8 flows per wallet slot in flight the issuer is not keeping up: flows not started are errors.
-      runs.push(await measure(`offered ${rate} flows/s for ${args['rate-seconds']} s, lag on each flow`, target, () => openLoop(rate, Number(args['rate-seconds']), flow(1, 1), concurrency * 8)));
+      runs.push(
+        await measure(`offered ${rate} flows/s for ${args['rate-seconds']} s, lag on each flow`, target, () =>
+          openLoop(rate, Number(args['rate-seconds']), flow(1, 1), concurrency * 8),
+        ),
+      );
     }
     if (!args['no-batch'] && target.batch !== false) {
-      runs.push(await measure(`batch of 5: ${concurrency} wallets, 10 s`, target, () => closedLoop(concurrency, 10, flow(5, 10))));
+      runs.push(
+        await measure(`batch of 5: ${concurrency} wallets, 10 s`, target, () =>
+          closedLoop(concurrency, 10, flow(5, 10)),
+        ),
+      );
     }
     const soak = Number(args['soak-seconds']);
     const soakRate = Number(args['soak-rate']);
-    if (soak > 0) runs.push(await measure(`soak: ${soakRate} flows/s for ${soak} s, lag on every 10th flow`, target, () => openLoop(soakRate, soak, flow(1, 10), concurrency * 8), true));
+    if (soak > 0)
+      runs.push(
+        await measure(
+          `soak: ${soakRate} flows/s for ${soak} s, lag on every 10th flow`,
+          target,
+          () => openLoop(soakRate, soak, flow(1, 10), concurrency * 8),
+          true,
+        ),
+      );
     return runs;
   } finally {
     client.close();
@@ -130,7 +174,9 @@ async function main(): Promise<void> {
   const startedAt = new Date().toISOString();
   const loadAtStart = loadAverage();
   const crypto: CryptoCeiling = await measureCryptoCeiling(1, args.smoke ? 0.3 : 2);
-  log(`crypto ceiling: ${crypto.signs_per_second} ES256 signs/s, ${crypto.verifies_per_second} verifies/s per thread; at most ${crypto.issuer_max_flows_per_second} flows/s (issuer crypto only), ${crypto.machine_max_flows_per_second} with the wallets' signatures`);
+  log(
+    `crypto ceiling: ${crypto.signs_per_second} ES256 signs/s, ${crypto.verifies_per_second} verifies/s per thread; at most ${crypto.issuer_max_flows_per_second} flows/s (issuer crypto only), ${crypto.machine_max_flows_per_second} with the wallets' signatures`,
+  );
   // More keys than the issuer remembers imported keys for (4,096, libs/oid4vc/src/recent-keys.ts):
   // a key comes round again only after it was forgotten, so each flow's keys are new to the issuer,
   // as a wallet's fresh keys are.
@@ -142,7 +188,12 @@ async function main(): Promise<void> {
       log(`starting ${name}`);
       target = await startTarget(name);
       const runs = await benchTarget(target, keys);
-      targets.push({ name, status: runs.every((r) => r.status === 'ok') ? 'ok' : 'failed', ...(target.differences ? { differences: target.differences } : {}), runs });
+      targets.push({
+        name,
+        status: runs.every((r) => r.status === 'ok') ? 'ok' : 'failed',
+        ...(target.differences ? { differences: target.differences } : {}),
+        runs,
+      });
     } catch (err) {
       log(`${name}: ${(err as Error).stack}`);
       targets.push({ name, status: name === 'peer' ? 'not run' : 'failed', reason: (err as Error).message, runs: [] });
@@ -169,13 +220,21 @@ async function main(): Promise<void> {
   };
   /** The best closed-loop run of one credential per flow: the target's throughput at saturation. */
   const saturation = (t: TargetRecord) =>
-    t.runs.filter((r) => r.name.startsWith('saturation') || r.name.startsWith('smoke: 10')).sort((a, b) => b.flows_per_second - a.flows_per_second)[0];
+    t.runs
+      .filter((r) => r.name.startsWith('saturation') || r.name.startsWith('smoke: 10'))
+      .sort((a, b) => b.flows_per_second - a.flows_per_second)[0];
   const result = {
     benchmark: 'issuance-flows',
     started_at: startedAt,
     finished_at: new Date().toISOString(),
     commit: execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: REPO_ROOT }).toString().trim(),
-    machine: { cpus: cpus().length, cpu_model: cpus()[0]?.model, memory_gb: Math.round(totalmem() / 2 ** 30), node: process.version, loadavg_at_start: loadAtStart },
+    machine: {
+      cpus: cpus().length,
+      cpu_model: cpus()[0]?.model,
+      memory_gb: Math.round(totalmem() / 2 ** 30),
+      node: process.version,
+      loadavg_at_start: loadAtStart,
+    },
     note: 'Load generator, issuer, broker and Postgres share this machine (and other users may be running too: see the load averages). Figures are noisy.',
     options: args,
     crypto_ceiling: crypto,
@@ -185,8 +244,32 @@ async function main(): Promise<void> {
         const s = saturation(t);
         const rates = t.runs
           .filter((r) => r.mode === 'open')
-          .map((r) => ({ offered: r.offered_per_second, completed_per_second: r.flows_per_second, status: r.status, errors: r.errors, lag_p50_ms: r.projection_lag_ms?.p50, lag_p99_ms: r.projection_lag_ms?.p99 }));
-        return [t.name, s ? { status: t.status, saturation_run: s.name, flows_per_second: s.flows_per_second, ...cpuBound(s), fixed_rates: rates, fraction_of_issuer_crypto_ceiling: +(s.flows_per_second / crypto.issuer_max_flows_per_second).toFixed(3), fraction_of_machine_crypto_ceiling: +(s.flows_per_second / crypto.machine_max_flows_per_second).toFixed(3) } : { status: t.status, reason: t.reason }];
+          .map((r) => ({
+            offered: r.offered_per_second,
+            completed_per_second: r.flows_per_second,
+            status: r.status,
+            errors: r.errors,
+            lag_p50_ms: r.projection_lag_ms?.p50,
+            lag_p99_ms: r.projection_lag_ms?.p99,
+          }));
+        return [
+          t.name,
+          s
+            ? {
+                status: t.status,
+                saturation_run: s.name,
+                flows_per_second: s.flows_per_second,
+                ...cpuBound(s),
+                fixed_rates: rates,
+                fraction_of_issuer_crypto_ceiling: +(s.flows_per_second / crypto.issuer_max_flows_per_second).toFixed(
+                  3,
+                ),
+                fraction_of_machine_crypto_ceiling: +(s.flows_per_second / crypto.machine_max_flows_per_second).toFixed(
+                  3,
+                ),
+              }
+            : { status: t.status, reason: t.reason },
+        ];
       }),
     ),
   };
@@ -201,7 +284,13 @@ async function main(): Promise<void> {
         title: 'Hallmark: complete OID4VCI pre-authorized issuance flows',
         subtitle: `${startedAt.slice(0, 16)}Z, ${cpus().length} cores shared by issuer, load generator, broker and Postgres; load average at start ${loadAtStart.split(' ').slice(0, 3).join(' ')}`,
         throughput: targets.flatMap((t) =>
-          t.runs.filter((r) => !r.name.startsWith('soak')).map((r) => ({ label: `${t.name}: ${r.mode === 'closed' ? `${r.name.startsWith('batch') ? 'batch-5, ' : ''}${r.concurrency} wallets` : `offered ${r.offered_per_second}/s`}`, value: r.flows_per_second, failed: r.status === 'failed' })),
+          t.runs
+            .filter((r) => !r.name.startsWith('soak'))
+            .map((r) => ({
+              label: `${t.name}: ${r.mode === 'closed' ? `${r.name.startsWith('batch') ? 'batch-5, ' : ''}${r.concurrency} wallets` : `offered ${r.offered_per_second}/s`}`,
+              value: r.flows_per_second,
+              failed: r.status === 'failed',
+            })),
         ),
         references: [
           { label: 'crypto ceiling (issuer)', value: crypto.issuer_max_flows_per_second },

@@ -31,7 +31,11 @@ export async function startPeer(): Promise<RunningTarget> {
   mkdirSync(BENCH_LOG_DIR, { recursive: true });
   const log = createWriteStream(join(BENCH_LOG_DIR, 'peer.log'), { flags: 'a' });
   // Its request logging goes to the console at info level: keep it, as a deployment would, but in a file.
-  const child = spawn(process.execPath, ['sphereon-issuer.js'], { cwd: PEER_DIR, env: { ...process.env, PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['sphereon-issuer.js'], {
+    cwd: PEER_DIR,
+    env: { ...process.env, PORT: String(port) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   child.stdout!.pipe(log, { end: false });
   child.stderr!.pipe(log, { end: false });
   const baseUrl = `http://127.0.0.1:${port}`;
@@ -61,22 +65,47 @@ export async function startPeer(): Promise<RunningTarget> {
 async function peerFlow(baseUrl: string, client: HttpClient, keys: KeyPool): Promise<FlowResult> {
   const steps: [string, number][] = [];
   const timed = stepTimer(steps);
-  const created = await timed('POST /admin/sessions', (a) => a.status === 200 && typeof a.body?.uri === 'string', () =>
-    client.call('POST', `${baseUrl}/webapp/credential-offers`, {
-      body: { credential_configuration_ids: [PID], grants: { [PRE_AUTH]: { 'pre-authorized_code': crypto.randomUUID() } }, credentialDataSupplierInput: { claims: PID_CLAIMS }, offerMode: 'REFERENCE' },
-    }),
+  const created = await timed(
+    'POST /admin/sessions',
+    (a) => a.status === 200 && typeof a.body?.uri === 'string',
+    () =>
+      client.call('POST', `${baseUrl}/webapp/credential-offers`, {
+        body: {
+          credential_configuration_ids: [PID],
+          grants: { [PRE_AUTH]: { 'pre-authorized_code': crypto.randomUUID() } },
+          credentialDataSupplierInput: { claims: PID_CLAIMS },
+          offerMode: 'REFERENCE',
+        },
+      }),
   );
   const offerUri = new URL(created.body.uri).searchParams.get('credential_offer_uri')!;
-  const offer = await timed('GET /offers/{ref}', (a) => a.status === 200, () => client.call('GET', offerUri));
-  const code = offer.body.grants[PRE_AUTH]['pre-authorized_code'] as string;
-  const token = await timed('POST /token', (a) => a.status === 200 && !!a.body?.access_token, () =>
-    client.call('POST', `${baseUrl}/token`, { raw: form({ grant_type: PRE_AUTH, 'pre-authorized_code': code }), headers: { 'content-type': 'application/x-www-form-urlencoded' } }),
+  const offer = await timed(
+    'GET /offers/{ref}',
+    (a) => a.status === 200,
+    () => client.call('GET', offerUri),
   );
-  const nonce = await timed('POST /nonce', (a) => a.status === 200, () => client.call('POST', `${baseUrl}/nonce`));
+  const code = offer.body.grants[PRE_AUTH]['pre-authorized_code'] as string;
+  const token = await timed(
+    'POST /token',
+    (a) => a.status === 200 && !!a.body?.access_token,
+    () =>
+      client.call('POST', `${baseUrl}/token`, {
+        raw: form({ grant_type: PRE_AUTH, 'pre-authorized_code': code }),
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      }),
+  );
+  const nonce = await timed(
+    'POST /nonce',
+    (a) => a.status === 200,
+    () => client.call('POST', `${baseUrl}/nonce`),
+  );
   const [holder] = keys.take(1);
   const proof = await keyProof(holder, baseUrl, nonce.body.c_nonce);
   await timed('POST /credential', issued(1), () =>
-    client.call('POST', `${baseUrl}/credential`, { body: { credential_configuration_id: PID, proofs: { jwt: [proof] } }, headers: { authorization: `Bearer ${token.body.access_token}` } }),
+    client.call('POST', `${baseUrl}/credential`, {
+      body: { credential_configuration_id: PID, proofs: { jwt: [proof] } },
+      headers: { authorization: `Bearer ${token.body.access_token}` },
+    }),
   );
   return { steps };
 }

@@ -93,7 +93,10 @@ export class ProcessSampler {
   private readonly seen = new Map<string, Set<number>>();
   private timer?: NodeJS.Timeout;
 
-  constructor(private readonly groups: () => Record<string, number[]>, private readonly everyMs = 500) {}
+  constructor(
+    private readonly groups: () => Record<string, number[]>,
+    private readonly everyMs = 500,
+  ) {}
 
   start(): void {
     this.sample();

@@ -2,7 +2,16 @@ import { spawn, type ChildProcess } from 'child_process';
 import { createWriteStream, mkdirSync, readFileSync, rmSync } from 'fs';
 import { join } from 'path';
 import { Client } from 'pg';
-import { EmbeddedHallmark, REPO_ROOT, createDatabase, ensurePostgres, freePort, startKafkaBroker, stopProcess, waitForHttp } from '@hallmark/testing';
+import {
+  EmbeddedHallmark,
+  REPO_ROOT,
+  createDatabase,
+  ensurePostgres,
+  freePort,
+  startKafkaBroker,
+  stopProcess,
+  waitForHttp,
+} from '@hallmark/testing';
 import { commandOf, descendants } from './process-stats';
 import type { HttpClient } from './http-client';
 import type { FlowResult, FlowTarget, KeyPool } from './wallet-flow';
@@ -53,7 +62,14 @@ export async function startStack(env: Record<string, string> = {}): Promise<Runn
   const log = createWriteStream(join(BENCH_LOG_DIR, 'stack.log'), { flags: 'a' });
   const child: ChildProcess = spawn(process.execPath, ['-r', '@swc-node/register', 'tools/stack/main.ts'], {
     cwd: REPO_ROOT,
-    env: { ...process.env, LOG_LEVEL: 'warn', ...env, DATABASE_URL: databaseUrl, KAFKA_BROKERS: broker.brokers.join(','), PORT: String(port) },
+    env: {
+      ...process.env,
+      LOG_LEVEL: 'warn',
+      ...env,
+      DATABASE_URL: databaseUrl,
+      KAFKA_BROKERS: broker.brokers.join(','),
+      PORT: String(port),
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout!.pipe(log, { end: false });
@@ -87,7 +103,9 @@ export async function startStack(env: Record<string, string> = {}): Promise<Runn
   const pg = new Client({ connectionString: postgres.url });
   await pg.connect();
   const refresh = async () => {
-    const rows = await pg.query('SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [dbName]);
+    const rows = await pg.query('SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [
+      dbName,
+    ]);
     backends = rows.rows.map((r: { pid: number }) => r.pid);
   };
   await refresh();
@@ -105,7 +123,12 @@ export async function startStack(env: Record<string, string> = {}): Promise<Runn
     baseUrl: info!.gateway,
     adminToken: info!.admin_token,
     readToken: info!.auditor_token,
-    processes: () => ({ ...services(), 'dev gateway (node)': [child.pid!], 'kafka broker (java)': [broker.pid], 'postgres backends of this database': backends }),
+    processes: () => ({
+      ...services(),
+      'dev gateway (node)': [child.pid!],
+      'kafka broker (java)': [broker.pid],
+      'postgres backends of this database': backends,
+    }),
     stop: async () => {
       clearInterval(timer);
       await pg.end().catch(() => undefined);

@@ -62,10 +62,14 @@ export const stepTimer =
 
 /** An OID4VCI key proof (jwt proof type) of `holder` for `audience`, over the issuer's c_nonce. */
 export const keyProof = (holder: WalletKey, audience: string, cNonce: string): Promise<string> =>
-  new SignJWT({ aud: audience, nonce: cNonce }).setProtectedHeader({ alg: 'ES256', typ: 'openid4vci-proof+jwt', jwk: holder.publicJwk }).setIssuedAt().sign(holder.privateKey);
+  new SignJWT({ aud: audience, nonce: cNonce })
+    .setProtectedHeader({ alg: 'ES256', typ: 'openid4vci-proof+jwt', jwk: holder.publicJwk })
+    .setIssuedAt()
+    .sign(holder.privateKey);
 
 /** The credential answer holds `batch` credentials. */
-export const issued = (batch: number) => (a: Answer) => a.status === 200 && Array.isArray(a.body?.credentials) && a.body.credentials.length === batch;
+export const issued = (batch: number) => (a: Answer) =>
+  a.status === 200 && Array.isArray(a.body?.credentials) && a.body.credentials.length === batch;
 
 const ath = (token: string) => createHash('sha256').update(token).digest('base64url');
 
@@ -75,15 +79,30 @@ const ath = (token: string) => createHash('sha256').update(token).digest('base64
  * (learning the server's DPoP nonce on the first try), asks for a c_nonce and requests `batch`
  * SD-JWT VCs, one key proof each.
  */
-export async function runFlow(t: FlowTarget, client: HttpClient, keys: KeyPool, options: { batch: number; measureLag: boolean }): Promise<FlowResult> {
+export async function runFlow(
+  t: FlowTarget,
+  client: HttpClient,
+  keys: KeyPool,
+  options: { batch: number; measureLag: boolean },
+): Promise<FlowResult> {
   const steps: [string, number][] = [];
   const timed = stepTimer(steps);
 
-  const created = await timed('POST /admin/sessions', (a) => a.status === 201, () =>
-    client.call('POST', `${t.baseUrl}/admin/sessions`, { token: t.adminToken, body: { credential_configuration_ids: [PID], claims: { [PID]: PID_CLAIMS } } }),
+  const created = await timed(
+    'POST /admin/sessions',
+    (a) => a.status === 201,
+    () =>
+      client.call('POST', `${t.baseUrl}/admin/sessions`, {
+        token: t.adminToken,
+        body: { credential_configuration_ids: [PID], claims: { [PID]: PID_CLAIMS } },
+      }),
   );
   const sessionId = created.body.session_id as string;
-  const offer = await timed('GET /offers/{ref}', (a) => a.status === 200, () => client.call('GET', created.body.credential_offer_uri));
+  const offer = await timed(
+    'GET /offers/{ref}',
+    (a) => a.status === 200,
+    () => client.call('GET', created.body.credential_offer_uri),
+  );
   const code = offer.body.grants[PRE_AUTH]['pre-authorized_code'] as string;
 
   const [dpop, ...holders] = keys.take(1 + options.batch);
@@ -99,14 +118,23 @@ export async function runFlow(t: FlowTarget, client: HttpClient, keys: KeyPool, 
   if (token.status !== 200) throw new FlowError('POST /token', token);
   const accessToken = token.body.access_token as string;
 
-  const nonce = await timed('POST /nonce', (a) => a.status === 200, () => client.call('POST', `${t.baseUrl}/nonce`));
+  const nonce = await timed(
+    'POST /nonce',
+    (a) => a.status === 200,
+    () => client.call('POST', `${t.baseUrl}/nonce`),
+  );
   const proofs = await Promise.all(holders.map((h) => keyProof(h, t.baseUrl, nonce.body.c_nonce)));
-  const watch = options.measureLag ? awaitTimelineEntry(t.baseUrl, sessionId, t.readToken, 'credential_issued') : undefined;
+  const watch = options.measureLag
+    ? awaitTimelineEntry(t.baseUrl, sessionId, t.readToken, 'credential_issued')
+    : undefined;
   try {
     await timed('POST /credential', issued(options.batch), async () =>
       client.call('POST', `${t.baseUrl}/credential`, {
         body: { credential_configuration_id: PID, proofs: { jwt: proofs } },
-        headers: { authorization: `DPoP ${accessToken}`, dpop: await dpopProof(dpop, { htm: 'POST', htu: `${t.baseUrl}/credential`, ath: ath(accessToken) }) },
+        headers: {
+          authorization: `DPoP ${accessToken}`,
+          dpop: await dpopProof(dpop, { htm: 'POST', htu: `${t.baseUrl}/credential`, ath: ath(accessToken) }),
+        },
       }),
     );
   } catch (err) {

@@ -37,8 +37,19 @@ export const trusting = (trust: TestTrust, more: Record<string, unknown> = {}): 
 });
 
 /** A wallet attestation (attest_jwt_client_auth) by the test provider for a wallet instance key. */
-export const walletAttestation = (trust: TestTrust, clientId: string, instance: WalletKeyPair, claims: Record<string, unknown> = {}): Promise<string> =>
-  new SignJWT({ sub: clientId, cnf: { jwk: instance.publicJwk }, wallet_name: 'Hallmark test wallet', exp: Math.floor(Date.now() / 1000) + 3600, ...claims })
+export const walletAttestation = (
+  trust: TestTrust,
+  clientId: string,
+  instance: WalletKeyPair,
+  claims: Record<string, unknown> = {},
+): Promise<string> =>
+  new SignJWT({
+    sub: clientId,
+    cnf: { jwk: instance.publicJwk },
+    wallet_name: 'Hallmark test wallet',
+    exp: Math.floor(Date.now() / 1000) + 3600,
+    ...claims,
+  })
     .setProtectedHeader({ alg: 'ES256', typ: 'oauth-client-attestation+jwt', kid: 'test-wallet-provider' })
     .setIssuer('https://wallet-provider.test')
     .setIssuedAt()
@@ -46,7 +57,12 @@ export const walletAttestation = (trust: TestTrust, clientId: string, instance: 
 
 /** A key attestation (OID4VCI 1.0 Appendix D) by the test attester for the given keys. */
 export const keyAttestation = (trust: TestTrust, keys: WalletKeyPair[], nonce?: string): Promise<string> =>
-  new SignJWT({ attested_keys: keys.map((k) => k.publicJwk), key_storage: ['iso_18045_moderate'], user_authentication: ['iso_18045_moderate'], ...(nonce ? { nonce } : {}) })
+  new SignJWT({
+    attested_keys: keys.map((k) => k.publicJwk),
+    key_storage: ['iso_18045_moderate'],
+    user_authentication: ['iso_18045_moderate'],
+    ...(nonce ? { nonce } : {}),
+  })
     .setProtectedHeader({ alg: 'ES256', typ: 'key-attestation+jwt', kid: 'test-key-attester' })
     .setIssuedAt()
     .setExpirationTime('1h')

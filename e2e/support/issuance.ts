@@ -21,10 +21,25 @@ const expectStatus = (what: string, r: Answer, status: number): Answer => {
 };
 
 /** Offer -> token (with the DPoP nonce retry): what a wallet holds before asking for credentials. */
-export async function tokenFor(t: { baseUrl: string; adminToken: string }, configurationIds: string[], claims: Record<string, unknown>): Promise<Authorization> {
-  const created = expectStatus('session', await call('POST', `${t.baseUrl}/admin/sessions`, { token: t.adminToken, body: { credential_configuration_ids: configurationIds, claims } }), 201);
+export async function tokenFor(
+  t: { baseUrl: string; adminToken: string },
+  configurationIds: string[],
+  claims: Record<string, unknown>,
+): Promise<Authorization> {
+  const created = expectStatus(
+    'session',
+    await call('POST', `${t.baseUrl}/admin/sessions`, {
+      token: t.adminToken,
+      body: { credential_configuration_ids: configurationIds, claims },
+    }),
+    201,
+  );
   const dpop = await walletKey();
-  const r = expectStatus('token', await redeemWithDpop(t.baseUrl, created.body.credential_offer.grants[PRE_AUTH]['pre-authorized_code'], dpop, call), 200);
+  const r = expectStatus(
+    'token',
+    await redeemWithDpop(t.baseUrl, created.body.credential_offer.grants[PRE_AUTH]['pre-authorized_code'], dpop, call),
+    200,
+  );
   return { sessionId: created.body.session_id, accessToken: r.body.access_token, dpop };
 }
 
@@ -36,7 +51,12 @@ export async function cNonce(baseUrl: string): Promise<string> {
 }
 
 /** A key proof of the jwt proof type; `header` replaces members of the usual header (typ, alg, jwk). */
-export async function keyProof(key: WalletKey, claims: { aud: string; nonce: string }, header: Partial<JWTHeaderParameters> = {}, signingKey: CryptoKey | Uint8Array = key.privateKey): Promise<string> {
+export async function keyProof(
+  key: WalletKey,
+  claims: { aud: string; nonce: string },
+  header: Partial<JWTHeaderParameters> = {},
+  signingKey: CryptoKey | Uint8Array = key.privateKey,
+): Promise<string> {
   return new SignJWT({ aud: claims.aud, nonce: claims.nonce })
     .setProtectedHeader({ alg: 'ES256', typ: 'openid4vci-proof+jwt', jwk: key.publicJwk, ...header })
     .setIssuedAt()
@@ -54,7 +74,11 @@ export async function requestCredential(
     ...(options.raw !== undefined ? { raw: options.raw } : { body }),
     headers: {
       authorization: `DPoP ${auth.accessToken}`,
-      dpop: await dpopProof(options.dpopKey ?? auth.dpop, { htm: 'POST', htu: options.htu ?? `${baseUrl}/credential`, ath: ath(auth.accessToken) }),
+      dpop: await dpopProof(options.dpopKey ?? auth.dpop, {
+        htm: 'POST',
+        htu: options.htu ?? `${baseUrl}/credential`,
+        ath: ath(auth.accessToken),
+      }),
       ...options.headers,
     },
   });

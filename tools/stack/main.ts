@@ -1,6 +1,14 @@
 import { mkdirSync, writeFileSync } from 'fs';
 import { join } from 'path';
-import { HallmarkStack, REPO_ROOT, createDatabase, ensurePostgres, isPortFree, startKafkaBroker, type KafkaBrokerHandle } from '@hallmark/testing';
+import {
+  HallmarkStack,
+  REPO_ROOT,
+  createDatabase,
+  ensurePostgres,
+  isPortFree,
+  startKafkaBroker,
+  type KafkaBrokerHandle,
+} from '@hallmark/testing';
 
 /**
  * `npm run stack`: the Kafka deployment on this machine. A broker (unless KAFKA_BROKERS is set),
@@ -14,7 +22,10 @@ async function main(): Promise<void> {
   const postgres = process.env.DATABASE_URL ? { url: process.env.DATABASE_URL } : await ensurePostgres();
   const databaseUrl = process.env.DATABASE_URL ?? (await createDatabase(postgres.url, 'hallmark_stack'));
   if (!process.env.KAFKA_BROKERS) {
-    broker = await startKafkaBroker({ dir: join(stateDir, 'kafka'), port: (await isPortFree(9092)) ? 9092 : undefined });
+    broker = await startKafkaBroker({
+      dir: join(stateDir, 'kafka'),
+      port: (await isPortFree(9092)) ? 9092 : undefined,
+    });
   }
   const kafkaBrokers = process.env.KAFKA_BROKERS?.split(',') ?? broker!.brokers;
   const port = Number(process.env.PORT ?? 8080);
@@ -24,7 +35,11 @@ async function main(): Promise<void> {
     logDir: join(stateDir, 'stack-logs'),
     gatewayPort: (await isPortFree(port)) ? port : 0,
   });
-  const info: Record<string, unknown> = { ...stack.describe(), database_url: databaseUrl.replace(/\/\/[^@]*@/, '//***@'), logs: join(stateDir, 'stack-logs') };
+  const info: Record<string, unknown> = {
+    ...stack.describe(),
+    database_url: databaseUrl.replace(/\/\/[^@]*@/, '//***@'),
+    logs: join(stateDir, 'stack-logs'),
+  };
   writeFileSync(join(stateDir, 'stack.json'), JSON.stringify(info, null, 2) + '\n', { mode: 0o600 });
   process.stdout.write(
     [

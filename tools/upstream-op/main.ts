@@ -15,13 +15,19 @@ const accounts: Record<string, Record<string, unknown>> = JSON.parse(process.env
 
 const configuration: Configuration = {
   clients: JSON.parse(process.env.UPSTREAM_OP_CLIENTS ?? '[]'),
-  claims: { openid: ['sub'], profile: ['given_name', 'family_name', 'birthdate'], address: ['address'], nationalities: ['nationalities'] },
+  claims: {
+    openid: ['sub'],
+    profile: ['given_name', 'family_name', 'birthdate'],
+    address: ['address'],
+    nationalities: ['nationalities'],
+  },
   scopes: ['openid', 'profile', 'nationalities'],
   features: { devInteractions: { enabled: false } },
   pkce: { required: () => true },
   // Claims of the requested scopes go into the ID token too, so the relying party needs no userinfo call.
   conformIdTokenClaims: false,
-  findAccount: async (_ctx, id) => (accounts[id] ? { accountId: id, claims: async () => ({ sub: id, ...accounts[id] }) } : undefined),
+  findAccount: async (_ctx, id) =>
+    accounts[id] ? { accountId: id, claims: async () => ({ sub: id, ...accounts[id] }) } : undefined,
   interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
   cookies: { keys: ['hallmark-test-op-cookie-key'] },
 };
@@ -34,7 +40,12 @@ provider.use(async (ctx, next) => {
   if (!match || ctx.method !== 'GET') return next();
   const details = await provider.interactionDetails(ctx.req, ctx.res);
   if (ctx.query.deny) {
-    await provider.interactionFinished(ctx.req, ctx.res, { error: 'access_denied', error_description: 'The user refused' }, { mergeWithLastSubmission: false });
+    await provider.interactionFinished(
+      ctx.req,
+      ctx.res,
+      { error: 'access_denied', error_description: 'The user refused' },
+      { mergeWithLastSubmission: false },
+    );
     return;
   }
   const accountId = String(ctx.query.login ?? '');
@@ -46,7 +57,12 @@ provider.use(async (ctx, next) => {
   const grant = new provider.Grant({ accountId, clientId: String(details.params.client_id) });
   grant.addOIDCScope(String(details.params.scope ?? 'openid'));
   const grantId = await grant.save();
-  await provider.interactionFinished(ctx.req, ctx.res, { login: { accountId }, consent: { grantId } }, { mergeWithLastSubmission: false });
+  await provider.interactionFinished(
+    ctx.req,
+    ctx.res,
+    { login: { accountId }, consent: { grantId } },
+    { mergeWithLastSubmission: false },
+  );
 });
 
 provider.listen(port, '127.0.0.1', () => process.stdout.write(`upstream OpenID Provider at ${issuer}\n`));

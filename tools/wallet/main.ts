@@ -72,12 +72,14 @@ async function main(): Promise<void> {
   if (args.positionals.length !== 1) fail(`expected one credential offer, got ${args.positionals.length}\n${USAGE}`, 2);
   const offer = args.positionals[0];
   const batchSize = Number(args.values.batch);
-  if (!Number.isInteger(batchSize) || batchSize < 1) fail(`--batch must be a positive integer, not '${args.values.batch}'`, 2);
+  if (!Number.isInteger(batchSize) || batchSize < 1)
+    fail(`--batch must be a positive integer, not '${args.values.batch}'`, 2);
 
   const target = offerTarget(offer);
   let allowInsecureUrls = args.values['allow-http'];
   if (target?.protocol === 'http:') {
-    if (!allowInsecureUrls && !LOOPBACK.test(target.hostname)) fail(`the offer points at ${target.origin} over plain http; pass --allow-http to accept it`, 2);
+    if (!allowInsecureUrls && !LOOPBACK.test(target.hostname))
+      fail(`the offer points at ${target.origin} over plain http; pass --allow-http to accept it`, 2);
     allowInsecureUrls = true;
     process.stderr.write(`wallet: accepting http:// URLs (the library's allowInsecureUrls) for ${target.origin}\n`);
   }
@@ -87,10 +89,16 @@ async function main(): Promise<void> {
   try {
     const resolved = await wallet.resolveOffer({ offerUri: offer });
     const common = { offer: resolved, batchSize, configurationId: args.values['credential-configuration'] };
-    const received = resolved.grants?.[PRE_AUTHORIZED_GRANT] || !resolved.grants?.authorization_code
-      ? await wallet.receiveCredentials({ ...common, txCode: args.values['tx-code'] })
-      : await wallet.receiveCredentialsByAuthorizationCode({ ...common, clientId, redirectUri: args.values['redirect-uri'] });
-    const configuration = received.issuerMetadata.credentialIssuer.credential_configurations_supported[received.configurationId];
+    const received =
+      resolved.grants?.[PRE_AUTHORIZED_GRANT] || !resolved.grants?.authorization_code
+        ? await wallet.receiveCredentials({ ...common, txCode: args.values['tx-code'] })
+        : await wallet.receiveCredentialsByAuthorizationCode({
+            ...common,
+            clientId,
+            redirectUri: args.values['redirect-uri'],
+          });
+    const configuration =
+      received.issuerMetadata.credentialIssuer.credential_configurations_supported[received.configurationId];
     process.stdout.write(
       [
         `Issuer: ${received.offer.credential_issuer}`,
@@ -102,7 +110,8 @@ async function main(): Promise<void> {
     );
     if (args.values.verbose) process.stdout.write(`HTTP exchanges:\n${describeExchanges(wallet.exchanges)}\n`);
   } catch (err) {
-    if (args.values.verbose && wallet.exchanges.length) process.stderr.write(`HTTP exchanges:\n${describeExchanges(wallet.exchanges)}\n`);
+    if (args.values.verbose && wallet.exchanges.length)
+      process.stderr.write(`HTTP exchanges:\n${describeExchanges(wallet.exchanges)}\n`);
     if (err instanceof WalletError) fail(err.describe());
     fail(`${(err as Error).stack ?? String(err)}`);
   }

@@ -1,7 +1,14 @@
 import { X509Certificate } from 'crypto';
 import { calculateJwkThumbprint, decodeJwt, decodeProtectedHeader, type JWK } from 'jose';
 // The independent wallet lives with the end-to-end suite, which uses it too; one implementation.
-import { checkX5cChain, inspectSdJwtVc, verifyJwtVc, verifySdJwtVc, type CredentialBatch, type Exchange } from '@hallmark/test-wallet';
+import {
+  checkX5cChain,
+  inspectSdJwtVc,
+  verifyJwtVc,
+  verifySdJwtVc,
+  type CredentialBatch,
+  type Exchange,
+} from '@hallmark/test-wallet';
 
 const REDACTED_HEADER_MEMBERS = ['x5c'];
 
@@ -10,15 +17,24 @@ const show = (v: unknown): string => JSON.stringify(v);
 const time = (v: unknown): string => (typeof v === 'number' ? `${v} (${new Date(v * 1000).toISOString()})` : show(v));
 
 function headerLine(header: Record<string, unknown>): string {
-  const shown = Object.fromEntries(Object.entries(header).map(([k, v]) => (REDACTED_HEADER_MEMBERS.includes(k) && Array.isArray(v) ? [k, `[${v.length} certificate(s)]`] : [k, v])));
+  const shown = Object.fromEntries(
+    Object.entries(header).map(([k, v]) =>
+      REDACTED_HEADER_MEMBERS.includes(k) && Array.isArray(v) ? [k, `[${v.length} certificate(s)]`] : [k, v],
+    ),
+  );
   return show(shown);
 }
 
 function certificateLines(certificates: X509Certificate[]): string[] {
-  const lines = certificates.map((c, i) => `    x5c[${i}] subject: ${oneLine(c.subject)}; issuer: ${oneLine(c.issuer)}; valid ${c.validFrom} - ${c.validTo}`);
+  const lines = certificates.map(
+    (c, i) =>
+      `    x5c[${i}] subject: ${oneLine(c.subject)}; issuer: ${oneLine(c.issuer)}; valid ${c.validFrom} - ${c.validTo}`,
+  );
   try {
     const { anchorIssuer } = checkX5cChain(certificates);
-    lines.push(`    chain: each certificate issued by the next, all valid now; trust anchor (not included): ${oneLine(anchorIssuer)}`);
+    lines.push(
+      `    chain: each certificate issued by the next, all valid now; trust anchor (not included): ${oneLine(anchorIssuer)}`,
+    );
   } catch (err) {
     lines.push(`    chain: NOT a valid path: ${(err as Error).message}`);
   }
@@ -67,7 +83,11 @@ async function jwtLines(compact: string, batch: CredentialBatch): Promise<string
   }
   lines.push('  header:', `    ${headerLine(header)}`);
   const x5c = header.x5c;
-  if (Array.isArray(x5c) && x5c.length) lines.push('  issuer certificates:', ...certificateLines(x5c.map((c) => new X509Certificate(Buffer.from(String(c), 'base64')))));
+  if (Array.isArray(x5c) && x5c.length)
+    lines.push(
+      '  issuer certificates:',
+      ...certificateLines(x5c.map((c) => new X509Certificate(Buffer.from(String(c), 'base64')))),
+    );
   lines.push('  payload:');
   for (const [name, value] of Object.entries(payload)) {
     if (name === 'cnf') lines.push(await holderLine((value as { jwk?: unknown }).jwk, batch));
@@ -77,7 +97,11 @@ async function jwtLines(compact: string, batch: CredentialBatch): Promise<string
 }
 
 /** A readable account of each credential of a batch. */
-export async function describeBatch(batch: CredentialBatch, configurationId: string, format: string | undefined): Promise<string> {
+export async function describeBatch(
+  batch: CredentialBatch,
+  configurationId: string,
+  format: string | undefined,
+): Promise<string> {
   const out: string[] = [];
   for (const [i, credential] of batch.credentials.entries()) {
     out.push(`Credential ${i + 1} of ${batch.credentials.length} (${configurationId}, format ${format ?? 'unknown'})`);

@@ -12,7 +12,12 @@ import { SessionProjectionConsumer } from './session-projection.consumer';
 /** Consumes every event into the session inspection projections and serves the auditors' queries. */
 @Module({
   imports: [
-    ServiceStoreModule.forService({ service: 'audit-projector', schema: 'hallmark_audit', migrations: [AuditProjections1732780002000, UnattributedRequests1732780007000], publishes: false }),
+    ServiceStoreModule.forService({
+      service: 'audit-projector',
+      schema: 'hallmark_audit',
+      migrations: [AuditProjections1732780002000, UnattributedRequests1732780007000],
+      publishes: false,
+    }),
   ],
   controllers: [OpenApiController, SessionStreamController, SessionsQueryController, RequestsQueryController],
   providers: [SessionProjectionConsumer, TimelineNotifications],

@@ -15,7 +15,12 @@ export class SessionProjectionConsumer implements OnModuleInit {
   async onModuleInit(): Promise<void> {
     // A batch per transaction: the statements per event shrink as the batches grow.
     await this.consumers.subscribeBatches(EVENT_TOPICS, async (batch) => {
-      await this.db.transaction((em) => applyEvents(em, batch.map((d) => d.event)));
+      await this.db.transaction((em) =>
+        applyEvents(
+          em,
+          batch.map((d) => d.event),
+        ),
+      );
     });
   }
 }

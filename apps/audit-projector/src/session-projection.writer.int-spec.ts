@@ -14,7 +14,12 @@ const url = process.env.DATABASE_URL!;
 const request = { method: 'POST', path: '/token', user_agent: 'test wallet' };
 const at = (second: number) => new Date(Date.UTC(2026, 10, 28, 10, 0, second)).toISOString();
 
-function event(sessionId: string, event_type: string, second: number, data: Record<string, unknown> = {}): EventEnvelope {
+function event(
+  sessionId: string,
+  event_type: string,
+  second: number,
+  data: Record<string, unknown> = {},
+): EventEnvelope {
   return {
     event_id: newEventId(),
     event_type,
@@ -36,25 +41,59 @@ function event(sessionId: string, event_type: string, second: number, data: Reco
 /** A session's flow; `failing` adds a locked token refusal (an error) and a warning. */
 function flow(sessionId: string, failing = false): EventEnvelope[] {
   return [
-    event(sessionId, 'session_created', 1, { grant_type: 'pre-authorized_code', credential_configuration_ids: ['pid', 'mdl'], expires_at: at(59) }),
-    event(sessionId, 'offer_created', 2, { grant: { type: 'pre-authorized_code', pre_authorized_code_hash: 'abcdefabcdefabcdef' } }),
-    event(sessionId, 'offer_retrieved', 3, { offer_id: 'o', request: { ...request, method: 'GET', path: '/offers/{offer_ref}' } }),
-    event(sessionId, 'offer_retrieved', 4, { offer_id: 'o', request: { ...request, method: 'GET', path: '/offers/{offer_ref}' } }),
+    event(sessionId, 'session_created', 1, {
+      grant_type: 'pre-authorized_code',
+      credential_configuration_ids: ['pid', 'mdl'],
+      expires_at: at(59),
+    }),
+    event(sessionId, 'offer_created', 2, {
+      grant: { type: 'pre-authorized_code', pre_authorized_code_hash: 'abcdefabcdefabcdef' },
+    }),
+    event(sessionId, 'offer_retrieved', 3, {
+      offer_id: 'o',
+      request: { ...request, method: 'GET', path: '/offers/{offer_ref}' },
+    }),
+    event(sessionId, 'offer_retrieved', 4, {
+      offer_id: 'o',
+      request: { ...request, method: 'GET', path: '/offers/{offer_ref}' },
+    }),
     ...(failing
       ? [
-          event(sessionId, 'token_rejected', 5, { error: 'invalid_grant', error_description: 'wrong tx_code', reason: 'tx_code_mismatch', locked: false, request }),
-          event(sessionId, 'token_rejected', 6, { error: 'invalid_grant', error_description: 'locked', reason: 'tx_code_locked', locked: true, request }),
+          event(sessionId, 'token_rejected', 5, {
+            error: 'invalid_grant',
+            error_description: 'wrong tx_code',
+            reason: 'tx_code_mismatch',
+            locked: false,
+            request,
+          }),
+          event(sessionId, 'token_rejected', 6, {
+            error: 'invalid_grant',
+            error_description: 'locked',
+            reason: 'tx_code_locked',
+            locked: true,
+            request,
+          }),
         ]
       : [
           event(sessionId, 'token_issued', 5, { token_type: 'DPoP', dpop_jkt: 'jkt', request }),
-          event(sessionId, 'credential_issued', 6, { count: 1, credential_configuration_id: 'pid', format: 'dc+sd-jwt', request }),
+          event(sessionId, 'credential_issued', 6, {
+            count: 1,
+            credential_configuration_id: 'pid',
+            format: 'dc+sd-jwt',
+            request,
+          }),
         ]),
   ];
 }
 
-const nonce = (second: number) => event(unattributedSessionId(newId()), 'nonce_issued', second, { request: { ...request, path: '/nonce' } });
+const nonce = (second: number) =>
+  event(unattributedSessionId(newId()), 'nonce_issued', second, { request: { ...request, path: '/nonce' } });
 const refusedCredential = (second: number) =>
-  event(unattributedSessionId(newId()), 'credential_request_rejected', second, { error: 'invalid_token', error_description: 'bad signature', request: { ...request, path: '/credential' } });
+  event(unattributedSessionId(newId()), 'credential_request_rejected', second, {
+    error: 'invalid_token',
+    error_description: 'bad signature',
+    request: { ...request, path: '/credential' },
+  });
 
 /** The flows' events as several topics could deliver them: sessions interleaved, latest first. */
 const interleaved = (flows: EventEnvelope[][]): EventEnvelope[] =>
@@ -66,18 +105,26 @@ describe('batched session projection writer (real Postgres)', () => {
   let single: DataSource;
 
   beforeAll(async () => {
-    [batched, single] = await Promise.all(schemas.map((schema) => openDatabase({ url, schema, migrations: [AuditProjections1732780002000, UnattributedRequests1732780007000] })));
+    [batched, single] = await Promise.all(
+      schemas.map((schema) =>
+        openDatabase({ url, schema, migrations: [AuditProjections1732780002000, UnattributedRequests1732780007000] }),
+      ),
+    );
   });
 
   afterAll(async () => {
-    for (const [ds, schema] of [[batched, schemas[0]], [single, schemas[1]]] as const) {
+    for (const [ds, schema] of [
+      [batched, schemas[0]],
+      [single, schemas[1]],
+    ] as const) {
       await ds?.query(`DROP SCHEMA ${schema} CASCADE`);
       await ds?.destroy();
     }
   });
 
   beforeEach(async () => {
-    for (const ds of [batched, single]) await ds.query('TRUNCATE timeline_entries, session_summaries, unattributed_requests');
+    for (const ds of [batched, single])
+      await ds.query('TRUNCATE timeline_entries, session_summaries, unattributed_requests');
   });
 
   it('gives the same timeline and summaries as applying the events one by one, a redelivered event included', async () => {
@@ -100,9 +147,18 @@ describe('batched session projection writer (real Postgres)', () => {
       const sessionId = f[0].session_id;
       const s = summarize(sessionId, f.map(toTimelineEntry));
       const row = summaries.find((r: { session_id: string }) => r.session_id === sessionId);
-      expect({ ...row, created_at: row.created_at.toISOString(), updated_at: row.updated_at.toISOString(), expires_at: row.expires_at.toISOString() }).toEqual(s);
+      expect({
+        ...row,
+        created_at: row.created_at.toISOString(),
+        updated_at: row.updated_at.toISOString(),
+        expires_at: row.expires_at.toISOString(),
+      }).toEqual(s);
     }
-    expect(summaries.map((r: { status: string }) => r.status).sort()).toEqual(['credential_issued', 'credential_issued', 'failed']);
+    expect(summaries.map((r: { status: string }) => r.status).sort()).toEqual([
+      'credential_issued',
+      'credential_issued',
+      'failed',
+    ]);
     const unattributed = await batched.query(`SELECT type, outcome FROM unattributed_requests ORDER BY type`);
     expect(unattributed).toEqual([
       { type: 'credential_request_rejected', outcome: 'error' },
@@ -141,7 +197,8 @@ describe('batched session projection writer (real Postgres)', () => {
       const flows = [flow(newId()), flow(newId()), flow(newId())];
       const ours = new Set(flows.map((f) => f[0].session_id));
       const waitForOurs = async (count: number) => {
-        for (let i = 0; i < 100 && heard.filter((s) => ours.has(s)).length < count; i++) await new Promise((r) => setTimeout(r, 20));
+        for (let i = 0; i < 100 && heard.filter((s) => ours.has(s)).length < count; i++)
+          await new Promise((r) => setTimeout(r, 20));
         await new Promise((r) => setTimeout(r, 200)); // and nothing more arrives
         return heard.filter((s) => ours.has(s));
       };
@@ -150,7 +207,9 @@ describe('batched session projection writer (real Postgres)', () => {
       expect((await waitForOurs(3)).sort()).toEqual([...ours].sort());
 
       heard.length = 0;
-      await batched.transaction((em) => applyEvents(em, [...flows[0], flows[1][0], event(flows[2][0].session_id, 'session_erased', 9)]));
+      await batched.transaction((em) =>
+        applyEvents(em, [...flows[0], flows[1][0], event(flows[2][0].session_id, 'session_erased', 9)]),
+      );
       expect(await waitForOurs(1)).toEqual([flows[2][0].session_id]);
     } finally {
       await listener.end();
@@ -185,7 +244,11 @@ describe('batched session projection writer (real Postgres)', () => {
       await holder.end();
     }
     // Whichever committed second recomputed the summary from both halves.
-    const summaries = await batched.query(`SELECT session_id, status, event_count FROM session_summaries ORDER BY session_id`);
-    expect(summaries).toEqual([...sessions].sort().map((session_id) => ({ session_id, status: 'credential_issued', event_count: 6 })));
+    const summaries = await batched.query(
+      `SELECT session_id, status, event_count FROM session_summaries ORDER BY session_id`,
+    );
+    expect(summaries).toEqual(
+      [...sessions].sort().map((session_id) => ({ session_id, status: 'credential_issued', event_count: 6 })),
+    );
   });
 });

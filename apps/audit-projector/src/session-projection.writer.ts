@@ -3,7 +3,8 @@ import { isUnattributed, type EventEnvelope } from '@hallmark/contracts';
 import { toTimelineEntry, type TimelineEntry } from './session-timeline/timeline-entry';
 import { SUMMARY_DATA_FIELDS, summarize, type SummaryInput } from './session-summary/session-summary';
 
-const rowToEntry = (r: Record<string, any>): TimelineEntry => ({ // eslint-disable-line @typescript-eslint/no-explicit-any
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const rowToEntry = (r: Record<string, any>): TimelineEntry => ({
   event_id: r.event_id,
   session_id: r.session_id,
   occurred_at: new Date(r.occurred_at).toISOString(),
@@ -17,7 +18,8 @@ const rowToEntry = (r: Record<string, any>): TimelineEntry => ({ // eslint-disab
   request_id: r.request_id,
 });
 
-export const TIMELINE_COLUMNS = 'event_id, session_id, occurred_at, type, level, source, endpoint, message, data, trace_id, request_id';
+export const TIMELINE_COLUMNS =
+  'event_id, session_id, occurred_at, type, level, source, endpoint, message, data, trace_id, request_id';
 
 /** Rows travel as one JSON parameter (jsonb_to_recordset): any batch size, far from the 65535 bind parameters. */
 const TIMELINE_RECORD = `event_id uuid, session_id text, occurred_at timestamptz, type text, level text, source text,
@@ -33,7 +35,8 @@ const SUMMARY_INPUT_QUERY = `SELECT session_id, event_id, type, level, message, 
   jsonb_strip_nulls(jsonb_build_object(${SUMMARY_DATA_FIELDS.map((f) => `'${f}', data->'${f}'`).join(', ')})) AS data
   FROM timeline_entries WHERE session_id = ANY($1::text[])`;
 
-const UNATTRIBUTED_COLUMNS = 'event_id, occurred_at, type, level, outcome, source, endpoint, message, data, trace_id, request_id';
+const UNATTRIBUTED_COLUMNS =
+  'event_id, occurred_at, type, level, outcome, source, endpoint, message, data, trace_id, request_id';
 const UNATTRIBUTED_RECORD = `event_id uuid, occurred_at timestamptz, type text, level text, outcome text, source text,
   endpoint text, message text, data jsonb, trace_id text, request_id text`;
 
@@ -71,7 +74,14 @@ async function applyToSessions(em: EntityManager, entries: TimelineEntry[]): Pro
   const rows: Array<Record<string, any>> = await em.query(SUMMARY_INPUT_QUERY, [sessions]); // eslint-disable-line @typescript-eslint/no-explicit-any
   const bySession = new Map<string, SummaryInput[]>(sessions.map((id) => [id, []]));
   for (const row of rows) {
-    bySession.get(row.session_id)!.push({ event_id: row.event_id, type: row.type, level: row.level, message: row.message, occurred_at: new Date(row.occurred_at).toISOString(), data: row.data });
+    bySession.get(row.session_id)!.push({
+      event_id: row.event_id,
+      type: row.type,
+      level: row.level,
+      message: row.message,
+      occurred_at: new Date(row.occurred_at).toISOString(),
+      data: row.data,
+    });
   }
   const summaries = [...bySession].map(([id, sessionEntries]) => summarize(id, sessionEntries));
   await em.query(

@@ -1,5 +1,11 @@
 import { Module } from '@nestjs/common';
-import { DpopReplayLedger, ServiceStoreModule, issuerKeysProvider, PLATFORM_CONFIG, type PlatformConfig } from '@hallmark/platform';
+import {
+  DpopReplayLedger,
+  ServiceStoreModule,
+  issuerKeysProvider,
+  PLATFORM_CONFIG,
+  type PlatformConfig,
+} from '@hallmark/platform';
 import { AuthorizationFlow } from './authorization/authorization-flow.service';
 import { AuthorizeController } from './authorization/authorize.controller';
 import { ClientAuthentication } from './authorization/client-authentication';
@@ -26,7 +32,13 @@ import { TokenController } from './token/token.controller';
       publishes: true,
     }),
   ],
-  controllers: [AuthorizationServerMetadataController, TokenController, ParController, AuthorizeController, AttestationChallengeController],
+  controllers: [
+    AuthorizationServerMetadataController,
+    TokenController,
+    ParController,
+    AuthorizeController,
+    AttestationChallengeController,
+  ],
   providers: [
     OfferGrantsProjection,
     issuerKeysProvider,
@@ -37,8 +49,16 @@ import { TokenController } from './token/token.controller';
     ClientAuthentication,
     UpstreamLogin,
     AuthorizationFlow,
-    { provide: DpopNonces, inject: [PLATFORM_CONFIG], useFactory: (config: PlatformConfig) => new DpopNonces(config.grantKey ?? Buffer.alloc(32)) },
-    { provide: AttestationChallenges, inject: [PLATFORM_CONFIG], useFactory: (config: PlatformConfig) => new AttestationChallenges(config.grantKey ?? Buffer.alloc(32)) },
+    {
+      provide: DpopNonces,
+      inject: [PLATFORM_CONFIG],
+      useFactory: (config: PlatformConfig) => new DpopNonces(config.grantKey ?? Buffer.alloc(32)),
+    },
+    {
+      provide: AttestationChallenges,
+      inject: [PLATFORM_CONFIG],
+      useFactory: (config: PlatformConfig) => new AttestationChallenges(config.grantKey ?? Buffer.alloc(32)),
+    },
   ],
 })
 export class AuthorizationServerModule {}

@@ -17,9 +17,24 @@ import { RevokedAccessTokens1732780007000 } from './migrations/1732780007000-rev
 /** Issuer metadata, the nonce endpoint and the credential endpoint (SD-JWT VC, JWT VC). */
 @Module({
   imports: [
-    ServiceStoreModule.forService({ service: 'credential-service', schema: 'hallmark_credential', migrations: [CredentialService1732780004000, CredentialEndpoints1732780006000, RevokedAccessTokens1732780007000], publishes: true }),
+    ServiceStoreModule.forService({
+      service: 'credential-service',
+      schema: 'hallmark_credential',
+      migrations: [CredentialService1732780004000, CredentialEndpoints1732780006000, RevokedAccessTokens1732780007000],
+      publishes: true,
+    }),
   ],
   controllers: [IssuerMetadataController, NonceController, CredentialController],
-  providers: [IssuanceSessionsProjection, RevokedAccessTokensProjection, issuerKeysProvider, DpopReplayLedger, CNonces, AccessTokenVerifier, SessionClaimsClient, KeyAttestations, IssueCredentialHandler],
+  providers: [
+    IssuanceSessionsProjection,
+    RevokedAccessTokensProjection,
+    issuerKeysProvider,
+    DpopReplayLedger,
+    CNonces,
+    AccessTokenVerifier,
+    SessionClaimsClient,
+    KeyAttestations,
+    IssueCredentialHandler,
+  ],
 })
 export class CredentialServiceModule {}

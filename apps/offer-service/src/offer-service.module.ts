@@ -13,7 +13,12 @@ import { SessionsAdminController } from './sessions/sessions-admin.controller';
 /** Issuance sessions and credential offers: the admin API that creates them, the wallet-facing offer by reference. */
 @Module({
   imports: [
-    ServiceStoreModule.forService({ service: 'offer-service', schema: 'hallmark_offer', migrations: [OfferService1732780001000], publishes: true }),
+    ServiceStoreModule.forService({
+      service: 'offer-service',
+      schema: 'hallmark_offer',
+      migrations: [OfferService1732780001000],
+      publishes: true,
+    }),
   ],
   controllers: [SessionsAdminController, OffersController, SessionClaimsController],
   providers: [SessionKeys, SessionClaimsReader, CreateSessionHandler, RetrieveOfferHandler, EraseSessionHandler],

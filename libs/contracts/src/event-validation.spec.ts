@@ -17,7 +17,11 @@ describe('event contract', () => {
   });
 
   it('leaves a current-version event as it is', () => {
-    const v2 = { ...fixture('offer_retrieved.v1.json'), schema_version: 2, data: { offer_id: 'o', request: { method: 'GET', path: '/x' } } };
+    const v2 = {
+      ...fixture('offer_retrieved.v1.json'),
+      schema_version: 2,
+      data: { offer_id: 'o', request: { method: 'GET', path: '/x' } },
+    };
     expect(upcastAndValidate(v2)).toEqual(v2);
   });
 
@@ -25,13 +29,19 @@ describe('event contract', () => {
     const request = {
       method: 'POST',
       path: '/token',
-      headers: { authorization: 'DPoP <present, len=612, sha256=AbCdEf12>', 'content-type': 'application/x-www-form-urlencoded' },
+      headers: {
+        authorization: 'DPoP <present, len=612, sha256=AbCdEf12>',
+        'content-type': 'application/x-www-form-urlencoded',
+      },
       query: { access_token: '<present, len=612, sha256=AbCdEf12>' },
       body: { grant_type: 'urn:ietf:params:oauth:grant-type:pre-authorized_code', tx_code: '<present, withheld>' },
     };
     const v2 = { ...fixture('offer_retrieved.v1.json'), schema_version: 2, data: { offer_id: 'o', request } };
     expect(upcastAndValidate(v2)).toEqual(v2);
-    const numericHeader = { ...v2, data: { offer_id: 'o', request: { ...request, headers: { 'content-length': 12 } } } };
+    const numericHeader = {
+      ...v2,
+      data: { offer_id: 'o', request: { ...request, headers: { 'content-length': 12 } } },
+    };
     expect(() => upcastAndValidate(numericHeader as unknown as EventEnvelope)).toThrow(EventContractError);
   });
 
@@ -46,12 +56,16 @@ describe('event contract', () => {
   });
 
   it('refuses to append an event emitted by the wrong service', () => {
-    expect(() => assertAppendable({ event_type: 'session_erased', data: {} }, 'credential-service')).toThrow(/produced by offer-service/);
+    expect(() => assertAppendable({ event_type: 'session_erased', data: {} }, 'credential-service')).toThrow(
+      /produced by offer-service/,
+    );
     expect(assertAppendable({ event_type: 'session_erased', data: {} }, 'offer-service')).toBe(1);
   });
 
   it('refuses unknown event types on append', () => {
-    expect(() => assertAppendable({ event_type: 'offer_exploded', data: {} }, 'offer-service')).toThrow(/unknown event type/);
+    expect(() => assertAppendable({ event_type: 'offer_exploded', data: {} }, 'offer-service')).toThrow(
+      /unknown event type/,
+    );
   });
 
   it('parses only event envelopes', () => {

@@ -106,6 +106,10 @@ export function parseEnvelope(raw: string | Buffer | null): EventEnvelope {
   if (typeof parsed !== 'object' || parsed === null) throw new EventContractError('record value is not an object');
   const env = parsed as Record<string, unknown>;
   const missing = ENVELOPE_FIELDS.filter(([k, t]) => typeof env[k] !== t || env[k] === null).map(([k]) => k);
-  if (missing.length) throw new EventContractError('not an event envelope', missing.map((m) => `${m} missing or invalid`));
+  if (missing.length)
+    throw new EventContractError(
+      'not an event envelope',
+      missing.map((m) => `${m} missing or invalid`),
+    );
   return env as unknown as EventEnvelope;
 }

@@ -67,14 +67,20 @@ export async function openDatabase(options: DatabaseOptions): Promise<DataSource
       migrations: options.migrations,
       migrationsTableName: 'migrations',
       migrationsTransactionMode: 'each',
-      extra: { max: options.poolSize ?? 10, options: `-c search_path=${options.schema}`, ...(options.preparedStatements === false ? {} : { Client: PreparingClient }) },
+      extra: {
+        max: options.poolSize ?? 10,
+        options: `-c search_path=${options.schema}`,
+        ...(options.preparedStatements === false ? {} : { Client: PreparingClient }),
+      },
       logging: false,
     });
     await ds.initialize();
     await ds.runMigrations();
     return ds;
   } finally {
-    await admin.query('SELECT pg_advisory_unlock(hashtext($1))', [`hallmark-migrations:${options.schema}`]).catch(() => undefined);
+    await admin
+      .query('SELECT pg_advisory_unlock(hashtext($1))', [`hallmark-migrations:${options.schema}`])
+      .catch(() => undefined);
     await admin.end();
   }
 }

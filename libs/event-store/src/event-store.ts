@@ -54,7 +54,8 @@ const COLUMNS = `global_position, transaction_id::text AS transaction_id, event_
   traceparent, tracestate, data`;
 
 /** Rows come back with Date objects and bigint strings; the envelope uses ISO strings. */
-export function rowToStoredEvent(row: Record<string, any>): StoredEvent { // eslint-disable-line @typescript-eslint/no-explicit-any
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function rowToStoredEvent(row: Record<string, any>): StoredEvent {
   return {
     position: String(row.global_position),
     transactionId: String(row.transaction_id),
@@ -104,7 +105,15 @@ export class EventStore {
     events: NewEvent[],
     options: AppendOptions = {},
   ): Promise<EventEnvelope[]> {
-    const appended = await appendEvents((sql, params) => this.dataSource.query(sql, params), this.source, streamId, sessionId, expected, events, options);
+    const appended = await appendEvents(
+      (sql, params) => this.dataSource.query(sql, params),
+      this.source,
+      streamId,
+      sessionId,
+      expected,
+      events,
+      options,
+    );
     this.listeners.forEach((l) => l());
     return appended;
   }
@@ -126,7 +135,11 @@ export class EventStore {
    * and no transaction held open while deciding; for writes beyond the stream's own events, use
    * `transaction` with `readStreamLocked`.
    */
-  async decide<T>(streamId: string, decide: (history: EventEnvelope[]) => StreamDecision<T>, options: AppendOptions = {}): Promise<T> {
+  async decide<T>(
+    streamId: string,
+    decide: (history: EventEnvelope[]) => StreamDecision<T>,
+    options: AppendOptions = {},
+  ): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       const history = await this.readStream(streamId);
       const { sessionId, events, result } = decide(history);
@@ -140,12 +153,18 @@ export class EventStore {
   }
 
   async readStream(streamId: string): Promise<EventEnvelope[]> {
-    const rows = await this.dataSource.query(`SELECT ${COLUMNS} FROM events WHERE stream_id = $1 ORDER BY stream_version`, [streamId]);
+    const rows = await this.dataSource.query(
+      `SELECT ${COLUMNS} FROM events WHERE stream_id = $1 ORDER BY stream_version`,
+      [streamId],
+    );
     return rows.map((r: Record<string, unknown>) => upcastAndValidate(rowToStoredEvent(r).envelope));
   }
 
   async readSession(sessionId: string): Promise<EventEnvelope[]> {
-    const rows = await this.dataSource.query(`SELECT ${COLUMNS} FROM events WHERE session_id = $1 ORDER BY global_position`, [sessionId]);
+    const rows = await this.dataSource.query(
+      `SELECT ${COLUMNS} FROM events WHERE session_id = $1 ORDER BY global_position`,
+      [sessionId],
+    );
     return rows.map((r: Record<string, unknown>) => upcastAndValidate(rowToStoredEvent(r).envelope));
   }
 
@@ -176,7 +195,8 @@ export class EventStoreTransaction {
     private readonly source: ServiceName,
   ) {}
 
-  query<T = any>(sql: string, params?: unknown[]): Promise<T> { // eslint-disable-line @typescript-eslint/no-explicit-any
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  query<T = any>(sql: string, params?: unknown[]): Promise<T> {
     return this.manager.query(sql, params);
   }
 
@@ -196,7 +216,15 @@ export class EventStoreTransaction {
     events: NewEvent[],
     options: AppendOptions = {},
   ): Promise<EventEnvelope[]> {
-    return appendEvents((sql, params) => this.manager.query(sql, params), this.source, streamId, sessionId, expected, events, options);
+    return appendEvents(
+      (sql, params) => this.manager.query(sql, params),
+      this.source,
+      streamId,
+      sessionId,
+      expected,
+      events,
+      options,
+    );
   }
 }
 
@@ -236,7 +264,10 @@ async function appendEvents(
   try {
     // Only what the database decided comes back: sending each event's data back and parsing it
     // again cost more than the insert.
-    const stored = await query('SELECT stream_version, recorded_at FROM append_events($1, $2, $3) ORDER BY stream_version', [streamId, expected === 'any' ? null : expected, JSON.stringify(rows)]);
+    const stored = await query(
+      'SELECT stream_version, recorded_at FROM append_events($1, $2, $3) ORDER BY stream_version',
+      [streamId, expected === 'any' ? null : expected, JSON.stringify(rows)],
+    );
     return rows.map((row, i) => ({
       ...row,
       stream_id: streamId,
@@ -245,7 +276,8 @@ async function appendEvents(
     }));
   } catch (err) {
     const e = err as { code?: string; detail?: string };
-    if (e.code === VERSION_MISMATCH && expected !== 'any') throw new ConcurrencyError(streamId, expected, Number(e.detail));
+    if (e.code === VERSION_MISMATCH && expected !== 'any')
+      throw new ConcurrencyError(streamId, expected, Number(e.detail));
     throw err;
   }
 }

@@ -10,7 +10,10 @@ import { openDatabase } from './database';
 
 const url = process.env.DATABASE_URL!;
 const quiet = new JsonLogger('test', 'error');
-const retrieved = (n: number) => ({ event_type: 'offer_retrieved', data: { offer_id: `o${n}`, request: { method: 'GET', path: '/offers/{offer_id}' } } });
+const retrieved = (n: number) => ({
+  event_type: 'offer_retrieved',
+  data: { offer_id: `o${n}`, request: { method: 'GET', path: '/offers/{offer_id}' } },
+});
 
 describe('event store and outbox relay (real Postgres)', () => {
   let ds: DataSource;
@@ -52,7 +55,11 @@ describe('event store and outbox relay (real Postgres)', () => {
     expect(stale).toBeInstanceOf(ConcurrencyError);
     expect(stale).toMatchObject({ expected: 1, actual: 2 });
     await store.append('s:many', 'many', 'any', [retrieved(3)]);
-    expect((await store.readStream('s:many')).map((e) => (e.data as { offer_id: string }).offer_id)).toEqual(['o1', 'o2', 'o3']);
+    expect((await store.readStream('s:many')).map((e) => (e.data as { offer_id: string }).offer_id)).toEqual([
+      'o1',
+      'o2',
+      'o3',
+    ]);
   });
 
   it('lets one of two commands that decided from the same locked read append, and the other see its event', async () => {
@@ -93,7 +100,9 @@ describe('event store and outbox relay (real Postgres)', () => {
   });
 
   it('rejects an event that breaks its contract, appending nothing', async () => {
-    await expect(store.append('s:bad', 'bad', 0, [{ event_type: 'offer_retrieved', data: { nope: 1 } }])).rejects.toThrow(/offer_id/);
+    await expect(
+      store.append('s:bad', 'bad', 0, [{ event_type: 'offer_retrieved', data: { nope: 1 } }]),
+    ).rejects.toThrow(/offer_id/);
     expect(await store.readStream('s:bad')).toEqual([]);
   });
 
@@ -161,7 +170,15 @@ describe('event store and outbox relay (real Postgres)', () => {
       isReachable: async () => !failing,
       close: async () => undefined,
     };
-    const relay2 = new OutboxRelay({ store, transport: flaky, topic: 't2', databaseUrl: url, logger: quiet, pollIntervalMs: 20, maxBackoffMs: 50 });
+    const relay2 = new OutboxRelay({
+      store,
+      transport: flaky,
+      topic: 't2',
+      databaseUrl: url,
+      logger: quiet,
+      pollIntervalMs: 20,
+      maxBackoffMs: 50,
+    });
     relay2.start();
     for (let i = 0; i < 5; i++) await store.append('s:down', 'down', i, [retrieved(i)]);
     await new Promise((r) => setTimeout(r, 300));

@@ -23,7 +23,9 @@ export interface OutboxRelayOptions {
 const activeRelays = new Set<OutboxRelay>();
 let refreshing: Promise<unknown> | undefined;
 const refreshAll = (): Promise<unknown> =>
-  (refreshing ??= Promise.all([...activeRelays].map((r) => r.backlog().catch(() => undefined))).finally(() => (refreshing = undefined)));
+  (refreshing ??= Promise.all([...activeRelays].map((r) => r.backlog().catch(() => undefined))).finally(
+    () => (refreshing = undefined),
+  ));
 const gauge = (name: string, help: string): Gauge =>
   (register.getSingleMetric(name) as Gauge) ??
   new Gauge({
@@ -35,7 +37,10 @@ const gauge = (name: string, help: string): Gauge =>
     },
   });
 const backlogGauge = gauge('hallmark_outbox_backlog', 'Committed events not yet acknowledged by the transport');
-const oldestAgeGauge = gauge('hallmark_outbox_oldest_unpublished_age_seconds', 'Age of the oldest committed event not yet published');
+const oldestAgeGauge = gauge(
+  'hallmark_outbox_oldest_unpublished_age_seconds',
+  'Age of the oldest committed event not yet published',
+);
 
 /**
  * Publishes committed events from the service's event store, in commit-safe order, and advances
@@ -133,9 +138,14 @@ export class OutboxRelay {
         await this.watchForStall(published);
         // Woken by a commit, wait a moment for the commits right behind it: one read and one
         // publish for several, instead of one each (and a read that finds nothing yet).
-        if (this.idle && (await this.sleepUntilWoken(this.options.pollIntervalMs ?? 100))) await sleep(this.options.coalesceMs ?? 5);
+        if (this.idle && (await this.sleepUntilWoken(this.options.pollIntervalMs ?? 100)))
+          await sleep(this.options.coalesceMs ?? 5);
       } catch (err) {
-        this.options.logger.warn('outbox relay could not publish, will retry', { topic: this.options.topic, backoff_ms: backoff, error: err as Error });
+        this.options.logger.warn('outbox relay could not publish, will retry', {
+          topic: this.options.topic,
+          backoff_ms: backoff,
+          error: err as Error,
+        });
         await this.sleepUntilWoken(backoff, false);
         backoff = Math.min(backoff * 2, this.options.maxBackoffMs ?? 5000);
       }
@@ -171,7 +181,11 @@ export class OutboxRelay {
       `SELECT pid, datname, state, extract(epoch FROM now() - xact_start)::int AS seconds
          FROM pg_stat_activity WHERE backend_xid IS NOT NULL ORDER BY xact_start LIMIT 1`,
     );
-    this.options.logger.warn('outbox relay held back by an open transaction', { topic: this.options.topic, backlog, blocking_transaction: oldest ?? null });
+    this.options.logger.warn('outbox relay held back by an open transaction', {
+      topic: this.options.topic,
+      backlog,
+      blocking_transaction: oldest ?? null,
+    });
   }
 
   /** One publisher per service: a session-level advisory lock held on a dedicated connection. */
@@ -195,14 +209,21 @@ export class OutboxRelay {
       if (this.leaderClient === client) this.leaderClient = undefined;
     });
     await client.connect();
-    const [{ locked }] = (await client.query('SELECT pg_try_advisory_lock(hashtext($1)) AS locked', [`hallmark-relay:${this.options.store.source}:${this.relayName}`])).rows;
+    const [{ locked }] = (
+      await client.query('SELECT pg_try_advisory_lock(hashtext($1)) AS locked', [
+        `hallmark-relay:${this.options.store.source}:${this.relayName}`,
+      ])
+    ).rows;
     if (!locked) {
       await client.end();
       return false;
     }
     this.leaderClient = client;
     this.leaderCheckedAt = Date.now();
-    const [row] = await this.ds.query('SELECT transaction_id::text AS tx, global_position::text AS pos FROM outbox_checkpoints WHERE relay = $1', [this.relayName]);
+    const [row] = await this.ds.query(
+      'SELECT transaction_id::text AS tx, global_position::text AS pos FROM outbox_checkpoints WHERE relay = $1',
+      [this.relayName],
+    );
     this.checkpoint = row ?? { tx: '0', pos: '0' };
     return true;
   }

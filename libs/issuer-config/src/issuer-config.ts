@@ -91,7 +91,10 @@ export interface IssuerConfig {
 const trustListSchema = {
   type: 'object',
   additionalProperties: false,
-  properties: { keys: { type: 'array', items: { type: 'object', required: ['kty'] } }, roots: { type: 'array', items: { type: 'string', minLength: 1 } } },
+  properties: {
+    keys: { type: 'array', items: { type: 'object', required: ['kty'] } },
+    roots: { type: 'array', items: { type: 'string', minLength: 1 } },
+  },
 } as const;
 
 const schema = {
@@ -111,7 +114,10 @@ const schema = {
             type: 'object',
             required: ['client_id', 'redirect_uris'],
             additionalProperties: false,
-            properties: { client_id: { type: 'string', minLength: 1 }, redirect_uris: { type: 'array', minItems: 1, items: { type: 'string', minLength: 1 } } },
+            properties: {
+              client_id: { type: 'string', minLength: 1 },
+              redirect_uris: { type: 'array', minItems: 1, items: { type: 'string', minLength: 1 } },
+            },
           },
         },
         trusted_wallet_providers: trustListSchema,
@@ -129,7 +135,10 @@ const schema = {
             issuer: { type: 'string', minLength: 1 },
             client_id: { type: 'string', minLength: 1 },
             scope: { type: 'string' },
-            claims: { type: 'object', additionalProperties: { type: 'object', additionalProperties: { type: 'string' } } },
+            claims: {
+              type: 'object',
+              additionalProperties: { type: 'object', additionalProperties: { type: 'string' } },
+            },
             subject_claim: { type: 'string' },
             for_offers: { type: 'boolean' },
           },
@@ -147,14 +156,22 @@ const schema = {
           format: { enum: ['dc+sd-jwt', 'jwt_vc_json', 'mso_mdoc'] },
           scope: { type: 'string' },
           vct: { type: 'string' },
-          credential_definition: { type: 'object', required: ['type'], properties: { type: { type: 'array', minItems: 1, items: { type: 'string' } } } },
+          credential_definition: {
+            type: 'object',
+            required: ['type'],
+            properties: { type: { type: 'array', minItems: 1, items: { type: 'string' } } },
+          },
           validity_days: { type: 'integer', minimum: 1, maximum: 3650 },
           claims: {
             type: 'array',
             items: {
               type: 'object',
               required: ['path'],
-              properties: { path: { type: 'array', minItems: 1 }, mandatory: { type: 'boolean' }, selectively_disclosable: { type: 'boolean' } },
+              properties: {
+                path: { type: 'array', minItems: 1 },
+                mandatory: { type: 'boolean' },
+                selectively_disclosable: { type: 'boolean' },
+              },
             },
           },
         },
@@ -193,8 +210,11 @@ export function parseIssuerConfig(value: unknown, origin = 'issuer configuration
 }
 
 /** Top-level claim names a configuration declares (used to check the claims an operator supplies). */
-export const claimNamesOf = (c: CredentialConfiguration): string[] =>
-  [...new Set((c.claims ?? []).map((claim) => subjectPath(c, claim)[0]).filter((p): p is string => typeof p === 'string'))];
+export const claimNamesOf = (c: CredentialConfiguration): string[] => [
+  ...new Set(
+    (c.claims ?? []).map((claim) => subjectPath(c, claim)[0]).filter((p): p is string => typeof p === 'string'),
+  ),
+];
 
 /** A claim's path below the subject: JWT VC claims live under `credentialSubject`. */
 export const subjectPath = (c: CredentialConfiguration, claim: ClaimConfiguration): ClaimConfiguration['path'] =>

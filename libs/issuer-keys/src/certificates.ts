@@ -132,7 +132,9 @@ export async function validateChain(params: {
 
   const leafJwk = spkiToJwk(leaf);
   if (leafJwk.kty !== 'EC' || leafJwk.crv !== 'P-256') {
-    throw new IssuerKeysError(`${leaf.file}: the leaf certificate's key must be EC P-256 (ES256), found ${describeJwk(leafJwk)}`);
+    throw new IssuerKeysError(
+      `${leaf.file}: the leaf certificate's key must be EC P-256 (ES256), found ${describeJwk(leafJwk)}`,
+    );
   }
   if (leafJwk.x !== signingKeyJwk.x || leafJwk.y !== signingKeyJwk.y) {
     throw new IssuerKeysError(
@@ -141,17 +143,23 @@ export async function validateChain(params: {
   }
   const usage = leaf.certificate.getExtension(x509.KeyUsagesExtension);
   if (usage && !(usage.usages & x509.KeyUsageFlags.digitalSignature)) {
-    throw new IssuerKeysError(`${leaf.file}: the leaf certificate (${leaf.certificate.subject}) does not allow digitalSignature`);
+    throw new IssuerKeysError(
+      `${leaf.file}: the leaf certificate (${leaf.certificate.subject}) does not allow digitalSignature`,
+    );
   }
 
   const all = trustAnchor ? [...chain, trustAnchor] : chain;
   for (const item of all) {
     const { notBefore, notAfter, subject } = item.certificate;
-    if (now < notBefore) throw new IssuerKeysError(`${item.file}: certificate ${subject} is not valid before ${notBefore.toISOString()}`);
-    if (now > notAfter) throw new IssuerKeysError(`${item.file}: certificate ${subject} expired on ${notAfter.toISOString()}`);
+    if (now < notBefore)
+      throw new IssuerKeysError(`${item.file}: certificate ${subject} is not valid before ${notBefore.toISOString()}`);
+    if (now > notAfter)
+      throw new IssuerKeysError(`${item.file}: certificate ${subject} expired on ${notAfter.toISOString()}`);
     const daysLeft = (notAfter.getTime() - now.getTime()) / DAY_MS;
     if (daysLeft <= EXPIRY_WARNING_DAYS) {
-      warnings.push(`${item.file}: certificate ${subject} expires on ${notAfter.toISOString()} (in ${Math.floor(daysLeft)} days)`);
+      warnings.push(
+        `${item.file}: certificate ${subject} expires on ${notAfter.toISOString()} (in ${Math.floor(daysLeft)} days)`,
+      );
     }
   }
   for (let i = 0; i + 1 < all.length; i++) await verifyLink(all[i], all[i + 1]);
@@ -187,9 +195,15 @@ export function issuerNameWarning(leaf: x509.X509Certificate, issuerUrl: URL, fi
 /** The certificate's public key as a JWK (no private members exist in an SPKI). */
 export function spkiToJwk(source: CertificateSource): webcrypto.JsonWebKey {
   try {
-    return createPublicKey({ key: Buffer.from(source.certificate.publicKey.rawData), format: 'der', type: 'spki' }).export({ format: 'jwk' });
+    return createPublicKey({
+      key: Buffer.from(source.certificate.publicKey.rawData),
+      format: 'der',
+      type: 'spki',
+    }).export({ format: 'jwk' });
   } catch (err) {
-    throw new IssuerKeysError(`${source.file}: unsupported public key in certificate ${source.certificate.subject}: ${(err as Error).message}`);
+    throw new IssuerKeysError(
+      `${source.file}: unsupported public key in certificate ${source.certificate.subject}: ${(err as Error).message}`,
+    );
   }
 }
 
@@ -201,17 +215,25 @@ async function verifyLink(child: CertificateSource, parent: CertificateSource): 
   const what = `${child.file}: certificate ${child.certificate.subject}`;
   const by = child === parent ? 'itself' : `${parent.certificate.subject} (${parent.file})`;
   if (child.certificate.issuer !== parent.certificate.subject) {
-    throw new IssuerKeysError(`${what} is issued by ${child.certificate.issuer}, but the next certificate in the chain is ${by}`);
+    throw new IssuerKeysError(
+      `${what} is issued by ${child.certificate.issuer}, but the next certificate in the chain is ${by}`,
+    );
   }
   const constraints = parent.certificate.getExtension(x509.BasicConstraintsExtension);
-  if (!constraints?.ca) throw new IssuerKeysError(`${parent.file}: certificate ${parent.certificate.subject} signs ${child.certificate.subject} but is not a CA (basicConstraints)`);
+  if (!constraints?.ca)
+    throw new IssuerKeysError(
+      `${parent.file}: certificate ${parent.certificate.subject} signs ${child.certificate.subject} but is not a CA (basicConstraints)`,
+    );
   const usage = parent.certificate.getExtension(x509.KeyUsagesExtension);
   if (usage && !(usage.usages & x509.KeyUsageFlags.keyCertSign)) {
     throw new IssuerKeysError(`${parent.file}: certificate ${parent.certificate.subject} does not allow keyCertSign`);
   }
   let valid = false;
   try {
-    valid = await child.certificate.verify({ publicKey: parent.certificate.publicKey, signatureOnly: true }, nodeCrypto);
+    valid = await child.certificate.verify(
+      { publicKey: parent.certificate.publicKey, signatureOnly: true },
+      nodeCrypto,
+    );
   } catch {
     valid = false;
   }

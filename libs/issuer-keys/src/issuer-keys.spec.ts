@@ -2,7 +2,16 @@ import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
 import { generateKeyPairSync, webcrypto } from 'crypto';
 import { copyFileSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'fs';
-import { CompactSign, SignJWT, calculateJwkThumbprint, compactVerify, createLocalJWKSet, decodeProtectedHeader, importX509, jwtVerify } from 'jose';
+import {
+  CompactSign,
+  SignJWT,
+  calculateJwkThumbprint,
+  compactVerify,
+  createLocalJWKSet,
+  decodeProtectedHeader,
+  importX509,
+  jwtVerify,
+} from 'jose';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { ISSUER_KEY_FILES, IssuerKeys, IssuerKeysError, loadOrCreateIssuerKeys, publicJwks } from './index';
@@ -25,7 +34,8 @@ afterEach(() => {
   dirs = [];
 });
 
-const pemOf = (base64Der: string) => `-----BEGIN CERTIFICATE-----\n${base64Der.match(/.{1,64}/g)!.join('\n')}\n-----END CERTIFICATE-----\n`;
+const pemOf = (base64Der: string) =>
+  `-----BEGIN CERTIFICATE-----\n${base64Der.match(/.{1,64}/g)!.join('\n')}\n-----END CERTIFICATE-----\n`;
 const certFile = (dir: string, name: string) => new x509.X509Certificate(readFileSync(join(dir, name), 'utf8'));
 
 describe('loadOrCreateIssuerKeys: generated development keys', () => {
@@ -38,7 +48,12 @@ describe('loadOrCreateIssuerKeys: generated development keys', () => {
 
   it('generates on first start and loads the same keys on the second', async () => {
     expect(keys.created).toBe(true);
-    expect(readdirSync(dir).sort()).toEqual(['access-token-signing.key.pem', 'ca.cert.pem', 'credential-signing.cert.pem', 'credential-signing.key.pem']);
+    expect(readdirSync(dir).sort()).toEqual([
+      'access-token-signing.key.pem',
+      'ca.cert.pem',
+      'credential-signing.cert.pem',
+      'credential-signing.key.pem',
+    ]);
     const again = await loadOrCreateIssuerKeys({ dir, issuerUrl: ISSUER, now: NOW });
     expect(again.created).toBe(false);
     expect(again.credentialSigning.kid).toBe(keys.credentialSigning.kid);
@@ -51,7 +66,15 @@ describe('loadOrCreateIssuerKeys: generated development keys', () => {
 
   it('exposes ES256 public JWKs whose kid is the RFC 7638 thumbprint', async () => {
     for (const key of [keys.credentialSigning, keys.accessTokenSigning]) {
-      expect(key.publicJwk).toEqual({ kty: 'EC', crv: 'P-256', x: expect.any(String), y: expect.any(String), kid: key.kid, alg: 'ES256', use: 'sig' });
+      expect(key.publicJwk).toEqual({
+        kty: 'EC',
+        crv: 'P-256',
+        x: expect.any(String),
+        y: expect.any(String),
+        kid: key.kid,
+        alg: 'ES256',
+        use: 'sig',
+      });
       expect(key.kid).toBe(await calculateJwkThumbprint(key.publicJwk, 'sha256'));
       expect(key.privateKey.type).toBe('private');
       expect(key.privateKey.extractable).toBe(false);
@@ -63,7 +86,9 @@ describe('loadOrCreateIssuerKeys: generated development keys', () => {
     const leaf = certFile(dir, ISSUER_KEY_FILES.credentialSigningCertificate);
     expect(ca.subject).toBe('CN=Hallmark Development CA');
     expect(ca.getExtension(x509.BasicConstraintsExtension)?.ca).toBe(true);
-    expect(ca.getExtension(x509.KeyUsagesExtension)?.usages).toBe(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign);
+    expect(ca.getExtension(x509.KeyUsagesExtension)?.usages).toBe(
+      x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign,
+    );
     expect(ca.notAfter.getTime() - NOW.getTime()).toBeGreaterThan(3650 * DAY);
 
     expect(leaf.subject).toBe('CN=issuer.example.com');
@@ -137,13 +162,19 @@ describe('loadOrCreateIssuerKeys: generated development keys', () => {
     copyFileSync(join(other, ISSUER_KEY_FILES.credentialSigningKey), join(dir, ISSUER_KEY_FILES.credentialSigningKey));
     const attempt = loadOrCreateIssuerKeys({ dir, issuerUrl: ISSUER, now: NOW });
     await expect(attempt).rejects.toThrow(IssuerKeysError);
-    await expect(attempt).rejects.toThrow(/credential-signing\.key\.pem and .*credential-signing\.cert\.pem do not match/);
+    await expect(attempt).rejects.toThrow(
+      /credential-signing\.key\.pem and .*credential-signing\.cert\.pem do not match/,
+    );
   });
 
   it('rejects an expired leaf and warns 30 days before expiry', async () => {
     const expiry = keys.credentialSigning.notAfter.getTime();
     const soon = await loadOrCreateIssuerKeys({ dir, issuerUrl: ISSUER, now: new Date(expiry - 10 * DAY) });
-    expect(soon.warnings).toEqual([expect.stringMatching(/credential-signing\.cert\.pem: certificate CN=issuer\.example\.com expires on .* \(in 10 days\)/)]);
+    expect(soon.warnings).toEqual([
+      expect.stringMatching(
+        /credential-signing\.cert\.pem: certificate CN=issuer\.example\.com expires on .* \(in 10 days\)/,
+      ),
+    ]);
     await expect(loadOrCreateIssuerKeys({ dir, issuerUrl: ISSUER, now: new Date(expiry + DAY) })).rejects.toThrow(
       /credential-signing\.cert\.pem: certificate CN=issuer\.example\.com expired on/,
     );
@@ -151,7 +182,9 @@ describe('loadOrCreateIssuerKeys: generated development keys', () => {
 
   it('refuses an incomplete set instead of generating over it', async () => {
     rmSync(join(dir, ISSUER_KEY_FILES.accessTokenSigningKey));
-    await expect(loadOrCreateIssuerKeys({ dir, issuerUrl: ISSUER, now: NOW })).rejects.toThrow(/incomplete issuer key set: missing .*access-token-signing\.key\.pem/);
+    await expect(loadOrCreateIssuerKeys({ dir, issuerUrl: ISSUER, now: NOW })).rejects.toThrow(
+      /incomplete issuer key set: missing .*access-token-signing\.key\.pem/,
+    );
   });
 
   it('warns when the leaf names another issuer', async () => {
@@ -163,7 +196,9 @@ describe('loadOrCreateIssuerKeys: generated development keys', () => {
     const { chmodSync } = await import('fs');
     chmodSync(join(dir, ISSUER_KEY_FILES.accessTokenSigningKey), 0o644);
     const loaded = await loadOrCreateIssuerKeys({ dir, issuerUrl: ISSUER, now: NOW });
-    expect(loaded.warnings).toEqual([expect.stringMatching(/access-token-signing\.key\.pem: private key is readable by group or others \(mode 0644\)/)]);
+    expect(loaded.warnings).toEqual([
+      expect.stringMatching(/access-token-signing\.key\.pem: private key is readable by group or others \(mode 0644\)/),
+    ]);
   });
 });
 
@@ -190,8 +225,12 @@ describe('loadOrCreateIssuerKeys: first starts and issuer URLs', () => {
   });
 
   it('rejects an issuer URL that is not http(s)', async () => {
-    await expect(loadOrCreateIssuerKeys({ dir: tempDir(), issuerUrl: 'localhost:8080', now: NOW })).rejects.toThrow(/must be http\(s\)/);
-    await expect(loadOrCreateIssuerKeys({ dir: tempDir(), issuerUrl: 'not a url', now: NOW })).rejects.toThrow(/is not a URL/);
+    await expect(loadOrCreateIssuerKeys({ dir: tempDir(), issuerUrl: 'localhost:8080', now: NOW })).rejects.toThrow(
+      /must be http\(s\)/,
+    );
+    await expect(loadOrCreateIssuerKeys({ dir: tempDir(), issuerUrl: 'not a url', now: NOW })).rejects.toThrow(
+      /is not a URL/,
+    );
   });
 });
 
@@ -200,7 +239,13 @@ async function operatorPki(options: { leafNotAfter?: Date } = {}) {
   const rootKeys = (await subtle.generateKey(EC_P256, false, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
   const intermediateKeys = (await subtle.generateKey(EC_P256, false, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
   const leafKeys = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-  const leafPublic = await subtle.importKey('spki', leafKeys.publicKey.export({ format: 'der', type: 'spki' }), EC_P256, true, ['verify']);
+  const leafPublic = await subtle.importKey(
+    'spki',
+    leafKeys.publicKey.export({ format: 'der', type: 'spki' }),
+    EC_P256,
+    true,
+    ['verify'],
+  );
   const notBefore = new Date(NOW.getTime() - DAY);
   const root = await x509.X509CertificateGenerator.createSelfSigned({
     name: 'CN=Operator Root, O=Operator',
@@ -208,9 +253,19 @@ async function operatorPki(options: { leafNotAfter?: Date } = {}) {
     notBefore,
     notAfter: new Date(NOW.getTime() + 3000 * DAY),
     signingAlgorithm: ES256,
-    extensions: [new x509.BasicConstraintsExtension(true, 1, true), new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign, true)],
+    extensions: [
+      new x509.BasicConstraintsExtension(true, 1, true),
+      new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign, true),
+    ],
   });
-  const issue = (subject: string, publicKey: webcrypto.CryptoKey, ca: boolean, signer: webcrypto.CryptoKey, issuer: string, notAfter: Date) =>
+  const issue = (
+    subject: string,
+    publicKey: webcrypto.CryptoKey,
+    ca: boolean,
+    signer: webcrypto.CryptoKey,
+    issuer: string,
+    notAfter: Date,
+  ) =>
     x509.X509CertificateGenerator.create({
       subject,
       issuer,
@@ -220,11 +275,31 @@ async function operatorPki(options: { leafNotAfter?: Date } = {}) {
       notAfter,
       signingAlgorithm: ES256,
       extensions: ca
-        ? [new x509.BasicConstraintsExtension(true, 0, true), new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign, true)]
-        : [new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true), new x509.SubjectAlternativeNameExtension([{ type: 'dns', value: 'issuer.example.com' }])],
+        ? [
+            new x509.BasicConstraintsExtension(true, 0, true),
+            new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign, true),
+          ]
+        : [
+            new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
+            new x509.SubjectAlternativeNameExtension([{ type: 'dns', value: 'issuer.example.com' }]),
+          ],
     });
-  const intermediate = await issue('CN=Operator Issuing CA', intermediateKeys.publicKey, true, rootKeys.privateKey, root.subject, new Date(NOW.getTime() + 1000 * DAY));
-  const leaf = await issue('CN=issuer.example.com', leafPublic, false, intermediateKeys.privateKey, intermediate.subject, options.leafNotAfter ?? new Date(NOW.getTime() + 200 * DAY));
+  const intermediate = await issue(
+    'CN=Operator Issuing CA',
+    intermediateKeys.publicKey,
+    true,
+    rootKeys.privateKey,
+    root.subject,
+    new Date(NOW.getTime() + 1000 * DAY),
+  );
+  const leaf = await issue(
+    'CN=issuer.example.com',
+    leafPublic,
+    false,
+    intermediateKeys.privateKey,
+    intermediate.subject,
+    options.leafNotAfter ?? new Date(NOW.getTime() + 200 * DAY),
+  );
   const accessToken = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
   return {
     root,
@@ -238,7 +313,8 @@ async function operatorPki(options: { leafNotAfter?: Date } = {}) {
 
 describe('loadOrCreateIssuerKeys: operator-supplied keys and chain', () => {
   const supply = (dir: string, files: Record<string, string>) => {
-    for (const [name, content] of Object.entries(files)) writeFileSync(join(dir, name), content, { mode: name.endsWith('.key.pem') ? 0o600 : 0o644 });
+    for (const [name, content] of Object.entries(files))
+      writeFileSync(join(dir, name), content, { mode: name.endsWith('.key.pem') ? 0o600 : 0o644 });
   };
 
   it('loads a chain file (leaf, intermediate, root) and leaves the root out of x5c', async () => {
@@ -246,7 +322,9 @@ describe('loadOrCreateIssuerKeys: operator-supplied keys and chain', () => {
     const dir = tempDir();
     supply(dir, {
       [ISSUER_KEY_FILES.credentialSigningKey]: pki.leafKeyPem,
-      [ISSUER_KEY_FILES.credentialSigningChain]: [pki.leaf, pki.intermediate, pki.root].map((c) => c.toString('pem')).join('\n'),
+      [ISSUER_KEY_FILES.credentialSigningChain]: [pki.leaf, pki.intermediate, pki.root]
+        .map((c) => c.toString('pem'))
+        .join('\n'),
       [ISSUER_KEY_FILES.accessTokenSigningKey]: pki.accessTokenKeyPem,
     });
     const keys = await loadOrCreateIssuerKeys({ dir, issuerUrl: ISSUER, now: NOW });
@@ -298,7 +376,9 @@ describe('loadOrCreateIssuerKeys: operator-supplied keys and chain', () => {
     const dir = tempDir();
     supply(dir, {
       [ISSUER_KEY_FILES.credentialSigningKey]: pki.leafKeyPem,
-      [ISSUER_KEY_FILES.credentialSigningChain]: [pki.leaf, other.intermediate, other.root].map((c) => c.toString('pem')).join('\n'),
+      [ISSUER_KEY_FILES.credentialSigningChain]: [pki.leaf, other.intermediate, other.root]
+        .map((c) => c.toString('pem'))
+        .join('\n'),
       [ISSUER_KEY_FILES.accessTokenSigningKey]: pki.accessTokenKeyPem,
     });
     await expect(loadOrCreateIssuerKeys({ dir, issuerUrl: ISSUER, now: NOW })).rejects.toThrow(
@@ -311,10 +391,14 @@ describe('loadOrCreateIssuerKeys: operator-supplied keys and chain', () => {
     const dir = tempDir();
     supply(dir, {
       [ISSUER_KEY_FILES.credentialSigningKey]: pki.leafKeyPem,
-      [ISSUER_KEY_FILES.credentialSigningChain]: [pki.leaf, pki.root, pki.intermediate].map((c) => c.toString('pem')).join('\n'),
+      [ISSUER_KEY_FILES.credentialSigningChain]: [pki.leaf, pki.root, pki.intermediate]
+        .map((c) => c.toString('pem'))
+        .join('\n'),
       [ISSUER_KEY_FILES.accessTokenSigningKey]: pki.accessTokenKeyPem,
     });
-    await expect(loadOrCreateIssuerKeys({ dir, issuerUrl: ISSUER, now: NOW })).rejects.toThrow(/is issued by CN=Operator Issuing CA, but the next certificate in the chain is CN=Operator Root/);
+    await expect(loadOrCreateIssuerKeys({ dir, issuerUrl: ISSUER, now: NOW })).rejects.toThrow(
+      /is issued by CN=Operator Issuing CA, but the next certificate in the chain is CN=Operator Root/,
+    );
   });
 
   it('rejects a key that is not P-256', async () => {
@@ -323,9 +407,13 @@ describe('loadOrCreateIssuerKeys: operator-supplied keys and chain', () => {
     supply(dir, {
       [ISSUER_KEY_FILES.credentialSigningKey]: pki.leafKeyPem,
       [ISSUER_KEY_FILES.credentialSigningChain]: pki.leaf.toString('pem'),
-      [ISSUER_KEY_FILES.accessTokenSigningKey]: generateKeyPairSync('ec', { namedCurve: 'P-384' }).privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),
+      [ISSUER_KEY_FILES.accessTokenSigningKey]: generateKeyPairSync('ec', { namedCurve: 'P-384' })
+        .privateKey.export({ format: 'pem', type: 'pkcs8' })
+        .toString(),
     });
-    await expect(loadOrCreateIssuerKeys({ dir, issuerUrl: ISSUER, now: NOW })).rejects.toThrow(/access-token-signing\.key\.pem: the key must be EC P-256 \(ES256\), found EC P-384/);
+    await expect(loadOrCreateIssuerKeys({ dir, issuerUrl: ISSUER, now: NOW })).rejects.toThrow(
+      /access-token-signing\.key\.pem: the key must be EC P-256 \(ES256\), found EC P-384/,
+    );
   });
 
   it('rejects the same key for credentials and access tokens', async () => {
@@ -347,6 +435,8 @@ describe('loadOrCreateIssuerKeys: operator-supplied keys and chain', () => {
       [ISSUER_KEY_FILES.credentialSigningChain]: [pki.leaf, pki.intermediate].map((c) => c.toString('pem')).join('\n'),
       [ISSUER_KEY_FILES.accessTokenSigningKey]: pki.accessTokenKeyPem,
     });
-    await expect(loadOrCreateIssuerKeys({ dir, issuerUrl: ISSUER, now: NOW })).rejects.toThrow(/certificate CN=issuer\.example\.com expired on/);
+    await expect(loadOrCreateIssuerKeys({ dir, issuerUrl: ISSUER, now: NOW })).rejects.toThrow(
+      /certificate CN=issuer\.example\.com expired on/,
+    );
   });
 });

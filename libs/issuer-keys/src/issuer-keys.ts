@@ -1,5 +1,15 @@
 import { KeyObject, createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, webcrypto } from 'crypto';
-import { closeSync, existsSync, mkdirSync, openSync, renameSync, rmSync, statSync, readFileSync, writeFileSync } from 'fs';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  renameSync,
+  rmSync,
+  statSync,
+  readFileSync,
+  writeFileSync,
+} from 'fs';
 import { calculateJwkThumbprint } from 'jose';
 import { join } from 'path';
 import {
@@ -88,7 +98,11 @@ export interface IssuerKeys {
  * generated (development CA, credential signing key and leaf certificate, access-token key)
  * when it holds none of the key files. Concurrent first starts on one directory generate once.
  */
-export async function loadOrCreateIssuerKeys(options: { dir: string; issuerUrl: string; now?: Date }): Promise<IssuerKeys> {
+export async function loadOrCreateIssuerKeys(options: {
+  dir: string;
+  issuerUrl: string;
+  now?: Date;
+}): Promise<IssuerKeys> {
   const { dir } = options;
   const now = options.now ?? new Date();
   const issuerUrl = parseIssuerUrl(options.issuerUrl);
@@ -115,7 +129,9 @@ export async function loadOrCreateIssuerKeys(options: { dir: string; issuerUrl: 
 
 /** The public halves as a JWK Set (for a `jwks_uri` or `jwks` metadata), without `d` or any other private member. */
 export function publicJwks(keys: IssuerKeys | readonly IssuerSigningKey[]): { keys: PublicSigningJwk[] } {
-  const list = Array.isArray(keys) ? (keys as readonly IssuerSigningKey[]) : [(keys as IssuerKeys).credentialSigning, (keys as IssuerKeys).accessTokenSigning];
+  const list = Array.isArray(keys)
+    ? (keys as readonly IssuerSigningKey[])
+    : [(keys as IssuerKeys).credentialSigning, (keys as IssuerKeys).accessTokenSigning];
   return {
     keys: list.map(({ publicJwk: { kty, crv, x, y, kid, alg, use } }) => ({ kty, crv, x, y, kid, alg, use })),
   };
@@ -128,7 +144,8 @@ function parseIssuerUrl(value: string): URL {
   } catch {
     throw new IssuerKeysError(`issuer URL "${value}" is not a URL`);
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new IssuerKeysError(`issuer URL "${value}" must be http(s)`);
+  if (url.protocol !== 'https:' && url.protocol !== 'http:')
+    throw new IssuerKeysError(`issuer URL "${value}" must be http(s)`);
   return url;
 }
 
@@ -140,7 +157,11 @@ async function generate(dir: string, issuerUrl: URL, now: Date): Promise<void> {
   const certificates = await createDevelopmentCertificates(issuerUrl, now);
   const accessToken = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
   const files: Array<[string, string, number]> = [
-    [ISSUER_KEY_FILES.credentialSigningKey, pkcs8Pem(createPrivateKey({ key: certificates.credentialSigningKeyPkcs8, format: 'der', type: 'pkcs8' })), 0o600],
+    [
+      ISSUER_KEY_FILES.credentialSigningKey,
+      pkcs8Pem(createPrivateKey({ key: certificates.credentialSigningKeyPkcs8, format: 'der', type: 'pkcs8' })),
+      0o600,
+    ],
     [ISSUER_KEY_FILES.accessTokenSigningKey, pkcs8Pem(accessToken), 0o600],
     [ISSUER_KEY_FILES.credentialSigningCertificate, certificates.credentialSigningCertificatePem, 0o644],
     [ISSUER_KEY_FILES.caCertificate, certificates.caCertificatePem, 0o644],
@@ -169,7 +190,11 @@ async function load(dir: string, issuerUrl: URL, now: Date): Promise<Omit<Issuer
   const chainFile = existsSync(path(ISSUER_KEY_FILES.credentialSigningChain))
     ? path(ISSUER_KEY_FILES.credentialSigningChain)
     : path(ISSUER_KEY_FILES.credentialSigningCertificate);
-  const required = [path(ISSUER_KEY_FILES.credentialSigningKey), chainFile, path(ISSUER_KEY_FILES.accessTokenSigningKey)];
+  const required = [
+    path(ISSUER_KEY_FILES.credentialSigningKey),
+    chainFile,
+    path(ISSUER_KEY_FILES.accessTokenSigningKey),
+  ];
   const missing = required.filter((file) => !existsSync(file));
   if (missing.length > 0) {
     const present = presentFiles(dir);
@@ -183,18 +208,29 @@ async function load(dir: string, issuerUrl: URL, now: Date): Promise<Omit<Issuer
   const credential = await readSigningKey(required[0], warnings);
   const accessToken = await readSigningKey(required[2], warnings);
   if (credential.kid === accessToken.kid) {
-    throw new IssuerKeysError(`${required[0]} and ${required[2]} hold the same key; the credential and access-token signing keys must differ`);
+    throw new IssuerKeysError(
+      `${required[0]} and ${required[2]} hold the same key; the credential and access-token signing keys must differ`,
+    );
   }
 
-  const chain: CertificateSource[] = readCertificatesPem(readFileSync(chainFile, 'utf8'), chainFile).map((certificate) => ({ certificate, file: chainFile }));
+  const chain: CertificateSource[] = readCertificatesPem(readFileSync(chainFile, 'utf8'), chainFile).map(
+    (certificate) => ({ certificate, file: chainFile }),
+  );
   const caFile = path(ISSUER_KEY_FILES.caCertificate);
   let trustAnchor: CertificateSource | undefined;
   if (existsSync(caFile)) {
     const anchors = readCertificatesPem(readFileSync(caFile, 'utf8'), caFile);
-    if (anchors.length !== 1) throw new IssuerKeysError(`${caFile}: expected exactly one certificate, found ${anchors.length}`);
+    if (anchors.length !== 1)
+      throw new IssuerKeysError(`${caFile}: expected exactly one certificate, found ${anchors.length}`);
     trustAnchor = { certificate: anchors[0], file: caFile };
   }
-  const validated = await validateChain({ chain, trustAnchor, signingKeyJwk: credential.publicJwk, signingKeyFile: credential.keyFile, now });
+  const validated = await validateChain({
+    chain,
+    trustAnchor,
+    signingKeyJwk: credential.publicJwk,
+    signingKeyFile: credential.keyFile,
+    now,
+  });
   warnings.push(...validated.warnings);
   const nameWarning = issuerNameWarning(validated.leaf, issuerUrl, chainFile);
   if (nameWarning) warnings.push(nameWarning);
@@ -218,19 +254,35 @@ async function readSigningKey(file: string, warnings: string[]): Promise<IssuerS
   try {
     key = createPrivateKey(readFileSync(file));
   } catch (err) {
-    throw new IssuerKeysError(`${file}: not a readable unencrypted PEM private key (PKCS#8 or SEC1): ${(err as Error).message}`);
+    throw new IssuerKeysError(
+      `${file}: not a readable unencrypted PEM private key (PKCS#8 or SEC1): ${(err as Error).message}`,
+    );
   }
   const { kty, crv, x, y } = createPublicKey(key).export({ format: 'jwk' });
   if (kty !== 'EC' || crv !== 'P-256' || !x || !y) {
     throw new IssuerKeysError(`${file}: the key must be EC P-256 (ES256), found ${describeJwk({ kty, crv })}`);
   }
   const kid = await calculateJwkThumbprint({ kty, crv, x, y }, 'sha256');
-  const privateKey = await webcrypto.subtle.importKey('pkcs8', key.export({ format: 'der', type: 'pkcs8' }), { name: 'ECDSA', namedCurve: 'P-256' }, false, ['sign']);
+  const privateKey = await webcrypto.subtle.importKey(
+    'pkcs8',
+    key.export({ format: 'der', type: 'pkcs8' }),
+    { name: 'ECDSA', namedCurve: 'P-256' },
+    false,
+    ['sign'],
+  );
   const mode = statSync(file).mode & 0o777;
   if (process.platform !== 'win32' && (mode & 0o077) !== 0) {
-    warnings.push(`${file}: private key is readable by group or others (mode 0${mode.toString(8)}); restrict it to 0600`);
+    warnings.push(
+      `${file}: private key is readable by group or others (mode 0${mode.toString(8)}); restrict it to 0600`,
+    );
   }
-  return { kid, alg: 'ES256', privateKey, publicJwk: { kty: 'EC', crv: 'P-256', x, y, kid, alg: 'ES256', use: 'sig' }, keyFile: file };
+  return {
+    kid,
+    alg: 'ES256',
+    privateKey,
+    publicJwk: { kty: 'EC', crv: 'P-256', x, y, kid, alg: 'ES256', use: 'sig' },
+    keyFile: file,
+  };
 }
 
 /** An exclusive lock file for generation; undefined when another caller holds it. */
@@ -254,7 +306,9 @@ async function waitWhileLocked(dir: string): Promise<void> {
       return;
     }
     if (Date.now() - since > STALE_LOCK_MS) {
-      throw new IssuerKeysError(`${lock} is left over from an interrupted key generation; remove it and any partial key files, then start again`);
+      throw new IssuerKeysError(
+        `${lock} is left over from an interrupted key generation; remove it and any partial key files, then start again`,
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, 25));
   }

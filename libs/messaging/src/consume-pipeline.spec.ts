@@ -2,7 +2,15 @@ import { SpanKind, SpanStatusCode, context, propagation, trace } from '@opentele
 import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { EventContractError } from '@hallmark/contracts';
 import { JsonLogger, initTelemetry, shutdownTelemetry } from '@hallmark/telemetry';
-import { ConsumerStoppingError, MAX_BATCH_RECORDS, batchHandlerOf, chunks, processRecords, type PipelineOptions, type RawRecord } from './consume-pipeline';
+import {
+  ConsumerStoppingError,
+  MAX_BATCH_RECORDS,
+  batchHandlerOf,
+  chunks,
+  processRecords,
+  type PipelineOptions,
+  type RawRecord,
+} from './consume-pipeline';
 import { PoisonEventError, type DeliveredEvent } from './event-transport';
 import { testEvent } from './test-support';
 
@@ -37,7 +45,8 @@ function pipeline(handler: PipelineOptions['handler'], overrides: Partial<Pipeli
 }
 
 const parentOf = (s: ReadableSpan): string | undefined =>
-  (s as unknown as { parentSpanContext?: { spanId: string } }).parentSpanContext?.spanId ?? (s as unknown as { parentSpanId?: string }).parentSpanId;
+  (s as unknown as { parentSpanContext?: { spanId: string } }).parentSpanContext?.spanId ??
+  (s as unknown as { parentSpanId?: string }).parentSpanId;
 
 describe('consume pipeline, batches', () => {
   const exporter = new InMemorySpanExporter();
@@ -112,27 +121,41 @@ describe('consume pipeline, batches', () => {
       { heartbeat },
     );
     await processRecords([record(1), record(2)], options);
-    expect(calls).toEqual([[1, 2], [1, 2], [1, 2]]);
+    expect(calls).toEqual([
+      [1, 2],
+      [1, 2],
+      [1, 2],
+    ]);
     expect(heartbeat).toHaveBeenCalledTimes(2);
     expect(deadLetters).toEqual([]);
     const spans = exporter.getFinishedSpans();
     expect(spans).toHaveLength(6); // one per record per attempt
-    expect(spans.map((s) => s.status.code)).toEqual([SpanStatusCode.ERROR, SpanStatusCode.ERROR, SpanStatusCode.ERROR, SpanStatusCode.ERROR, SpanStatusCode.UNSET, SpanStatusCode.UNSET]);
+    expect(spans.map((s) => s.status.code)).toEqual([
+      SpanStatusCode.ERROR,
+      SpanStatusCode.ERROR,
+      SpanStatusCode.ERROR,
+      SpanStatusCode.ERROR,
+      SpanStatusCode.UNSET,
+      SpanStatusCode.UNSET,
+    ]);
   });
 
   it.each([
     ['PoisonEventError', () => new PoisonEventError('cannot apply 2')],
     ['EventContractError', () => new EventContractError('cannot apply 2')],
-  ])('isolates a poison event (%s): the batch again one event per call, only that one dead-lettered', async (_, poison) => {
-    const calls: unknown[][] = [];
-    const { options, deadLetters } = pipeline(async (events) => {
-      calls.push(numbers(events));
-      if (numbers(events).includes(2)) throw poison();
-    });
-    await processRecords([record(1), record(2), record(3)], options);
-    expect(calls).toEqual([[1, 2, 3], [1], [2], [3]]);
-    expect(deadLetters).toEqual([{ offset: '2', reason: 'cannot apply 2' }]);
-  });
+  ])(
+    'isolates a poison event (%s): the batch again one event per call, only that one dead-lettered',
+    async (_, poison) => {
+      const calls: unknown[][] = [];
+      const { options, deadLetters } = pipeline(async (events) => {
+        calls.push(numbers(events));
+        if (numbers(events).includes(2)) throw poison();
+      });
+      await processRecords([record(1), record(2), record(3)], options);
+      expect(calls).toEqual([[1, 2, 3], [1], [2], [3]]);
+      expect(deadLetters).toEqual([{ offset: '2', reason: 'cannot apply 2' }]);
+    },
+  );
 
   it('stops retrying when the consumer stops, dead-lettering nothing: the records stay for redelivery', async () => {
     const { options, deadLetters } = pipeline(
@@ -141,18 +164,29 @@ describe('consume pipeline, batches', () => {
       },
       { isStopping: () => true },
     );
-    await expect(processRecords([record(1), record(2, 'not json')], options)).rejects.toBeInstanceOf(ConsumerStoppingError);
+    await expect(processRecords([record(1), record(2, 'not json')], options)).rejects.toBeInstanceOf(
+      ConsumerStoppingError,
+    );
     expect(deadLetters).toEqual([]);
   });
 
   it('gives a per-event handler one event per call, and a batch handler up to MAX_BATCH_RECORDS', async () => {
     const seen: unknown[] = [];
-    const perEvent = batchHandlerOf({ groupId: 'g', topics: ['t'], handler: async (event) => void seen.push(event.data.n) });
+    const perEvent = batchHandlerOf({
+      groupId: 'g',
+      topics: ['t'],
+      handler: async (event) => void seen.push(event.data.n),
+    });
     expect(perEvent.maxRecords).toBe(1);
-    await perEvent.handler([{ event: testEvent(1), delivery: { topic: 't', partition: 0, offset: '1', groupId: 'g' } }]);
+    await perEvent.handler([
+      { event: testEvent(1), delivery: { topic: 't', partition: 0, offset: '1', groupId: 'g' } },
+    ]);
     expect(seen).toEqual([1]);
     const batchHandler = async () => undefined;
-    expect(batchHandlerOf({ groupId: 'g', topics: ['t'], batchHandler })).toEqual({ handler: batchHandler, maxRecords: MAX_BATCH_RECORDS });
+    expect(batchHandlerOf({ groupId: 'g', topics: ['t'], batchHandler })).toEqual({
+      handler: batchHandler,
+      maxRecords: MAX_BATCH_RECORDS,
+    });
   });
 
   it('cuts records into consecutive chunks', () => {

@@ -70,7 +70,11 @@ export async function processRecords(records: readonly RawRecord[], options: Pip
   for (const record of records) {
     try {
       const event = upcastAndValidate(parseEnvelope(record.value));
-      received.push({ record, event, delivery: { topic: record.topic, partition: record.partition, offset: record.offset, groupId: options.groupId } });
+      received.push({
+        record,
+        event,
+        delivery: { topic: record.topic, partition: record.partition, offset: record.offset, groupId: options.groupId },
+      });
     } catch (err) {
       if (!(err instanceof EventContractError)) throw err;
       invalid.push({ record, err });
@@ -78,7 +82,11 @@ export async function processRecords(records: readonly RawRecord[], options: Pip
   }
   if (received.length) await handleIsolatingPoison(received, options);
   for (const { record, err } of invalid) {
-    options.logger.warn('record is not a valid event, dead-lettered', { topic: record.topic, offset: record.offset, reason: err.message });
+    options.logger.warn('record is not a valid event, dead-lettered', {
+      topic: record.topic,
+      offset: record.offset,
+      reason: err.message,
+    });
     await options.deadLetter(record, err, options.groupId);
   }
 }
@@ -93,7 +101,10 @@ async function handleIsolatingPoison(events: Received[], options: PipelineOption
   } catch (err) {
     if (!isPoison(err)) throw err;
     if (events.length > 1) {
-      options.logger.warn('handler refused a batch, handling its events one by one', { events: events.length, reason: err.message });
+      options.logger.warn('handler refused a batch, handling its events one by one', {
+        events: events.length,
+        reason: err.message,
+      });
       for (const event of events) {
         await handleIsolatingPoison([event], options);
         await options.heartbeat?.().catch(() => undefined);
@@ -101,7 +112,11 @@ async function handleIsolatingPoison(events: Received[], options: PipelineOption
       return;
     }
     const [{ event, record }] = events;
-    options.logger.warn('handler refused event, dead-lettered', { event_id: event.event_id, event_type: event.event_type, reason: err.message });
+    options.logger.warn('handler refused event, dead-lettered', {
+      event_id: event.event_id,
+      event_type: event.event_type,
+      reason: err.message,
+    });
     await options.deadLetter(record, err, options.groupId);
   }
 }
@@ -137,7 +152,12 @@ async function handleWithRetry(events: Received[], options: PipelineOptions): Pr
       if (isPoison(err)) throw err;
       if (options.isStopping()) throw new ConsumerStoppingError('consumer stopping; records left for redelivery');
       handlerRetries.inc({ group: options.groupId });
-      options.logger.warn('handler failed, retrying', { event_id: events[0].event.event_id, events: events.length, attempt, error: err as Error });
+      options.logger.warn('handler failed, retrying', {
+        event_id: events[0].event.event_id,
+        events: events.length,
+        attempt,
+        error: err as Error,
+      });
       await new Promise((r) => setTimeout(r, backoff));
       await options.heartbeat?.().catch(() => undefined);
       backoff = Math.min(backoff * 2, options.maxBackoffMs ?? 5000);

@@ -12,7 +12,11 @@ describe('in-process transport', () => {
   it('hands a batch group each lane of a publish as one batch, in order', async () => {
     const transport = new InProcessTransport(quiet, 3);
     const batches: DeliveredEvent[][] = [];
-    await transport.subscribe({ groupId: 'batches', topics: ['t'], batchHandler: async (b) => void batches.push([...b]) });
+    await transport.subscribe({
+      groupId: 'batches',
+      topics: ['t'],
+      batchHandler: async (b) => void batches.push([...b]),
+    });
     await transport.publish('t', events);
     expect(batches.length).toBeGreaterThan(1);
     expect(batches.length).toBeLessThanOrEqual(3);
@@ -21,13 +25,22 @@ describe('in-process transport', () => {
       const offsets = batch.map((e) => Number(e.delivery.offset));
       expect(offsets).toEqual([...offsets].sort((a, b) => a - b));
     }
-    expect(batches.flat().map((e) => e.event.event_id).sort()).toEqual(events.map((e) => e.event_id).sort());
+    expect(
+      batches
+        .flat()
+        .map((e) => e.event.event_id)
+        .sort(),
+    ).toEqual(events.map((e) => e.event_id).sort());
   });
 
   it('keeps handing a per-event group one event per call', async () => {
     const transport = new InProcessTransport(quiet, 3);
     const seen: string[] = [];
-    await transport.subscribe({ groupId: 'one-by-one', topics: ['t'], handler: async (e) => void seen.push(e.event_id) });
+    await transport.subscribe({
+      groupId: 'one-by-one',
+      topics: ['t'],
+      handler: async (e) => void seen.push(e.event_id),
+    });
     await transport.publish('t', events);
     expect(seen.sort()).toEqual(events.map((e) => e.event_id).sort());
   });
@@ -45,6 +58,8 @@ describe('in-process transport', () => {
     });
     await transport.publish('t', events);
     expect(handled).toEqual([1, 2, 3, 4, 6, 7, 8, 9, 10, 11, 12]);
-    expect(transport.deadLetters.map((d) => [d.offset, d.reason, d.groupId])).toEqual([['4', 'five is poison', 'poison']]);
+    expect(transport.deadLetters.map((d) => [d.offset, d.reason, d.groupId])).toEqual([
+      ['4', 'five is poison', 'poison'],
+    ]);
   });
 });

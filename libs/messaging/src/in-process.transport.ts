@@ -53,7 +53,11 @@ export class InProcessTransport implements EventTransport {
   private async toRecord(topic: string, event: EventEnvelope): Promise<RawRecord> {
     return inSpan(
       `${topic} publish`,
-      { kind: SpanKind.PRODUCER, parent: contextFromHeaders(event), attributes: { 'messaging.destination.name': topic, 'hallmark.event_type': event.event_type } },
+      {
+        kind: SpanKind.PRODUCER,
+        parent: contextFromHeaders(event),
+        attributes: { 'messaging.destination.name': topic, 'hallmark.event_type': event.event_type },
+      },
       async () => {
         const offset = this.offsets.get(topic) ?? 0;
         this.offsets.set(topic, offset + 1);
@@ -76,7 +80,9 @@ export class InProcessTransport implements EventTransport {
       if (lane) lane.push(record);
       else byLane.set(record.partition, [record]);
     }
-    return Promise.all([...byLane].map(([lane, laneRecords]) => this.deliverInLane(group, lane, laneRecords))).then(() => undefined);
+    return Promise.all([...byLane].map(([lane, laneRecords]) => this.deliverInLane(group, lane, laneRecords))).then(
+      () => undefined,
+    );
   }
 
   /** The lane's records in order: one per handler call, or as batches when the group takes them. */
@@ -103,8 +109,13 @@ export class InProcessTransport implements EventTransport {
   }
 
   async subscribe(options: SubscribeOptions): Promise<Subscription> {
-    if (this.groups.has(options.groupId)) throw new Error(`group ${options.groupId} already subscribed in this process`);
-    const group: Group = { options, stopping: false, lanes: Array.from({ length: this.laneCount }, () => Promise.resolve()) };
+    if (this.groups.has(options.groupId))
+      throw new Error(`group ${options.groupId} already subscribed in this process`);
+    const group: Group = {
+      options,
+      stopping: false,
+      lanes: Array.from({ length: this.laneCount }, () => Promise.resolve()),
+    };
     this.groups.set(options.groupId, group);
     return {
       isReady: () => !group.stopping,

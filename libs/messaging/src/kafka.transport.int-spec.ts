@@ -36,7 +36,9 @@ describe('Kafka transport, batch consumers (real broker)', () => {
 
   it("hands a partition's records over in batches, in order, dead-letters only the poison one and commits what it handled", async () => {
     // Published before the group joins, so that its first fetches hold many records.
-    const events = Array.from({ length: 40 }, (_, i) => testEvent(i + 1, `session-${i % 4}`, i === 17 ? { poison: true } : {}));
+    const events = Array.from({ length: 40 }, (_, i) =>
+      testEvent(i + 1, `session-${i % 4}`, i === 17 ? { poison: true } : {}),
+    );
     await transport.publish(topic, events);
     const handled: DeliveredEvent[] = [];
     const sizes: number[] = [];
@@ -46,7 +48,11 @@ describe('Kafka transport, batch consumers (real broker)', () => {
       handled.push(...batch);
     };
     const deadLetters: EventEnvelope[] = [];
-    const dlq = await transport.subscribe({ groupId: 'dlq-reader', topics: [DEAD_LETTER_TOPIC], handler: async (e) => void deadLetters.push(e) });
+    const dlq = await transport.subscribe({
+      groupId: 'dlq-reader',
+      topics: [DEAD_LETTER_TOPIC],
+      handler: async (e) => void deadLetters.push(e),
+    });
     let group = await transport.subscribe({ groupId: 'batches', topics: [topic], batchHandler });
     try {
       await until('39 events handled and 1 dead-lettered', () => handled.length === 39 && deadLetters.length === 1);
@@ -87,7 +93,11 @@ describe('Kafka transport, batch consumers (real broker)', () => {
     await failing.close();
 
     const handled: number[] = [];
-    const next = await transport.subscribe({ groupId: 'stopping', topics: [topic], batchHandler: async (b) => void handled.push(...b.map((d) => d.event.data.n as number)) });
+    const next = await transport.subscribe({
+      groupId: 'stopping',
+      topics: [topic],
+      batchHandler: async (b) => void handled.push(...b.map((d) => d.event.data.n as number)),
+    });
     try {
       await until('the batch handled by the next member', () => handled.includes(104));
       expect(handled.filter((n) => n >= 100)).toEqual([100, 101, 102, 103, 104]);

@@ -62,7 +62,9 @@ export class KafkaTransport implements EventTransport {
   async start(): Promise<void> {
     await this.admin.connect();
     const existing = new Set(await this.admin.listTopics());
-    const missing = [...new Set([...this.options.topics, DEAD_LETTER_TOPIC])].map((t) => this.physical(t)).filter((t) => !existing.has(t));
+    const missing = [...new Set([...this.options.topics, DEAD_LETTER_TOPIC])]
+      .map((t) => this.physical(t))
+      .filter((t) => !existing.has(t));
     if (missing.length) {
       await this.admin.createTopics({
         waitForLeaders: true,
@@ -100,7 +102,11 @@ export class KafkaTransport implements EventTransport {
               'hallmark.event_id': event.event_id,
             },
           },
-          async () => ({ key: event.session_id, value: JSON.stringify(event), headers: envelopeHeaders(event, activeTraceHeaders()) }),
+          async () => ({
+            key: event.session_id,
+            value: JSON.stringify(event),
+            headers: envelopeHeaders(event, activeTraceHeaders()),
+          }),
         ),
       ),
     );
@@ -144,16 +150,14 @@ export class KafkaTransport implements EventTransport {
         // every record up to it was handled (or dead-lettered): at-least-once, never past a record.
         for (const messages of chunks(batch.messages, maxRecords)) {
           if (!isRunning() || isStale()) return;
-          const records = messages.map(
-            (message): RawRecord => ({
-              topic: batch.topic,
-              partition: batch.partition,
-              offset: message.offset,
-              key: message.key?.toString() ?? null,
-              value: message.value,
-              headers: toHeaders(message.headers),
-            }),
-          );
+          const records = messages.map((message): RawRecord => ({
+            topic: batch.topic,
+            partition: batch.partition,
+            offset: message.offset,
+            key: message.key?.toString() ?? null,
+            value: message.value,
+            headers: toHeaders(message.headers),
+          }));
           try {
             await processRecords(records, {
               groupId: options.groupId,

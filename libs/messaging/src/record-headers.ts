@@ -12,7 +12,10 @@ export const HEADER_FIELDS = [
   'correlation_id',
 ] as const;
 
-export function envelopeHeaders(event: EventEnvelope, trace: { traceparent: string | null; tracestate: string | null }): Record<string, string> {
+export function envelopeHeaders(
+  event: EventEnvelope,
+  trace: { traceparent: string | null; tracestate: string | null },
+): Record<string, string> {
   const headers: Record<string, string> = {};
   for (const f of HEADER_FIELDS) headers[f] = String(event[f]);
   if (event.causation_id) headers.causation_id = event.causation_id;

@@ -45,7 +45,8 @@ function resolveDidJwk(did: string): DidKeyResolution {
   if (!/^[A-Za-z0-9_-]+$/.test(encoded)) return { ok: false, problem: 'invalid', detail: 'did:jwk is not base64url' };
   const jwk = parseJsonObject(Buffer.from(encoded, 'base64url').toString('utf8'));
   if (!jwk) return { ok: false, problem: 'invalid', detail: 'did:jwk does not hold a JSON object' };
-  if (isPrivateOrSymmetricJwk(jwk)) return { ok: false, problem: 'private', detail: 'did:jwk holds private key material' };
+  if (isPrivateOrSymmetricJwk(jwk))
+    return { ok: false, problem: 'private', detail: 'did:jwk holds private key material' };
   const key = publicJwk(jwk);
   if (!key) return { ok: false, problem: 'invalid', detail: 'did:jwk does not hold an EC, OKP or RSA public key' };
   return { ok: true, method: 'did:jwk', did, jwk: key };
@@ -94,7 +95,8 @@ export function didJwkFromJwk(jwk: JWK): string {
 
 /** `did:key` of a P-256 public key (multicodec p256-pub, compressed point, base58btc). */
 export function didKeyFromP256Jwk(jwk: JWK): string {
-  if (jwk.kty !== 'EC' || jwk.crv !== 'P-256' || !jwk.x || !jwk.y) throw new TypeError('didKeyFromP256Jwk: not a P-256 key');
+  if (jwk.kty !== 'EC' || jwk.crv !== 'P-256' || !jwk.x || !jwk.y)
+    throw new TypeError('didKeyFromP256Jwk: not a P-256 key');
   const x = Buffer.from(jwk.x, 'base64url');
   const y = Buffer.from(jwk.y, 'base64url');
   if (x.length !== 32 || y.length !== 32) throw new TypeError('didKeyFromP256Jwk: coordinates must be 32 bytes');

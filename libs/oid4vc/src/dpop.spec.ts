@@ -13,21 +13,41 @@ describe('verifyDpopProof', () => {
     key = await es256Key();
   });
 
-  const header = (over: Record<string, unknown> = {}) => ({ typ: 'dpop+jwt', alg: 'ES256', jwk: key.publicJwk, ...over });
-  const claims = (over: Record<string, unknown> = {}) => ({ jti: randomUUID(), htm: 'POST', htu: TOKEN_URL, iat: NOW_S, ...over });
-  const proof = (h: Record<string, unknown> = {}, c: Record<string, unknown> = {}) => signJws(header(h), claims(c), key.privateKey);
+  const header = (over: Record<string, unknown> = {}) => ({
+    typ: 'dpop+jwt',
+    alg: 'ES256',
+    jwk: key.publicJwk,
+    ...over,
+  });
+  const claims = (over: Record<string, unknown> = {}) => ({
+    jti: randomUUID(),
+    htm: 'POST',
+    htu: TOKEN_URL,
+    iat: NOW_S,
+    ...over,
+  });
+  const proof = (h: Record<string, unknown> = {}, c: Record<string, unknown> = {}) =>
+    signJws(header(h), claims(c), key.privateKey);
   const verify = async (p: string | undefined, over: Partial<VerifyDpopProofOptions> = {}) =>
     verifyDpopProof({ proof: p, htm: 'POST', htu: TOKEN_URL, now: NOW, ...over });
 
   it('accepts a valid proof and returns the key thumbprint, jti and iat', async () => {
     const jti = randomUUID();
     const result = await verify(await proof({}, { jti }));
-    expect(result).toEqual({ jkt: await jwkThumbprint(key.publicJwk), jti, iat: NOW_S, alg: 'ES256', jwk: key.publicJwk });
+    expect(result).toEqual({
+      jkt: await jwkThumbprint(key.publicJwk),
+      jti,
+      iat: NOW_S,
+      alg: 'ES256',
+      jwk: key.publicJwk,
+    });
   });
 
   it('compares htu without query and fragment, after normalisation', async () => {
     const p = await proof({}, { htu: 'HTTPS://Issuer.Example.com:443/%74oken?x=1#frag' });
-    await expect(verify(p, { htu: 'https://issuer.example.com/token?session=abc' })).resolves.toMatchObject({ iat: NOW_S });
+    await expect(verify(p, { htu: 'https://issuer.example.com/token?session=abc' })).resolves.toMatchObject({
+      iat: NOW_S,
+    });
   });
 
   it('accepts http for local development, and iat within the allowed skew', async () => {
@@ -52,7 +72,11 @@ describe('verifyDpopProof', () => {
 
   it('rejects alg none and symmetric algorithms, even when a caller lists them', async () => {
     const none = unsignedJws(header({ alg: 'none' }), claims());
-    expectOid4vcError(await rejection(verify(none, { allowedAlgs: ['ES256', 'none'] })), 'invalid_dpop_proof', 'dpop_alg_not_allowed');
+    expectOid4vcError(
+      await rejection(verify(none, { allowedAlgs: ['ES256', 'none'] })),
+      'invalid_dpop_proof',
+      'dpop_alg_not_allowed',
+    );
     const hs256 = await signJws(header({ alg: 'HS256' }), claims(), new Uint8Array(32).fill(7));
     const error = await rejection(verify(hs256, { allowedAlgs: ['ES256', 'HS256'] }));
     expectOid4vcError(error, 'invalid_dpop_proof', 'dpop_alg_not_allowed');
@@ -60,7 +84,11 @@ describe('verifyDpopProof', () => {
   });
 
   it('rejects an alg that is asymmetric but not allowed', async () => {
-    expectOid4vcError(await rejection(verify(await proof(), { allowedAlgs: ['EdDSA'] })), 'invalid_dpop_proof', 'dpop_alg_not_allowed');
+    expectOid4vcError(
+      await rejection(verify(await proof(), { allowedAlgs: ['EdDSA'] })),
+      'invalid_dpop_proof',
+      'dpop_alg_not_allowed',
+    );
   });
 
   it('rejects a proof without jwk, or with a private key in jwk', async () => {
@@ -75,17 +103,29 @@ describe('verifyDpopProof', () => {
     const p384 = await proof({ jwk: { kty: 'EC', crv: 'P-384', x: key.publicJwk.x, y: key.publicJwk.y } });
     expectOid4vcError(await rejection(verify(p384)), 'invalid_dpop_proof', 'dpop_jwk_invalid');
     const other = await es256Key();
-    expectOid4vcError(await rejection(verify(await proof({ jwk: other.publicJwk }))), 'invalid_dpop_proof', 'dpop_signature_invalid');
+    expectOid4vcError(
+      await rejection(verify(await proof({ jwk: other.publicJwk }))),
+      'invalid_dpop_proof',
+      'dpop_signature_invalid',
+    );
   });
 
   it('rejects a tampered payload', async () => {
     const [h, , s] = (await proof()).split('.');
     const forged = Buffer.from(JSON.stringify(claims({ htm: 'GET' }))).toString('base64url');
-    expectOid4vcError(await rejection(verify(`${h}.${forged}.${s}`, { htm: 'GET' })), 'invalid_dpop_proof', 'dpop_signature_invalid');
+    expectOid4vcError(
+      await rejection(verify(`${h}.${forged}.${s}`, { htm: 'GET' })),
+      'invalid_dpop_proof',
+      'dpop_signature_invalid',
+    );
   });
 
   it('rejects a missing jti', async () => {
-    expectOid4vcError(await rejection(verify(await proof({}, { jti: undefined }))), 'invalid_dpop_proof', 'dpop_jti_missing');
+    expectOid4vcError(
+      await rejection(verify(await proof({}, { jti: undefined }))),
+      'invalid_dpop_proof',
+      'dpop_jti_missing',
+    );
     expectOid4vcError(await rejection(verify(await proof({}, { jti: '' }))), 'invalid_dpop_proof', 'dpop_jti_missing');
   });
 
@@ -102,16 +142,41 @@ describe('verifyDpopProof', () => {
 
   it('says which htu, htm and alg it expected and which the proof carried, without the query', async () => {
     const htu = await rejection(verify(await proof({}, { htu: 'https://issuer.example.com/prefix/token?x=1' })));
-    expect(htu.toDiagnostic()).toMatchObject({ expected: expect.stringMatching(/^https:\/\/.+\/token$/), provided: 'https://issuer.example.com/prefix/token' });
-    expect((await rejection(verify(await proof({}, { htm: 'GET' })))).toDiagnostic()).toMatchObject({ expected: 'POST', provided: 'GET' });
-    expect((await rejection(verify(await proof(), { allowedAlgs: ['EdDSA'] }))).toDiagnostic()).toMatchObject({ expected: 'EdDSA', provided: 'ES256' });
+    expect(htu.toDiagnostic()).toMatchObject({
+      expected: expect.stringMatching(/^https:\/\/.+\/token$/),
+      provided: 'https://issuer.example.com/prefix/token',
+    });
+    expect((await rejection(verify(await proof({}, { htm: 'GET' })))).toDiagnostic()).toMatchObject({
+      expected: 'POST',
+      provided: 'GET',
+    });
+    expect((await rejection(verify(await proof(), { allowedAlgs: ['EdDSA'] }))).toDiagnostic()).toMatchObject({
+      expected: 'EdDSA',
+      provided: 'ES256',
+    });
   });
 
   it('rejects a stale or future iat, or none', async () => {
-    expectOid4vcError(await rejection(verify(await proof({}, { iat: NOW_S - 3600 }))), 'invalid_dpop_proof', 'dpop_iat_stale');
-    expectOid4vcError(await rejection(verify(await proof({}, { iat: NOW_S - 301 }))), 'invalid_dpop_proof', 'dpop_iat_stale');
-    expectOid4vcError(await rejection(verify(await proof({}, { iat: NOW_S + 3600 }))), 'invalid_dpop_proof', 'dpop_iat_future');
-    expectOid4vcError(await rejection(verify(await proof({}, { iat: String(NOW_S) }))), 'invalid_dpop_proof', 'dpop_iat_missing');
+    expectOid4vcError(
+      await rejection(verify(await proof({}, { iat: NOW_S - 3600 }))),
+      'invalid_dpop_proof',
+      'dpop_iat_stale',
+    );
+    expectOid4vcError(
+      await rejection(verify(await proof({}, { iat: NOW_S - 301 }))),
+      'invalid_dpop_proof',
+      'dpop_iat_stale',
+    );
+    expectOid4vcError(
+      await rejection(verify(await proof({}, { iat: NOW_S + 3600 }))),
+      'invalid_dpop_proof',
+      'dpop_iat_future',
+    );
+    expectOid4vcError(
+      await rejection(verify(await proof({}, { iat: String(NOW_S) }))),
+      'invalid_dpop_proof',
+      'dpop_iat_missing',
+    );
     await expect(verify(await proof({}, { iat: NOW_S - 600 }), { maxAgeSeconds: 900 })).resolves.toBeDefined();
   });
 
@@ -133,8 +198,12 @@ describe('verifyDpopProof', () => {
     const stale = await rejection(verify(await proof({}, { nonce: 'n-0' }), { expectedNonce: 'n-1' }));
     expectOid4vcError(stale, 'use_dpop_nonce', 'dpop_nonce_mismatch');
     expect(stale.toResponseBody()).toEqual({ error: 'use_dpop_nonce', error_description: stale.error_description });
-    await expect(verify(await proof({}, { nonce: 'n-1' }), { expectedNonce: 'n-1' })).resolves.toMatchObject({ nonce: 'n-1' });
-    await expect(verify(await proof({}, { nonce: 'n-0' }), { expectedNonce: ['n-1', 'n-0'] })).resolves.toMatchObject({ nonce: 'n-0' });
+    await expect(verify(await proof({}, { nonce: 'n-1' }), { expectedNonce: 'n-1' })).resolves.toMatchObject({
+      nonce: 'n-1',
+    });
+    await expect(verify(await proof({}, { nonce: 'n-0' }), { expectedNonce: ['n-1', 'n-0'] })).resolves.toMatchObject({
+      nonce: 'n-0',
+    });
   });
 
   it('reports an invalid proof before asking for a nonce', async () => {
@@ -151,12 +220,19 @@ describe('verifyDpopProof', () => {
 
 describe('DPoP known answers (RFC 9449)', () => {
   it('computes the jkt of the RFC example key', async () => {
-    const jwk = { kty: 'EC', crv: 'P-256', x: 'l8tFrhx-34tV3hRICRDY9zCkDlpBhF42UQUfWVAWBFs', y: '9VE4jf_Ok_o64zbTTlcuNJajHmt6v9TDVrU0CdvGRDA' };
+    const jwk = {
+      kty: 'EC',
+      crv: 'P-256',
+      x: 'l8tFrhx-34tV3hRICRDY9zCkDlpBhF42UQUfWVAWBFs',
+      y: '9VE4jf_Ok_o64zbTTlcuNJajHmt6v9TDVrU0CdvGRDA',
+    };
     expect(await jwkThumbprint(jwk)).toBe('0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I');
   });
 
   it('computes the ath of the RFC example access token', () => {
-    expect(accessTokenHash('Kz~8mXK1EalYznwH-LC-1fBAo.4Ljp~zsPE_NeO.gxU')).toBe('fUHyO2r2Z3DZ53EsNrWBb0xWXoaNy59IiKCAqksmQEo');
+    expect(accessTokenHash('Kz~8mXK1EalYznwH-LC-1fBAo.4Ljp~zsPE_NeO.gxU')).toBe(
+      'fUHyO2r2Z3DZ53EsNrWBb0xWXoaNy59IiKCAqksmQEo',
+    );
   });
 
   it('computes the RFC 7638 thumbprint of the RFC example RSA key', async () => {

@@ -62,11 +62,17 @@ export async function verifyDpopProof(options: VerifyDpopProofOptions): Promise<
   if (!header) throw new Oid4vcError('dpop_malformed');
 
   if (typeof header.typ !== 'string' || !isMediaType(header.typ, 'dpop+jwt')) {
-    throw new Oid4vcError('dpop_typ_invalid', `typ ${quoteValue(header.typ)}`, { expected: 'dpop+jwt', provided: header.typ ?? '(none)' });
+    throw new Oid4vcError('dpop_typ_invalid', `typ ${quoteValue(header.typ)}`, {
+      expected: 'dpop+jwt',
+      provided: header.typ ?? '(none)',
+    });
   }
   const alg = header.alg;
   if (typeof alg !== 'string' || !algs.includes(alg)) {
-    throw new Oid4vcError('dpop_alg_not_allowed', `alg ${quoteValue(alg)}, allowed: ${algs.join(' ')}`, { expected: algs, provided: alg ?? '(none)' });
+    throw new Oid4vcError('dpop_alg_not_allowed', `alg ${quoteValue(alg)}, allowed: ${algs.join(' ')}`, {
+      expected: algs,
+      provided: alg ?? '(none)',
+    });
   }
   if (header.jwk === undefined) throw new Oid4vcError('dpop_jwk_missing');
   if (isPrivateOrSymmetricJwk(header.jwk)) throw new Oid4vcError('dpop_jwk_private');
@@ -83,26 +89,43 @@ export async function verifyDpopProof(options: VerifyDpopProofOptions): Promise<
   if (!claims) throw new Oid4vcError('dpop_malformed', 'the payload is not a JSON object');
 
   const { jti, htm, htu, iat, ath, nonce } = claims;
-  if (typeof jti !== 'string' || jti.length === 0 || jti.length > MAX_JTI_LENGTH) throw new Oid4vcError('dpop_jti_missing');
-  if (htm !== options.htm) throw new Oid4vcError('dpop_htm_mismatch', `htm ${quoteValue(htm)} on a ${options.htm} request`, { expected: options.htm, provided: htm ?? '(none)' });
+  if (typeof jti !== 'string' || jti.length === 0 || jti.length > MAX_JTI_LENGTH)
+    throw new Oid4vcError('dpop_jti_missing');
+  if (htm !== options.htm)
+    throw new Oid4vcError('dpop_htm_mismatch', `htm ${quoteValue(htm)} on a ${options.htm} request`, {
+      expected: options.htm,
+      provided: htm ?? '(none)',
+    });
 
   const expectedHtu = normalizeHtu(options.htu);
   if (!expectedHtu) throw new Oid4vcError('request_uri_invalid');
   if (typeof htu !== 'string' || normalizeHtu(htu) !== expectedHtu) {
-    throw new Oid4vcError('dpop_htu_mismatch', `htu ${quoteValue(htu)} for ${expectedHtu}`, { expected: expectedHtu, provided: htu ?? '(none)' });
+    throw new Oid4vcError('dpop_htu_mismatch', `htu ${quoteValue(htu)} for ${expectedHtu}`, {
+      expected: expectedHtu,
+      provided: htu ?? '(none)',
+    });
   }
 
   if (!isNumericDate(iat)) throw new Oid4vcError('dpop_iat_missing');
   const nowSeconds = epochSeconds(now);
-  if (nowSeconds - iat > maxAge) throw new Oid4vcError('dpop_iat_stale', `older than ${maxAge} s`, { expected: `at least ${nowSeconds - maxAge}`, provided: iat });
-  if (iat - nowSeconds > skew) throw new Oid4vcError('dpop_iat_future', `more than ${skew} s ahead`, { expected: `at most ${nowSeconds + skew}`, provided: iat });
+  if (nowSeconds - iat > maxAge)
+    throw new Oid4vcError('dpop_iat_stale', `older than ${maxAge} s`, {
+      expected: `at least ${nowSeconds - maxAge}`,
+      provided: iat,
+    });
+  if (iat - nowSeconds > skew)
+    throw new Oid4vcError('dpop_iat_future', `more than ${skew} s ahead`, {
+      expected: `at most ${nowSeconds + skew}`,
+      provided: iat,
+    });
 
   if (options.accessToken !== undefined) {
     if (ath === undefined) throw new Oid4vcError('dpop_ath_missing');
     if (ath !== accessTokenHash(options.accessToken)) throw new Oid4vcError('dpop_ath_mismatch');
   }
 
-  if (nonce !== undefined && typeof nonce !== 'string') throw new Oid4vcError('dpop_malformed', 'nonce is not a string');
+  if (nonce !== undefined && typeof nonce !== 'string')
+    throw new Oid4vcError('dpop_malformed', 'nonce is not a string');
   if (options.expectedNonce !== undefined) {
     const expected = typeof options.expectedNonce === 'string' ? [options.expectedNonce] : options.expectedNonce;
     if (nonce === undefined) throw new Oid4vcError('dpop_nonce_missing');
@@ -140,4 +163,3 @@ export function normalizeHtu(uri: string): string | undefined {
   });
   return `${url.protocol}//${url.host}${path}`;
 }
-

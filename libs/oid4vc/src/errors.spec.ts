@@ -9,10 +9,17 @@ describe('the error catalogue', () => {
     for (const [reason, entry] of entries) {
       expect(entry.description).toMatch(WIRE_SAFE);
       expect(entry.spec_ref).toMatch(SPEC_REF);
-      expect(entry.spec_ref).toMatch(/^(OID4VCI 1\.0 (Section [\d.]*\d|Appendix [A-Z](\.\d+)*)|(RFC \d+|draft-ietf-oauth-[a-z-]+-\d\d) (Section [\d.]*\d|Appendix [A-Z](\.\d+)*))$/);
+      expect(entry.spec_ref).toMatch(
+        /^(OID4VCI 1\.0 (Section [\d.]*\d|Appendix [A-Z](\.\d+)*)|(RFC \d+|draft-ietf-oauth-[a-z-]+-\d\d) (Section [\d.]*\d|Appendix [A-Z](\.\d+)*))$/,
+      );
       const error = new Oid4vcError(reason);
       expect(error).toBeInstanceOf(Error);
-      expect(error.toDiagnostic()).toEqual({ error: entry.error, reason, spec_ref: entry.spec_ref, error_description: entry.description });
+      expect(error.toDiagnostic()).toEqual({
+        error: entry.error,
+        reason,
+        spec_ref: entry.spec_ref,
+        error_description: entry.description,
+      });
     }
   });
 
@@ -43,17 +50,29 @@ describe('the error catalogue', () => {
 
   it('never compares a secret: no entry about a tx_code, code, nonce, token value or signature declares a comparison', () => {
     // Authorization code reasons about the client or redirect URI compare those, not the code.
-    const secretReasons = entries.filter(([reason]) => /tx_code|nonce|(?<!authorization_)code_|authorization_code_(invalid|expired|reused)|verifier|ath|signature|jti|grant_code|refresh_token/.test(reason));
+    const secretReasons = entries.filter(([reason]) =>
+      /tx_code|nonce|(?<!authorization_)code_|authorization_code_(invalid|expired|reused)|verifier|ath|signature|jti|grant_code|refresh_token/.test(
+        reason,
+      ),
+    );
     expect(secretReasons.length).toBeGreaterThan(5);
-    for (const [reason, entry] of secretReasons) expect([reason, (entry as { compares?: string }).compares]).toEqual([reason, undefined]);
+    for (const [reason, entry] of secretReasons)
+      expect([reason, (entry as { compares?: string }).compares]).toEqual([reason, undefined]);
   });
 
   it('bounds compared values, drops a URL query and hides JWT-shaped values', () => {
-    const e = new Oid4vcError('dpop_htu_mismatch', undefined, { expected: 'https://issuer.example/token', provided: 'https://issuer.example/token?access_token=eyJhbGciOi.eyJzdWIiOiJ4In0.c2ln' });
+    const e = new Oid4vcError('dpop_htu_mismatch', undefined, {
+      expected: 'https://issuer.example/token',
+      provided: 'https://issuer.example/token?access_token=eyJhbGciOi.eyJzdWIiOiJ4In0.c2ln',
+    });
     expect(e.provided).toBe('https://issuer.example/token');
-    expect(new Oid4vcError('proof_aud_mismatch', undefined, { provided: 'eyJhbGciOi.eyJzdWIiOiJ4In0.c2ln' }).provided).toBe('<jwt>');
+    expect(
+      new Oid4vcError('proof_aud_mismatch', undefined, { provided: 'eyJhbGciOi.eyJzdWIiOiJ4In0.c2ln' }).provided,
+    ).toBe('<jwt>');
     expect(new Oid4vcError('proof_aud_mismatch', undefined, { provided: 'x'.repeat(1000) }).provided).toHaveLength(203);
-    expect(new Oid4vcError('proof_alg_not_allowed', undefined, { expected: ['ES256', 'ES384'] }).expected).toBe('ES256 ES384');
+    expect(new Oid4vcError('proof_alg_not_allowed', undefined, { expected: ['ES256', 'ES384'] }).expected).toBe(
+      'ES256 ES384',
+    );
   });
 
   it('gives every reason its own title', () => {
@@ -64,10 +83,20 @@ describe('the error catalogue', () => {
   it('explains every reason by its name alone', () => {
     for (const [reason, entry] of entries) {
       const compares = (entry as { compares?: string }).compares;
-      expect(explain(reason)).toEqual({ error: entry.error, title: entry.title, help: entry.help, spec_ref: entry.spec_ref, ...(compares ? { compares } : {}) });
+      expect(explain(reason)).toEqual({
+        error: entry.error,
+        title: entry.title,
+        help: entry.help,
+        spec_ref: entry.spec_ref,
+        ...(compares ? { compares } : {}),
+      });
     }
     const recorded: { reason: string } = JSON.parse('{"reason":"dpop_htu_mismatch"}');
-    expect(explain(recorded.reason)).toMatchObject({ error: 'invalid_dpop_proof', title: 'DPoP proof is for another URL', spec_ref: 'RFC 9449 Section 4.3' });
+    expect(explain(recorded.reason)).toMatchObject({
+      error: 'invalid_dpop_proof',
+      title: 'DPoP proof is for another URL',
+      spec_ref: 'RFC 9449 Section 4.3',
+    });
   });
 
   it('explains nothing for an unknown reason', () => {
@@ -86,7 +115,9 @@ describe('the error catalogue', () => {
 
   it('appends a detail and keeps the description wire-safe', () => {
     const error = new Oid4vcError('dpop_htm_mismatch', 'htm "GET\\" \u00fcber\r\n');
-    expect(error.error_description).toBe('The DPoP proof htm claim does not match the request method (htm ?GET?? ?ber??)');
+    expect(error.error_description).toBe(
+      'The DPoP proof htm claim does not match the request method (htm ?GET?? ?ber??)',
+    );
     expect(error.message).toBe(error.error_description);
     expect(error.toResponseBody()).toEqual({ error: 'invalid_dpop_proof', error_description: error.error_description });
     expect(Object.keys(error.toDiagnostic()).sort()).toEqual(['error', 'error_description', 'reason', 'spec_ref']);

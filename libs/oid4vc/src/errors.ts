@@ -262,7 +262,8 @@ export const OID4VC_REASONS = {
   proof_kid_unsupported: {
     error: 'invalid_proof',
     spec_ref: PROOF,
-    description: 'The key proof kid is not supported: use jwk or x5c, or a kid that is a did:jwk or a did:key of a P-256 key',
+    description:
+      'The key proof kid is not supported: use jwk or x5c, or a kid that is a did:jwk or a did:key of a P-256 key',
     title: 'Key proof kid cannot be resolved',
     help: 'Send the public key in the jwk header (or a certificate chain in x5c) instead of a kid this issuer cannot resolve. A kid is only accepted as a did:jwk DID URL or a did:key of a P-256 key, e.g. did:jwk:eyJrdHkiOiJFQyIs...#0.',
   },
@@ -509,7 +510,8 @@ export const OID4VC_REASONS = {
   credential_identifier_required: {
     error: 'invalid_credential_request',
     spec_ref: CREDENTIAL_REQUEST,
-    description: 'The token response gave credential_identifiers: send credential_identifier, not credential_configuration_id',
+    description:
+      'The token response gave credential_identifiers: send credential_identifier, not credential_configuration_id',
     title: 'Credential identifier required',
     help: 'The token response had authorization_details with credential_identifiers, so name the credential by one of them, e.g. credential_identifier: eu.europa.ec.eudi.pid_vc_sd_jwt, and leave credential_configuration_id out.',
   },
@@ -546,14 +548,16 @@ export const OID4VC_REASONS = {
   credential_request_draft_shape: {
     error: 'invalid_credential_request',
     spec_ref: CREDENTIAL_REQUEST,
-    description: 'The request identifies the credential by format (an earlier draft): OID4VCI 1.0 takes credential_configuration_id',
+    description:
+      'The request identifies the credential by format (an earlier draft): OID4VCI 1.0 takes credential_configuration_id',
     title: 'Draft-shaped credential request',
     help: 'Send credential_configuration_id with one of the ids from credential_configurations_supported in the issuer metadata, e.g. credential_configuration_id: eu.europa.ec.eudi.pid_vc_sd_jwt, instead of format plus vct, doctype or credential_definition.',
   },
   credential_request_draft_mapped: {
     error: 'invalid_credential_request',
     spec_ref: CREDENTIAL_REQUEST,
-    description: 'The request used the draft shape (format, singular proof); it was mapped to the matching configuration',
+    description:
+      'The request used the draft shape (format, singular proof); it was mapped to the matching configuration',
     title: 'Draft-shaped request accepted by mapping',
     help: 'This issuer mapped the request for compatibility. Send credential_configuration_id (named in this entry) and proofs: {jwt: [...]} as OID4VCI 1.0 defines them; other issuers will refuse the draft shape.',
   },
@@ -567,7 +571,8 @@ export const OID4VC_REASONS = {
   credential_proof_type_unsupported: {
     error: 'invalid_proof',
     spec_ref: CREDENTIAL_REQUEST,
-    description: 'The proof type is not supported: send jwt proofs, or an attestation proof where the metadata lists it',
+    description:
+      'The proof type is not supported: send jwt proofs, or an attestation proof where the metadata lists it',
     title: 'Proof type not supported',
     help: 'Send proofs of a type listed in proof_types_supported of the configuration in the issuer metadata: jwt, proofs: {jwt: [...]}, or where listed attestation, proofs: {attestation: [one key attestation]}; di_vp is not accepted.',
   },
@@ -595,7 +600,8 @@ export const OID4VC_REASONS = {
   credential_encryption_unsupported: {
     error: 'invalid_encryption_parameters',
     spec_ref: CREDENTIAL_ERRORS,
-    description: 'This issuer does not encrypt credential responses (none is advertised): send the request without credential_response_encryption',
+    description:
+      'This issuer does not encrypt credential responses (none is advertised): send the request without credential_response_encryption',
     title: 'Response encryption not supported',
     help: 'Remove credential_response_encryption from the credential request: the issuer metadata has no credential_response_encryption, so responses come as plain JSON over TLS.',
   },
@@ -640,7 +646,8 @@ export const OID4VC_REASONS = {
   par_required: {
     error: 'invalid_request',
     spec_ref: 'RFC 9126 Section 5',
-    description: 'This authorization server requires pushed authorization requests: send request_uri from the PAR endpoint',
+    description:
+      'This authorization server requires pushed authorization requests: send request_uri from the PAR endpoint',
     title: 'Pushed authorization request required',
     help: 'POST the parameters to the pushed_authorization_request_endpoint first, then open the authorization endpoint with only client_id and the returned request_uri, e.g. /authorize?client_id=...&request_uri=urn:ietf:params:oauth:request_uri:... (require_pushed_authorization_requests is true).',
   },
@@ -727,7 +734,8 @@ export const OID4VC_REASONS = {
   authorization_details_invalid: {
     error: 'invalid_authorization_details',
     spec_ref: 'OID4VCI 1.0 Section 5.1.1',
-    description: 'authorization_details must be a JSON array of objects of type openid_credential with a known credential_configuration_id',
+    description:
+      'authorization_details must be a JSON array of objects of type openid_credential with a known credential_configuration_id',
     title: 'Authorization details not accepted',
     help: 'Send authorization_details as a JSON array, e.g. [{type: openid_credential, credential_configuration_id: eu.europa.ec.eudi.pid_vc_sd_jwt}], with ids from credential_configurations_supported of the issuer metadata.',
   },
@@ -939,7 +947,8 @@ export const OID4VC_REASONS = {
   key_attestation_missing: {
     error: 'invalid_proof',
     spec_ref: 'OID4VCI 1.0 Appendix D',
-    description: 'A key attestation is required (HAIP 1.0 Section 4.5.1, OID4VCI 1.0 Appendix D): send key_attestation in the proof header or an attestation proof',
+    description:
+      'A key attestation is required (HAIP 1.0 Section 4.5.1, OID4VCI 1.0 Appendix D): send key_attestation in the proof header or an attestation proof',
     title: 'Key attestation missing',
     help: 'Put a key attestation JWT (typ key-attestation+jwt, attested_keys holding the proof key) from a trusted attester in the key_attestation header of each jwt proof, or send proofs: {attestation: [...]}.',
   },
@@ -1046,7 +1055,7 @@ export function toErrorDescription(text: string): string {
 
 /** A short, description-safe rendering of a value received from a client (for details). */
 export function quoteValue(value: unknown, max = 60): string {
-  const text = typeof value === 'string' ? value : JSON.stringify(value) ?? String(value);
+  const text = typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
   const safe = toErrorDescription(text);
   return `'${safe.length > max ? `${safe.slice(0, max)}...` : safe}'`;
 }
@@ -1059,8 +1068,15 @@ const MAX_COMPARED = 200;
  * but a wallet may put one where a claim belongs).
  */
 export function comparedValue(value: unknown): string {
-  const text = Array.isArray(value) ? value.map((v) => (typeof v === 'string' ? v : JSON.stringify(v))).join(' ') : typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
-  const safe = toErrorDescription(text.replace(/^(https?:\/\/[^?#\s]*)[?#].*$/, '$1')).replace(/eyJ[\w-]*\.[\w-]*\.[\w.~-]*/g, '<jwt>');
+  const text = Array.isArray(value)
+    ? value.map((v) => (typeof v === 'string' ? v : JSON.stringify(v))).join(' ')
+    : typeof value === 'string'
+      ? value
+      : (JSON.stringify(value) ?? String(value));
+  const safe = toErrorDescription(text.replace(/^(https?:\/\/[^?#\s]*)[?#].*$/, '$1')).replace(
+    /eyJ[\w-]*\.[\w-]*\.[\w.~-]*/g,
+    '<jwt>',
+  );
   return safe.length > MAX_COMPARED ? `${safe.slice(0, MAX_COMPARED)}...` : safe;
 }
 
@@ -1087,7 +1103,11 @@ export class Oid4vcError extends Error {
   readonly expected?: string;
   readonly provided?: string;
 
-  constructor(reason: Oid4vcReason, detail?: string, options?: { cause?: unknown; expected?: unknown; provided?: unknown }) {
+  constructor(
+    reason: Oid4vcReason,
+    detail?: string,
+    options?: { cause?: unknown; expected?: unknown; provided?: unknown },
+  ) {
     const entry: CatalogueEntry = OID4VC_REASONS[reason];
     const description = toErrorDescription(detail ? `${entry.description} (${detail})` : entry.description);
     super(description, options?.cause !== undefined ? { cause: options.cause } : undefined);

@@ -26,7 +26,11 @@ describe('sealGrantCode / openGrantCode', () => {
     const parts = code.split('.');
     expect(parts).toHaveLength(5);
     expect(parts[1]).toBe('');
-    expect(JSON.parse(Buffer.from(parts[0], 'base64url').toString())).toEqual({ alg: 'dir', enc: 'A256GCM', typ: GRANT_CODE_TYP });
+    expect(JSON.parse(Buffer.from(parts[0], 'base64url').toString())).toEqual({
+      alg: 'dir',
+      enc: 'A256GCM',
+      typ: GRANT_CODE_TYP,
+    });
     const visible = parts.map((part) => Buffer.from(part, 'base64url').toString('latin1')).join('|') + code;
     for (const secret of ['493536', 'session-7f3a', 'age_verification']) expect(visible).not.toContain(secret);
     expect(code).toMatch(/^[A-Za-z0-9_.-]+$/);
@@ -44,14 +48,26 @@ describe('sealGrantCode / openGrantCode', () => {
       const bytes = Buffer.from(altered[index], 'base64url');
       bytes[bytes.length - 1] ^= 0x01;
       altered[index] = bytes.toString('base64url');
-      expectOid4vcError(await rejection(openGrantCode(key, altered.join('.'), NOW)), 'invalid_grant', 'grant_code_invalid');
+      expectOid4vcError(
+        await rejection(openGrantCode(key, altered.join('.'), NOW)),
+        'invalid_grant',
+        'grant_code_invalid',
+      );
     }
   });
 
   it('rejects a code sealed under another key, garbage, and a JWE of another type', async () => {
     const code = await sealGrantCode(key, payload);
-    expectOid4vcError(await rejection(openGrantCode(randomBytes(32), code, NOW)), 'invalid_grant', 'grant_code_invalid');
-    expectOid4vcError(await rejection(openGrantCode(key, 'SplxlOBeZQQYbYS6WxSbIA', NOW)), 'invalid_grant', 'grant_code_invalid');
+    expectOid4vcError(
+      await rejection(openGrantCode(randomBytes(32), code, NOW)),
+      'invalid_grant',
+      'grant_code_invalid',
+    );
+    expectOid4vcError(
+      await rejection(openGrantCode(key, 'SplxlOBeZQQYbYS6WxSbIA', NOW)),
+      'invalid_grant',
+      'grant_code_invalid',
+    );
     expectOid4vcError(await rejection(openGrantCode(key, '', NOW)), 'invalid_grant', 'grant_code_invalid');
     const foreign = await new CompactEncrypt(new TextEncoder().encode(JSON.stringify(payload)))
       .setProtectedHeader({ alg: 'dir', enc: 'A256GCM' })
@@ -78,7 +94,11 @@ describe('sealGrantCode / openGrantCode', () => {
       { ...payload, tx: { value: '1', input_mode: 'emoji' } },
     ];
     for (const p of bad) {
-      expectOid4vcError(await rejection(sealGrantCode(key, p as GrantCodePayload)), 'server_error', 'grant_payload_invalid');
+      expectOid4vcError(
+        await rejection(sealGrantCode(key, p as GrantCodePayload)),
+        'server_error',
+        'grant_payload_invalid',
+      );
     }
   });
 });
@@ -89,15 +109,39 @@ describe('issuer_state sealed like a pre-authorized code', () => {
   const exp = Math.floor(now.getTime() / 1000) + 600;
 
   it('opens only for its own use, so neither can stand in for the other', async () => {
-    const issuerState = await sealGrantCode(key, { sid: 's-1', exp, cfg: ['pid'], use: 'issuer_state', wa: true, ka: true, sub: 'aGFzaA' });
-    await expect(openGrantCode(key, issuerState, now, 'issuer_state')).resolves.toEqual({ sid: 's-1', exp, cfg: ['pid'], use: 'issuer_state', wa: true, ka: true, sub: 'aGFzaA' });
+    const issuerState = await sealGrantCode(key, {
+      sid: 's-1',
+      exp,
+      cfg: ['pid'],
+      use: 'issuer_state',
+      wa: true,
+      ka: true,
+      sub: 'aGFzaA',
+    });
+    await expect(openGrantCode(key, issuerState, now, 'issuer_state')).resolves.toEqual({
+      sid: 's-1',
+      exp,
+      cfg: ['pid'],
+      use: 'issuer_state',
+      wa: true,
+      ka: true,
+      sub: 'aGFzaA',
+    });
     expectOid4vcError(await rejection(openGrantCode(key, issuerState, now)), 'invalid_grant', 'grant_code_invalid');
     const preAuthorized = await sealGrantCode(key, { sid: 's-1', exp, cfg: ['pid'] });
-    expectOid4vcError(await rejection(openGrantCode(key, preAuthorized, now, 'issuer_state')), 'invalid_request', 'issuer_state_invalid');
+    expectOid4vcError(
+      await rejection(openGrantCode(key, preAuthorized, now, 'issuer_state')),
+      'invalid_request',
+      'issuer_state_invalid',
+    );
   });
 
   it('answers an expired issuer_state with issuer_state_invalid', async () => {
     const issuerState = await sealGrantCode(key, { sid: 's-1', exp, cfg: ['pid'], use: 'issuer_state' });
-    expectOid4vcError(await rejection(openGrantCode(key, issuerState, new Date((exp + 1) * 1000), 'issuer_state')), 'invalid_request', 'issuer_state_invalid');
+    expectOid4vcError(
+      await rejection(openGrantCode(key, issuerState, new Date((exp + 1) * 1000), 'issuer_state')),
+      'invalid_request',
+      'issuer_state_invalid',
+    );
   });
 });

@@ -59,7 +59,12 @@ export async function sealGrantCode(key: Uint8Array, payload: GrantCodePayload):
  *
  * @throws Oid4vcError `invalid_grant` when the code is not one of ours, was altered, or expired
  */
-export async function openGrantCode(key: Uint8Array, code: string, now: Date, use: GrantUse = 'pre-authorized_code'): Promise<GrantCodePayload> {
+export async function openGrantCode(
+  key: Uint8Array,
+  code: string,
+  now: Date,
+  use: GrantUse = 'pre-authorized_code',
+): Promise<GrantCodePayload> {
   checkKey(key);
   const invalid = use === 'issuer_state' ? 'issuer_state_invalid' : 'grant_code_invalid';
   if (typeof code !== 'string' || code.length === 0 || code.length > MAX_CODE_LENGTH) {
@@ -77,11 +82,13 @@ export async function openGrantCode(key: Uint8Array, code: string, now: Date, us
   } catch (cause) {
     throw new Oid4vcError(invalid, 'it does not decrypt under our key', { cause });
   }
-  const payload = typ === GRANT_CODE_TYP ? checkPayload(parseJsonObject(new TextDecoder().decode(plaintext))) : undefined;
+  const payload =
+    typ === GRANT_CODE_TYP ? checkPayload(parseJsonObject(new TextDecoder().decode(plaintext))) : undefined;
   if (!payload) throw new Oid4vcError(invalid, 'unexpected content');
   // An issuer_state must never pass as a pre-authorized code, nor the other way round.
   if ((payload.use ?? 'pre-authorized_code') !== use) throw new Oid4vcError(invalid, 'sealed for another use');
-  if (epochSeconds(now) >= payload.exp) throw new Oid4vcError(use === 'issuer_state' ? 'issuer_state_invalid' : 'grant_code_expired', 'the offer expired');
+  if (epochSeconds(now) >= payload.exp)
+    throw new Oid4vcError(use === 'issuer_state' ? 'issuer_state_invalid' : 'grant_code_expired', 'the offer expired');
   return payload;
 }
 
@@ -96,7 +103,8 @@ function checkPayload(value: unknown): GrantCodePayload | undefined {
   if (use !== undefined && use !== 'pre-authorized_code' && use !== 'issuer_state') return undefined;
   if (typeof sid !== 'string' || sid.length === 0) return undefined;
   if (!Number.isSafeInteger(exp)) return undefined;
-  if (!Array.isArray(cfg) || cfg.length === 0 || !cfg.every((id) => typeof id === 'string' && id.length > 0)) return undefined;
+  if (!Array.isArray(cfg) || cfg.length === 0 || !cfg.every((id) => typeof id === 'string' && id.length > 0))
+    return undefined;
   const payload: GrantCodePayload = {
     sid,
     exp: exp as number,

@@ -1,11 +1,23 @@
 export { OID4VC_REASONS, Oid4vcError, explain, isOid4vcError, toErrorDescription } from './errors';
 export type { Oid4vcErrorCode, Oid4vcExplanation, Oid4vcReason } from './errors';
-export { ASYMMETRIC_SIGNING_ALGS, accessTokenHash, isObject, isPrivateOrSymmetricJwk, jwkThumbprint, publicJwk } from './jwk';
+export {
+  ASYMMETRIC_SIGNING_ALGS,
+  accessTokenHash,
+  isObject,
+  isPrivateOrSymmetricJwk,
+  jwkThumbprint,
+  publicJwk,
+} from './jwk';
 export type { JWK } from './jwk';
 export { normalizeHtu, verifyDpopProof } from './dpop';
 export type { VerifiedDpopProof, VerifyDpopProofOptions } from './dpop';
 export { verifyCredentialProof } from './key-proof';
-export type { ExpectedNonce, HolderKeySource, VerifiedCredentialProof, VerifyCredentialProofOptions } from './key-proof';
+export type {
+  ExpectedNonce,
+  HolderKeySource,
+  VerifiedCredentialProof,
+  VerifyCredentialProofOptions,
+} from './key-proof';
 export { didJwkFromJwk, didKeyFromP256Jwk, resolveKeyDid } from './did';
 export type { DidKeyResolution } from './did';
 export type { IssuerPrivateKey, IssuerSigningInput } from './signing';

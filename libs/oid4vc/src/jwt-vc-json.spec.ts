@@ -30,7 +30,9 @@ describe('issueJwtVcJson', () => {
 
   it('issues a VCDM 1.1 JWT bound to the holder key by cnf', async () => {
     const jwt = await issueJwtVcJson(options);
-    const { payload, protectedHeader } = await jwtVerify(jwt, issuerPublic, { currentDate: new Date((IAT + 60) * 1000) });
+    const { payload, protectedHeader } = await jwtVerify(jwt, issuerPublic, {
+      currentDate: new Date((IAT + 60) * 1000),
+    });
     expect(protectedHeader).toEqual({ alg: 'ES256', typ: 'JWT', x5c: options.issuerX5c });
     expect(payload).toEqual({
       iss: 'https://issuer.example.com',
@@ -73,7 +75,11 @@ describe('issueJwtVcJson', () => {
       { issuerX5c: [] },
     ];
     for (const over of cases) {
-      expectOid4vcError(await rejection(issueJwtVcJson({ ...options, ...over })), 'server_error', 'issuance_input_invalid');
+      expectOid4vcError(
+        await rejection(issueJwtVcJson({ ...options, ...over })),
+        'server_error',
+        'issuance_input_invalid',
+      );
     }
   });
 

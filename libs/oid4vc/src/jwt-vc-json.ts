@@ -1,13 +1,7 @@
 import { SignJWT, type JWK } from 'jose';
 import { Oid4vcError } from './errors';
 import { isObject } from './jwk';
-import {
-  type IssuerSigningInput,
-  checkHolderJwk,
-  checkNonEmptyString,
-  checkTimes,
-  checkX5c,
-} from './signing';
+import { type IssuerSigningInput, checkHolderJwk, checkNonEmptyString, checkTimes, checkX5c } from './signing';
 
 /** The base context of W3C VCDM 1.1, which `jwt_vc_json` credentials use. */
 export const VCDM_1_1_CONTEXT = 'https://www.w3.org/2018/credentials/v1';
@@ -49,7 +43,11 @@ export async function issueJwtVcJson(options: IssueJwtVcJsonOptions): Promise<st
   const { iat, exp } = checkTimes(options.iat, options.exp);
   const issuer = checkNonEmptyString(options.issuer, 'issuer');
   const type = options.type;
-  if (!Array.isArray(type) || !type.includes('VerifiableCredential') || !type.every((t) => typeof t === 'string' && t)) {
+  if (
+    !Array.isArray(type) ||
+    !type.includes('VerifiableCredential') ||
+    !type.every((t) => typeof t === 'string' && t)
+  ) {
     throw new Oid4vcError('issuance_input_invalid', 'type must be an array of strings containing VerifiableCredential');
   }
   if (!isObject(options.claims) || 'id' in options.claims) {

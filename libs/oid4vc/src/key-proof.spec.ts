@@ -3,7 +3,15 @@ import { createHash, randomBytes } from 'crypto';
 import { SignJWT, exportJWK, generateKeyPair } from 'jose';
 import { didJwkFromJwk, didKeyFromP256Jwk, resolveKeyDid, base58btcDecode, base58btcEncode } from './did';
 import { verifyCredentialProof, type VerifyCredentialProofOptions } from './key-proof';
-import { es256Key, expectOid4vcError, rejection, selfSignedCertificate, signJws, unsignedJws, type TestKey } from './test-support';
+import {
+  es256Key,
+  expectOid4vcError,
+  rejection,
+  selfSignedCertificate,
+  signJws,
+  unsignedJws,
+  type TestKey,
+} from './test-support';
 
 const NOW = new Date('2026-11-28T12:00:00Z');
 const NOW_S = Math.floor(NOW.getTime() / 1000);
@@ -16,9 +24,15 @@ describe('verifyCredentialProof', () => {
     key = await es256Key();
   });
 
-  const header = (over: Record<string, unknown> = {}) => ({ typ: 'openid4vci-proof+jwt', alg: 'ES256', jwk: key.publicJwk, ...over });
+  const header = (over: Record<string, unknown> = {}) => ({
+    typ: 'openid4vci-proof+jwt',
+    alg: 'ES256',
+    jwk: key.publicJwk,
+    ...over,
+  });
   const claims = (over: Record<string, unknown> = {}) => ({ aud: ISSUER, iat: NOW_S, nonce: NONCE, ...over });
-  const proof = (h: Record<string, unknown> = {}, c: Record<string, unknown> = {}) => signJws(header(h), claims(c), key.privateKey);
+  const proof = (h: Record<string, unknown> = {}, c: Record<string, unknown> = {}) =>
+    signJws(header(h), claims(c), key.privateKey);
   const verify = async (proofJwt: string, over: Partial<VerifyCredentialProofOptions> = {}) =>
     verifyCredentialProof({ proofJwt, issuerId: ISSUER, now: NOW, expectedNonce: NONCE, ...over });
 
@@ -83,7 +97,11 @@ describe('verifyCredentialProof', () => {
         credential_issuer: ISSUER,
         credential_endpoint: `${ISSUER}/credential`,
         credential_configurations_supported: {
-          pid: { format: 'dc+sd-jwt', vct: 'urn:eudi:pid:1', proof_types_supported: { jwt: { proof_signing_alg_values_supported: ['ES256'] } } },
+          pid: {
+            format: 'dc+sd-jwt',
+            vct: 'urn:eudi:pid:1',
+            proof_types_supported: { jwt: { proof_signing_alg_values_supported: ['ES256'] } },
+          },
         },
       },
     } as unknown as Parameters<Openid4vciClient['createCredentialRequestJwtProof']>[0]['issuerMetadata'];
@@ -95,7 +113,10 @@ describe('verifyCredentialProof', () => {
       issuedAt: NOW,
       clientId: 'wallet-1',
     });
-    await expect(verify(jwt, { clientId: 'wallet-1' })).resolves.toMatchObject({ holderJwk: key.publicJwk, nonce: NONCE });
+    await expect(verify(jwt, { clientId: 'wallet-1' })).resolves.toMatchObject({
+      holderJwk: key.publicJwk,
+      nonce: NONCE,
+    });
   });
 
   it('rejects a kid of any other kind and says which kinds are supported', async () => {
@@ -107,7 +128,11 @@ describe('verifyCredentialProof', () => {
     expect(error.spec_ref).toBe('OID4VCI 1.0 Appendix F.1');
 
     const { jwk: _j, ...plain } = header({ kid: 'key-1' });
-    expectOid4vcError(await rejection(verify(await signJws(plain, claims(), key.privateKey))), 'invalid_proof', 'proof_kid_unsupported');
+    expectOid4vcError(
+      await rejection(verify(await signJws(plain, claims(), key.privateKey))),
+      'invalid_proof',
+      'proof_kid_unsupported',
+    );
   });
 
   it('rejects a did:key of another key type and a malformed did:key', async () => {
@@ -118,13 +143,21 @@ describe('verifyCredentialProof', () => {
     expect(error.error_description).toContain('ed25519-pub');
 
     const { jwk: _j, ...bad } = header({ kid: 'did:key:z0OIl' });
-    expectOid4vcError(await rejection(verify(await signJws(bad, claims(), key.privateKey))), 'invalid_proof', 'proof_kid_invalid');
+    expectOid4vcError(
+      await rejection(verify(await signJws(bad, claims(), key.privateKey))),
+      'invalid_proof',
+      'proof_kid_invalid',
+    );
   });
 
   it('rejects a kid naming another key than the signing one', async () => {
     const other = await es256Key();
     const { jwk: _jwk, ...h } = header({ kid: didKeyFromP256Jwk(other.publicJwk) });
-    expectOid4vcError(await rejection(verify(await signJws(h, claims(), key.privateKey))), 'invalid_proof', 'proof_signature_invalid');
+    expectOid4vcError(
+      await rejection(verify(await signJws(h, claims(), key.privateKey))),
+      'invalid_proof',
+      'proof_signature_invalid',
+    );
   });
 
   it('rejects a wrong typ', async () => {
@@ -134,58 +167,125 @@ describe('verifyCredentialProof', () => {
   });
 
   it('rejects alg none, HS256 and algorithms outside the allowed list', async () => {
-    expectOid4vcError(await rejection(verify(unsignedJws(header({ alg: 'none' }), claims()))), 'invalid_proof', 'proof_alg_not_allowed');
+    expectOid4vcError(
+      await rejection(verify(unsignedJws(header({ alg: 'none' }), claims()))),
+      'invalid_proof',
+      'proof_alg_not_allowed',
+    );
     const hs256 = await signJws(header({ alg: 'HS256' }), claims(), new Uint8Array(32));
-    expectOid4vcError(await rejection(verify(hs256, { allowedAlgs: ['HS256', 'ES256'] })), 'invalid_proof', 'proof_alg_not_allowed');
-    expectOid4vcError(await rejection(verify(await proof(), { allowedAlgs: ['ES384'] })), 'invalid_proof', 'proof_alg_not_allowed');
+    expectOid4vcError(
+      await rejection(verify(hs256, { allowedAlgs: ['HS256', 'ES256'] })),
+      'invalid_proof',
+      'proof_alg_not_allowed',
+    );
+    expectOid4vcError(
+      await rejection(verify(await proof(), { allowedAlgs: ['ES384'] })),
+      'invalid_proof',
+      'proof_alg_not_allowed',
+    );
   });
 
   it('rejects a proof with no key header or with two', async () => {
     const { jwk: _jwk, ...none } = header();
-    expectOid4vcError(await rejection(verify(await signJws(none, claims(), key.privateKey))), 'invalid_proof', 'proof_key_missing');
+    expectOid4vcError(
+      await rejection(verify(await signJws(none, claims(), key.privateKey))),
+      'invalid_proof',
+      'proof_key_missing',
+    );
     const twoKeys = await rejection(verify(await proof({ kid: didJwkFromJwk(key.publicJwk) })));
     expectOid4vcError(twoKeys, 'invalid_proof', 'proof_key_ambiguous');
     expect(twoKeys.error_description).toContain('found kid and jwk');
     const certificate = await selfSignedCertificate(key);
-    expectOid4vcError(await rejection(verify(await proof({ x5c: [certificate] }))), 'invalid_proof', 'proof_key_ambiguous');
+    expectOid4vcError(
+      await rejection(verify(await proof({ x5c: [certificate] }))),
+      'invalid_proof',
+      'proof_key_ambiguous',
+    );
   });
 
   it('rejects a private key in the jwk header or in a did:jwk', async () => {
-    expectOid4vcError(await rejection(verify(await proof({ jwk: key.privateJwk }))), 'invalid_proof', 'proof_jwk_private');
+    expectOid4vcError(
+      await rejection(verify(await proof({ jwk: key.privateJwk }))),
+      'invalid_proof',
+      'proof_jwk_private',
+    );
     const privateDid = `did:jwk:${Buffer.from(JSON.stringify(key.privateJwk)).toString('base64url')}`;
     const { jwk: _jwk, ...h } = header({ kid: privateDid });
-    expectOid4vcError(await rejection(verify(await signJws(h, claims(), key.privateKey))), 'invalid_proof', 'proof_jwk_private');
+    expectOid4vcError(
+      await rejection(verify(await signJws(h, claims(), key.privateKey))),
+      'invalid_proof',
+      'proof_jwk_private',
+    );
   });
 
   it('rejects an x5c that is not a certificate', async () => {
     const { jwk: _jwk, ...h } = header({ x5c: ['bm90IGEgY2VydGlmaWNhdGU='] });
-    expectOid4vcError(await rejection(verify(await signJws(h, claims(), key.privateKey))), 'invalid_proof', 'proof_x5c_invalid');
+    expectOid4vcError(
+      await rejection(verify(await signJws(h, claims(), key.privateKey))),
+      'invalid_proof',
+      'proof_x5c_invalid',
+    );
     const { jwk: _j, ...empty } = header({ x5c: [] });
-    expectOid4vcError(await rejection(verify(await signJws(empty, claims(), key.privateKey))), 'invalid_proof', 'proof_x5c_invalid');
+    expectOid4vcError(
+      await rejection(verify(await signJws(empty, claims(), key.privateKey))),
+      'invalid_proof',
+      'proof_x5c_invalid',
+    );
   });
 
   it('rejects a bad signature', async () => {
     const other = await es256Key();
-    expectOid4vcError(await rejection(verify(await proof({ jwk: other.publicJwk }))), 'invalid_proof', 'proof_signature_invalid');
+    expectOid4vcError(
+      await rejection(verify(await proof({ jwk: other.publicJwk }))),
+      'invalid_proof',
+      'proof_signature_invalid',
+    );
   });
 
   it('rejects a wrong or missing aud, and accepts aud as an array', async () => {
-    expectOid4vcError(await rejection(verify(await proof({}, { aud: 'https://other.example.com' }))), 'invalid_proof', 'proof_aud_mismatch');
-    expectOid4vcError(await rejection(verify(await proof({}, { aud: `${ISSUER}/` }))), 'invalid_proof', 'proof_aud_mismatch');
-    expectOid4vcError(await rejection(verify(await proof({}, { aud: undefined }))), 'invalid_proof', 'proof_aud_mismatch');
+    expectOid4vcError(
+      await rejection(verify(await proof({}, { aud: 'https://other.example.com' }))),
+      'invalid_proof',
+      'proof_aud_mismatch',
+    );
+    expectOid4vcError(
+      await rejection(verify(await proof({}, { aud: `${ISSUER}/` }))),
+      'invalid_proof',
+      'proof_aud_mismatch',
+    );
+    expectOid4vcError(
+      await rejection(verify(await proof({}, { aud: undefined }))),
+      'invalid_proof',
+      'proof_aud_mismatch',
+    );
     await expect(verify(await proof({}, { aud: [ISSUER] }))).resolves.toBeDefined();
   });
 
   it('says which aud and alg it expected and which the proof carried', async () => {
     const aud = await rejection(verify(await proof({}, { aud: 'https://other.example.com' })));
     expect(aud.toDiagnostic()).toMatchObject({ expected: ISSUER, provided: 'https://other.example.com' });
-    expect((await rejection(verify(await proof(), { allowedAlgs: ['ES384'] }))).toDiagnostic()).toMatchObject({ expected: 'ES384', provided: 'ES256' });
+    expect((await rejection(verify(await proof(), { allowedAlgs: ['ES384'] }))).toDiagnostic()).toMatchObject({
+      expected: 'ES384',
+      provided: 'ES256',
+    });
   });
 
   it('rejects an iat outside the window, or none', async () => {
-    expectOid4vcError(await rejection(verify(await proof({}, { iat: NOW_S - 3600 }))), 'invalid_proof', 'proof_iat_stale');
-    expectOid4vcError(await rejection(verify(await proof({}, { iat: NOW_S + 3600 }))), 'invalid_proof', 'proof_iat_future');
-    expectOid4vcError(await rejection(verify(await proof({}, { iat: undefined }))), 'invalid_proof', 'proof_iat_missing');
+    expectOid4vcError(
+      await rejection(verify(await proof({}, { iat: NOW_S - 3600 }))),
+      'invalid_proof',
+      'proof_iat_stale',
+    );
+    expectOid4vcError(
+      await rejection(verify(await proof({}, { iat: NOW_S + 3600 }))),
+      'invalid_proof',
+      'proof_iat_future',
+    );
+    expectOid4vcError(
+      await rejection(verify(await proof({}, { iat: undefined }))),
+      'invalid_proof',
+      'proof_iat_missing',
+    );
     await expect(verify(await proof({}, { iat: NOW_S + 10 }))).resolves.toBeDefined();
   });
 
@@ -201,7 +301,11 @@ describe('verifyCredentialProof', () => {
     const missing = await rejection(verify(await proof({}, { nonce: undefined })));
     expectOid4vcError(missing, 'invalid_proof', 'proof_nonce_missing');
     expect(missing.spec_ref).toBe('OID4VCI 1.0 Section 8.3.1.2');
-    expectOid4vcError(await rejection(verify(await proof({}, { nonce: 'old' }))), 'invalid_nonce', 'proof_nonce_invalid');
+    expectOid4vcError(
+      await rejection(verify(await proof({}, { nonce: 'old' }))),
+      'invalid_nonce',
+      'proof_nonce_invalid',
+    );
   });
 
   it('asks a nonce callback, and only for an otherwise valid proof', async () => {
@@ -211,7 +315,11 @@ describe('verifyCredentialProof', () => {
       return nonce === NONCE;
     };
     await expect(verify(await proof(), { expectedNonce })).resolves.toMatchObject({ nonce: NONCE });
-    expectOid4vcError(await rejection(verify(await proof({}, { nonce: 'other' }), { expectedNonce })), 'invalid_nonce', 'proof_nonce_invalid');
+    expectOid4vcError(
+      await rejection(verify(await proof({}, { nonce: 'other' }), { expectedNonce })),
+      'invalid_nonce',
+      'proof_nonce_invalid',
+    );
     const other = await es256Key();
     await rejection(verify(await proof({ jwk: other.publicJwk }), { expectedNonce }));
     await rejection(verify(await proof({}, { aud: 'https://other.example.com' }), { expectedNonce }));
@@ -238,8 +346,18 @@ describe('did:jwk and did:key', () => {
 
   it('decodes the did:key P-256 test vector of the did:key method specification', () => {
     const resolved = resolveKeyDid('did:key:zDnaerDaTF5BXEavCrfRZEk316dpbLsfPDZ3WJ5hRTPFU2169');
-    const jwk = { kty: 'EC', crv: 'P-256', x: 'fyNYMN0976ci7xqiSdag3buk-ZCwgXU4kz9XNkBlNUI', y: 'hW2ojTNfH7Jbi8--CJUo3OCbH3y5n91g-IMA9MLMbTU' };
-    expect(resolved).toEqual({ ok: true, method: 'did:key', did: 'did:key:zDnaerDaTF5BXEavCrfRZEk316dpbLsfPDZ3WJ5hRTPFU2169', jwk });
+    const jwk = {
+      kty: 'EC',
+      crv: 'P-256',
+      x: 'fyNYMN0976ci7xqiSdag3buk-ZCwgXU4kz9XNkBlNUI',
+      y: 'hW2ojTNfH7Jbi8--CJUo3OCbH3y5n91g-IMA9MLMbTU',
+    };
+    expect(resolved).toEqual({
+      ok: true,
+      method: 'did:key',
+      did: 'did:key:zDnaerDaTF5BXEavCrfRZEk316dpbLsfPDZ3WJ5hRTPFU2169',
+      jwk,
+    });
     expect(didKeyFromP256Jwk(jwk)).toBe('did:key:zDnaerDaTF5BXEavCrfRZEk316dpbLsfPDZ3WJ5hRTPFU2169');
   });
 

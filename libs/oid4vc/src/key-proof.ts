@@ -69,11 +69,17 @@ export async function verifyCredentialProof(options: VerifyCredentialProofOption
   const header = decodeCompactJwsHeader(proofJwt, MAX_PROOF_LENGTH);
   if (!header) throw new Oid4vcError('proof_malformed');
   if (typeof header.typ !== 'string' || !isMediaType(header.typ, 'openid4vci-proof+jwt')) {
-    throw new Oid4vcError('proof_typ_invalid', `typ ${quoteValue(header.typ)}`, { expected: 'openid4vci-proof+jwt', provided: header.typ ?? '(none)' });
+    throw new Oid4vcError('proof_typ_invalid', `typ ${quoteValue(header.typ)}`, {
+      expected: 'openid4vci-proof+jwt',
+      provided: header.typ ?? '(none)',
+    });
   }
   const alg = header.alg;
   if (typeof alg !== 'string' || !algs.includes(alg)) {
-    throw new Oid4vcError('proof_alg_not_allowed', `alg ${quoteValue(alg)}, allowed: ${algs.join(' ')}`, { expected: algs, provided: alg ?? '(none)' });
+    throw new Oid4vcError('proof_alg_not_allowed', `alg ${quoteValue(alg)}, allowed: ${algs.join(' ')}`, {
+      expected: algs,
+      provided: alg ?? '(none)',
+    });
   }
 
   const holder = holderKey(header);
@@ -91,14 +97,29 @@ export async function verifyCredentialProof(options: VerifyCredentialProofOption
   const { aud, iat, iss, nonce } = claims;
   const audiences = Array.isArray(aud) ? aud : [aud];
   if (!audiences.includes(options.issuerId)) {
-    throw new Oid4vcError('proof_aud_mismatch', `aud ${quoteValue(aud)}, expected ${quoteValue(options.issuerId, 200)}`, { expected: options.issuerId, provided: aud ?? '(none)' });
+    throw new Oid4vcError(
+      'proof_aud_mismatch',
+      `aud ${quoteValue(aud)}, expected ${quoteValue(options.issuerId, 200)}`,
+      { expected: options.issuerId, provided: aud ?? '(none)' },
+    );
   }
   if (!isNumericDate(iat)) throw new Oid4vcError('proof_iat_missing');
   const nowSeconds = epochSeconds(now);
-  if (nowSeconds - iat > maxAge) throw new Oid4vcError('proof_iat_stale', `older than ${maxAge} s`, { expected: `at least ${nowSeconds - maxAge}`, provided: iat });
-  if (iat - nowSeconds > skew) throw new Oid4vcError('proof_iat_future', `more than ${skew} s ahead`, { expected: `at most ${nowSeconds + skew}`, provided: iat });
+  if (nowSeconds - iat > maxAge)
+    throw new Oid4vcError('proof_iat_stale', `older than ${maxAge} s`, {
+      expected: `at least ${nowSeconds - maxAge}`,
+      provided: iat,
+    });
+  if (iat - nowSeconds > skew)
+    throw new Oid4vcError('proof_iat_future', `more than ${skew} s ahead`, {
+      expected: `at most ${nowSeconds + skew}`,
+      provided: iat,
+    });
   if (options.clientId !== undefined && iss !== undefined && iss !== options.clientId) {
-    throw new Oid4vcError('proof_iss_mismatch', `iss ${quoteValue(iss)}`, { expected: options.clientId, provided: iss });
+    throw new Oid4vcError('proof_iss_mismatch', `iss ${quoteValue(iss)}`, {
+      expected: options.clientId,
+      provided: iss,
+    });
   }
 
   if (nonce === undefined || nonce === '') throw new Oid4vcError('proof_nonce_missing');
@@ -140,7 +161,11 @@ function holderKey(header: Record<string, unknown>): HolderKey {
     }
     case 'x5c': {
       const x5c = header.x5c;
-      if (!Array.isArray(x5c) || x5c.length === 0 || !x5c.every((cert) => typeof cert === 'string' && BASE64.test(cert))) {
+      if (
+        !Array.isArray(x5c) ||
+        x5c.length === 0 ||
+        !x5c.every((cert) => typeof cert === 'string' && BASE64.test(cert))
+      ) {
         throw new Oid4vcError('proof_x5c_invalid');
       }
       let exported: unknown;

@@ -30,14 +30,34 @@ describe('PKCE', () => {
     ['short', 'pkce_verifier_mismatch'],
     [CHALLENGE, 'pkce_verifier_mismatch'],
   ] as const)('refuses verifier %p with invalid_grant (%s)', (verifier, reason) => {
-    expectOid4vcError(thrown(() => verifyPkce(CHALLENGE, verifier)), 'invalid_grant', reason);
+    expectOid4vcError(
+      thrown(() => verifyPkce(CHALLENGE, verifier)),
+      'invalid_grant',
+      reason,
+    );
   });
 
   it('takes S256 challenges only', () => {
     expect(checkPkceChallenge(CHALLENGE, 'S256')).toBe(CHALLENGE);
-    expectOid4vcError(thrown(() => checkPkceChallenge(undefined, 'S256')), 'invalid_request', 'pkce_missing');
-    expectOid4vcError(thrown(() => checkPkceChallenge(VERIFIER, 'plain')), 'invalid_request', 'pkce_method_unsupported');
-    expectOid4vcError(thrown(() => checkPkceChallenge(CHALLENGE, undefined)), 'invalid_request', 'pkce_method_unsupported');
-    expectOid4vcError(thrown(() => checkPkceChallenge('not a digest', 'S256')), 'invalid_request', 'authorization_request_invalid');
+    expectOid4vcError(
+      thrown(() => checkPkceChallenge(undefined, 'S256')),
+      'invalid_request',
+      'pkce_missing',
+    );
+    expectOid4vcError(
+      thrown(() => checkPkceChallenge(VERIFIER, 'plain')),
+      'invalid_request',
+      'pkce_method_unsupported',
+    );
+    expectOid4vcError(
+      thrown(() => checkPkceChallenge(CHALLENGE, undefined)),
+      'invalid_request',
+      'pkce_method_unsupported',
+    );
+    expectOid4vcError(
+      thrown(() => checkPkceChallenge('not a digest', 'S256')),
+      'invalid_request',
+      'authorization_request_invalid',
+    );
   });
 });

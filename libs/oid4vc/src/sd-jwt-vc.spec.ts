@@ -16,7 +16,9 @@ function decodePart(part: string): Record<string, unknown> {
 function split(sdJwt: string) {
   const [jwt, ...rest] = sdJwt.split('~');
   const [header, payload] = jwt.split('.').slice(0, 2).map(decodePart);
-  const disclosures = rest.filter(Boolean).map((d) => JSON.parse(Buffer.from(d, 'base64url').toString('utf8')) as unknown[]);
+  const disclosures = rest
+    .filter(Boolean)
+    .map((d) => JSON.parse(Buffer.from(d, 'base64url').toString('utf8')) as unknown[]);
   return { header, payload, disclosures };
 }
 
@@ -56,7 +58,13 @@ describe('issueSdJwtVc', () => {
     expect(sdJwt.endsWith('~')).toBe(true);
     const result = await (await verifier(issuerPublicJwk)).verify(sdJwt, { currentDate: IAT + 60 });
     expect(result.header).toMatchObject({ typ: 'dc+sd-jwt', alg: 'ES256', x5c });
-    expect(result.payload).toMatchObject({ iss: 'https://issuer.example.com', iat: IAT, exp: EXP, vct: VCT, ...CLAIMS });
+    expect(result.payload).toMatchObject({
+      iss: 'https://issuer.example.com',
+      iat: IAT,
+      exp: EXP,
+      vct: VCT,
+      ...CLAIMS,
+    });
     expect((result.payload.cnf as { jwk: JWK }).jwk).toEqual(holder.publicJwk);
     expect(result.kb).toBeUndefined();
   });
@@ -64,7 +72,9 @@ describe('issueSdJwtVc', () => {
   it('fails verification with another key', async () => {
     const other = await es256Key();
     const sdJwt = await issueSdJwtVc(options);
-    await expect((await verifier(other.publicJwk)).verify(sdJwt, { currentDate: IAT + 60 })).rejects.toThrow(/signature/i);
+    await expect((await verifier(other.publicJwk)).verify(sdJwt, { currentDate: IAT + 60 })).rejects.toThrow(
+      /signature/i,
+    );
   });
 
   it('hides the disclosable claims behind sha-256 digests with 128-bit salts', async () => {
@@ -99,9 +109,13 @@ describe('issueSdJwtVc', () => {
       kbSigner: await ES256.getSigner(holder.privateJwk),
       kbSignAlg: 'ES256',
     });
-    const presentation = await holderSide.present(sdJwt, { given_name: true }, {
-      kb: { payload: { iat: IAT + 100, aud: 'https://verifier.example.com', nonce: 'vp-nonce' } },
-    });
+    const presentation = await holderSide.present(
+      sdJwt,
+      { given_name: true },
+      {
+        kb: { payload: { iat: IAT + 100, aud: 'https://verifier.example.com', nonce: 'vp-nonce' } },
+      },
+    );
     const verifierSide = new SDJwtVcInstance({
       hasher: digest,
       hashAlg: 'sha-256',
@@ -128,7 +142,11 @@ describe('issueSdJwtVc', () => {
       { vct: '' },
     ];
     for (const over of cases) {
-      expectOid4vcError(await rejection(issueSdJwtVc({ ...options, ...over })), 'server_error', 'issuance_input_invalid');
+      expectOid4vcError(
+        await rejection(issueSdJwtVc({ ...options, ...over })),
+        'server_error',
+        'issuance_input_invalid',
+      );
     }
   });
 

@@ -54,7 +54,8 @@ export async function issueSdJwtVc(options: IssueSdJwtVcOptions): Promise<string
   const claims = options.claims;
   if (!isObject(claims)) throw new Oid4vcError('issuance_input_invalid', 'claims must be an object');
   const reserved = Object.keys(claims).filter((name) => RESERVED_CLAIMS.includes(name));
-  if (reserved.length > 0) throw new Oid4vcError('issuance_input_invalid', `reserved claim names: ${reserved.join(' ')}`);
+  if (reserved.length > 0)
+    throw new Oid4vcError('issuance_input_invalid', `reserved claim names: ${reserved.join(' ')}`);
   const disclosable = options.disclosable;
   if (
     !Array.isArray(disclosable) ||

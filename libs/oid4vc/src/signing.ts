@@ -54,7 +54,8 @@ export function checkNonEmptyString(value: unknown, name: string): string {
 export function joseDetachedSigner(key: IssuerPrivateKey): (signingInput: string) => Promise<string> {
   return async (signingInput: string) => {
     const [encodedHeader, encodedPayload, ...rest] = signingInput.split('.');
-    if (rest.length > 0 || !encodedHeader || !encodedPayload) throw new Error('joseDetachedSigner: not a JWS signing input');
+    if (rest.length > 0 || !encodedHeader || !encodedPayload)
+      throw new Error('joseDetachedSigner: not a JWS signing input');
     const header = JSON.parse(Buffer.from(encodedHeader, 'base64url').toString('utf8'));
     const jws = await new CompactSign(Buffer.from(encodedPayload, 'base64url')).setProtectedHeader(header).sign(key);
     const [signedHeader, signedPayload, signature] = jws.split('.');

@@ -42,7 +42,10 @@ export async function selfSignedCertificate(key: TestKey, commonName = 'Hallmark
     notBefore: new Date('2020-01-01T00:00:00Z'),
     notAfter: new Date('2040-01-01T00:00:00Z'),
     signingAlgorithm: { name: 'ECDSA', hash: 'SHA-256' },
-    keys: { privateKey: key.privateKey, publicKey: key.publicKey } as unknown as x509.X509CertificateCreateSelfSignedParams['keys'],
+    keys: {
+      privateKey: key.privateKey,
+      publicKey: key.publicKey,
+    } as unknown as x509.X509CertificateCreateSelfSignedParams['keys'],
   });
   return Buffer.from(certificate.rawData).toString('base64');
 }
@@ -66,7 +69,12 @@ export function expectOid4vcError(error: Oid4vcError, code: string, reason: Oid4
 }
 
 /** A certificate for `key` issued by `ca` (whose certificate has the name `CN=<caName>`), base64 DER. */
-export async function issuedCertificate(key: TestKey, ca: TestKey, caName: string, commonName = 'Hallmark test leaf'): Promise<string> {
+export async function issuedCertificate(
+  key: TestKey,
+  ca: TestKey,
+  caName: string,
+  commonName = 'Hallmark test leaf',
+): Promise<string> {
   x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
   const certificate = await x509.X509CertificateGenerator.create({
     serialNumber: '02',

@@ -39,17 +39,24 @@ const certificate = (value: string): X509Certificate | undefined => {
   }
 };
 
-const validAt = (cert: X509Certificate, now: Date): boolean => new Date(cert.validFrom) <= now && now <= new Date(cert.validTo);
+const validAt = (cert: X509Certificate, now: Date): boolean =>
+  new Date(cert.validFrom) <= now && now <= new Date(cert.validTo);
 
 /** The leaf key of an x5c chain that leads to one of the roots, all certificates valid now; undefined otherwise. */
 function chainKey(x5c: unknown, roots: X509Certificate[], now: Date): { key: KeyObject; subject: string } | undefined {
-  if (!Array.isArray(x5c) || x5c.length === 0 || x5c.length > 10 || !x5c.every((c) => typeof c === 'string')) return undefined;
+  if (!Array.isArray(x5c) || x5c.length === 0 || x5c.length > 10 || !x5c.every((c) => typeof c === 'string'))
+    return undefined;
   const chain = x5c.map((c: string) => certificate(c));
   if (chain.some((c) => !c || !validAt(c, now))) return undefined;
   const certs = chain as X509Certificate[];
-  for (let i = 0; i + 1 < certs.length; i++) if (!certs[i].checkIssued(certs[i + 1]) || !certs[i].verify(certs[i + 1].publicKey)) return undefined;
+  for (let i = 0; i + 1 < certs.length; i++)
+    if (!certs[i].checkIssued(certs[i + 1]) || !certs[i].verify(certs[i + 1].publicKey)) return undefined;
   const top = certs[certs.length - 1];
-  const anchored = roots.some((root) => validAt(root, now) && (root.fingerprint256 === top.fingerprint256 || (top.checkIssued(root) && top.verify(root.publicKey))));
+  const anchored = roots.some(
+    (root) =>
+      validAt(root, now) &&
+      (root.fingerprint256 === top.fingerprint256 || (top.checkIssued(root) && top.verify(root.publicKey))),
+  );
   return anchored ? { key: certs[0].publicKey, subject: certs[0].subject.replace(/\n/g, ', ') } : undefined;
 }
 
@@ -58,13 +65,18 @@ function chainKey(x5c: unknown, roots: X509Certificate[], now: Date): { key: Key
  * with a trusted key or an `x5c` chain to a trusted root, and `exp` when present. The caller
  * checks the claims that belong to its kind of attestation.
  */
-export async function verifyTrustedJwt(jwt: unknown, options: { typ: string; trust: TrustList; now: Date; reasons: TrustedJwtReasons }): Promise<TrustedJwt> {
+export async function verifyTrustedJwt(
+  jwt: unknown,
+  options: { typ: string; trust: TrustList; now: Date; reasons: TrustedJwtReasons },
+): Promise<TrustedJwt> {
   const { reasons, now } = options;
   const header = decodeCompactJwsHeader(jwt, MAX_LENGTH);
   if (!header) throw new Oid4vcError(reasons.malformed, 'not a compact JWS');
-  if (typeof header.typ !== 'string' || !isMediaType(header.typ, options.typ)) throw new Oid4vcError(reasons.malformed, `typ must be ${options.typ}`);
+  if (typeof header.typ !== 'string' || !isMediaType(header.typ, options.typ))
+    throw new Oid4vcError(reasons.malformed, `typ must be ${options.typ}`);
   const alg = header.alg;
-  if (typeof alg !== 'string' || !ASYMMETRIC_SIGNING_ALGS.includes(alg)) throw new Oid4vcError(reasons.malformed, 'alg is not an asymmetric signature algorithm');
+  if (typeof alg !== 'string' || !ASYMMETRIC_SIGNING_ALGS.includes(alg))
+    throw new Oid4vcError(reasons.malformed, 'alg is not an asymmetric signature algorithm');
 
   const candidates: { key: KeyObject | JWK; trustedBy: string }[] = [];
   if (header.x5c !== undefined) {
@@ -73,7 +85,8 @@ export async function verifyTrustedJwt(jwt: unknown, options: { typ: string; tru
     if (leaf) candidates.push({ key: leaf.key, trustedBy: `x5c:${leaf.subject}` });
   } else {
     (options.trust.keys ?? []).forEach((jwk, index) => {
-      if (header.kid === undefined || jwk.kid === header.kid) candidates.push({ key: jwk, trustedBy: jwk.kid ? `kid:${jwk.kid}` : `key:${index}` });
+      if (header.kid === undefined || jwk.kid === header.kid)
+        candidates.push({ key: jwk, trustedBy: jwk.kid ? `kid:${jwk.kid}` : `key:${index}` });
     });
   }
   let verified: { payload: Uint8Array; trustedBy: string } | undefined;
@@ -87,9 +100,18 @@ export async function verifyTrustedJwt(jwt: unknown, options: { typ: string; tru
       /* the next candidate */
     }
   }
-  if (!verified) throw new Oid4vcError(reasons.untrusted, header.x5c !== undefined ? 'the x5c chain does not verify up to a trusted root' : header.kid !== undefined ? `no trusted key verifies it (kid ${String(header.kid).slice(0, 60)})` : 'no trusted key verifies it');
+  if (!verified)
+    throw new Oid4vcError(
+      reasons.untrusted,
+      header.x5c !== undefined
+        ? 'the x5c chain does not verify up to a trusted root'
+        : header.kid !== undefined
+          ? `no trusted key verifies it (kid ${String(header.kid).slice(0, 60)})`
+          : 'no trusted key verifies it',
+    );
   const payload = parseJsonObject(new TextDecoder().decode(verified.payload));
   if (!payload) throw new Oid4vcError(reasons.malformed, 'the payload is not a JSON object');
-  if (payload.exp !== undefined && (!isNumericDate(payload.exp) || payload.exp <= epochSeconds(now))) throw new Oid4vcError(reasons.expired);
+  if (payload.exp !== undefined && (!isNumericDate(payload.exp) || payload.exp <= epochSeconds(now)))
+    throw new Oid4vcError(reasons.expired);
   return { header, payload, trustedBy: verified.trustedBy };
 }

@@ -23,23 +23,38 @@ export class AdminAuthGuard implements CanActivate {
   ) {}
 
   canActivate(ctx: ExecutionContext): boolean {
-    const required = this.reflector.getAllAndOverride<AdminRole | undefined>(ROLE_KEY, [ctx.getHandler(), ctx.getClass()]);
+    const required = this.reflector.getAllAndOverride<AdminRole | undefined>(ROLE_KEY, [
+      ctx.getHandler(),
+      ctx.getClass(),
+    ]);
     if (!required) return true;
     const request = ctx.switchToHttp().getRequest<FastifyRequest>();
     const header = request.headers.authorization ?? '';
     const token = /^Bearer\s+(.+)$/i.exec(header)?.[1]?.trim();
     if (!token) {
       ctx.switchToHttp().getResponse<FastifyReply>().header('www-authenticate', 'Bearer realm="hallmark-admin"');
-      throw new ProblemError(401, 'Unauthorized', 'a bearer token is required (HALLMARK_ADMIN_TOKEN or HALLMARK_AUDITOR_TOKEN)');
+      throw new ProblemError(
+        401,
+        'Unauthorized',
+        'a bearer token is required (HALLMARK_ADMIN_TOKEN or HALLMARK_AUDITOR_TOKEN)',
+      );
     }
     const { adminToken, auditorToken } = this.config;
     const role: AdminRole | undefined =
-      adminToken && sameSecret(token, adminToken) ? 'admin' : auditorToken && sameSecret(token, auditorToken) ? 'auditor' : undefined;
+      adminToken && sameSecret(token, adminToken)
+        ? 'admin'
+        : auditorToken && sameSecret(token, auditorToken)
+          ? 'auditor'
+          : undefined;
     if (!role) {
-      ctx.switchToHttp().getResponse<FastifyReply>().header('www-authenticate', 'Bearer realm="hallmark-admin", error="invalid_token"');
+      ctx
+        .switchToHttp()
+        .getResponse<FastifyReply>()
+        .header('www-authenticate', 'Bearer realm="hallmark-admin", error="invalid_token"');
       throw new ProblemError(401, 'Unauthorized', 'the bearer token is not valid');
     }
-    if (required === 'admin' && role !== 'admin') throw new ProblemError(403, 'Forbidden', 'the auditor token gives read-only access');
+    if (required === 'admin' && role !== 'admin')
+      throw new ProblemError(403, 'Forbidden', 'the auditor token gives read-only access');
     return true;
   }
 }

@@ -32,7 +32,10 @@ export interface ServeOptions {
 }
 
 /** Creates the Nest application on Fastify (the platform's HTTP adapter everywhere). */
-export async function createHttpApp(rootModule: Parameters<typeof NestFactory.create>[0], processName: string): Promise<NestFastifyApplication> {
+export async function createHttpApp(
+  rootModule: Parameters<typeof NestFactory.create>[0],
+  processName: string,
+): Promise<NestFastifyApplication> {
   initTelemetry({ serviceName: processName });
   const app = await NestFactory.create<NestFastifyApplication>(
     rootModule,
@@ -52,11 +55,18 @@ export async function createHttpApp(rootModule: Parameters<typeof NestFactory.cr
     }),
   );
   // Declaring a parser replaces Nest's defaults, so forms are declared too (repeated names become arrays).
-  app.useBodyParser('application/x-www-form-urlencoded', { bodyLimit: BODY_LIMIT }, (_req, body, done) => done(null, { ...parseForm(body.toString()) }));
+  app.useBodyParser('application/x-www-form-urlencoded', { bodyLimit: BODY_LIMIT }, (_req, body, done) =>
+    done(null, { ...parseForm(body.toString()) }),
+  );
   // Any other media type (an encrypted application/jwt credential request, text/plain) reaches the
   // handler without a body, instead of Fastify's own 415: the endpoint refuses it in its wire
   // format, with a catalogue reason, and records it.
-  app.getHttpAdapter().getInstance().addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: BODY_LIMIT }, (_req, _body, done) => done(null, undefined));
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: BODY_LIMIT }, (_req, _body, done) =>
+      done(null, undefined),
+    );
   return app;
 }
 
@@ -64,7 +74,10 @@ export async function createHttpApp(rootModule: Parameters<typeof NestFactory.cr
  * Starts a service and shuts it down gracefully on SIGTERM/SIGINT: stop accepting and finish
  * in-flight requests, flush the outbox relay, leave consumer groups, close the database.
  */
-export async function serve(rootModule: Parameters<typeof NestFactory.create>[0], options: ServeOptions): Promise<INestApplication> {
+export async function serve(
+  rootModule: Parameters<typeof NestFactory.create>[0],
+  options: ServeOptions,
+): Promise<INestApplication> {
   const logger = new JsonLogger(options.processName);
   const app = await createHttpApp(rootModule, options.processName);
   await app.listen(options.port, options.host ?? '0.0.0.0');

@@ -76,13 +76,16 @@ export class ConfigError extends Error {}
 
 export function readPlatformConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig {
   const transport = (env.HALLMARK_TRANSPORT ?? 'kafka') as PlatformConfig['transport'];
-  if (!['kafka', 'in-process'].includes(transport)) throw new ConfigError(`HALLMARK_TRANSPORT must be kafka or in-process, got ${transport}`);
+  if (!['kafka', 'in-process'].includes(transport))
+    throw new ConfigError(`HALLMARK_TRANSPORT must be kafka or in-process, got ${transport}`);
   const masterKey = env.HALLMARK_MASTER_KEY ? Buffer.from(env.HALLMARK_MASTER_KEY, 'base64') : undefined;
-  if (masterKey && masterKey.length !== 32) throw new ConfigError('HALLMARK_MASTER_KEY must be 32 bytes, base64-encoded');
+  if (masterKey && masterKey.length !== 32)
+    throw new ConfigError('HALLMARK_MASTER_KEY must be 32 bytes, base64-encoded');
   const grantKey = env.HALLMARK_GRANT_KEY ? Buffer.from(env.HALLMARK_GRANT_KEY, 'base64') : undefined;
   if (grantKey && grantKey.length !== 32) throw new ConfigError('HALLMARK_GRANT_KEY must be 32 bytes, base64-encoded');
   const profile = (env.HALLMARK_PROFILE ?? 'oid4vci') as PlatformConfig['profile'];
-  if (!['oid4vci', 'haip'].includes(profile)) throw new ConfigError(`HALLMARK_PROFILE must be oid4vci or haip, got ${profile}`);
+  if (!['oid4vci', 'haip'].includes(profile))
+    throw new ConfigError(`HALLMARK_PROFILE must be oid4vci or haip, got ${profile}`);
   return {
     profile,
     loginClientSecret: env.HALLMARK_LOGIN_CLIENT_SECRET || undefined,
@@ -94,11 +97,15 @@ export function readPlatformConfig(env: NodeJS.ProcessEnv = process.env): Platfo
     compatDraftRequests: env.HALLMARK_COMPAT_DRAFT_REQUESTS !== 'false',
     offerServiceUrl: (env.HALLMARK_OFFER_SERVICE_URL ?? `http://127.0.0.1:${env.PORT ?? 8080}`).replace(/\/$/, ''),
     authorizationServerJwksUrl:
-      env.HALLMARK_AS_JWKS_URL ?? `${(env.HALLMARK_PUBLIC_URL ?? `http://localhost:${env.PORT ?? 8080}`).replace(/\/$/, '')}/.well-known/jwks.json`,
+      env.HALLMARK_AS_JWKS_URL ??
+      `${(env.HALLMARK_PUBLIC_URL ?? `http://localhost:${env.PORT ?? 8080}`).replace(/\/$/, '')}/.well-known/jwks.json`,
     databaseUrl: env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/hallmark',
     preparedStatements: env.HALLMARK_DB_PREPARED_STATEMENTS !== 'false',
     transport,
-    kafkaBrokers: (env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',').map((s) => s.trim()).filter(Boolean),
+    kafkaBrokers: (env.KAFKA_BROKERS ?? '127.0.0.1:9092')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
     kafkaNamespace: env.HALLMARK_KAFKA_NAMESPACE || undefined,
     topicPartitions: Number(env.HALLMARK_TOPIC_PARTITIONS ?? 6),
     topicReplicationFactor: Number(env.HALLMARK_TOPIC_REPLICATION_FACTOR ?? 1),
@@ -116,6 +123,7 @@ export const isServiceName = (s: string): s is ServiceName => (SERVICES as reado
 
 function redactionPolicyOf(env: NodeJS.ProcessEnv): RedactionPolicy {
   const clientIp = env.HALLMARK_RECORD_CLIENT_IP ?? 'masked';
-  if (clientIp !== 'masked' && clientIp !== 'none') throw new ConfigError(`HALLMARK_RECORD_CLIENT_IP must be masked or none, got ${clientIp}`);
+  if (clientIp !== 'masked' && clientIp !== 'none')
+    throw new ConfigError(`HALLMARK_RECORD_CLIENT_IP must be masked or none, got ${clientIp}`);
   return { keepInfrastructureHeaders: env.HALLMARK_RECORD_INFRA_HEADERS === 'true', clientIp };
 }

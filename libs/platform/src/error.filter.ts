@@ -25,28 +25,43 @@ export class WireErrorFilter implements ExceptionFilter {
     }
     if (exception instanceof OAuthError) {
       reply.status(exception.status).headers({ 'cache-control': 'no-store', ...exception.headers });
-      reply.send({ error: exception.error, ...(exception.description ? { error_description: exception.description } : {}) });
+      reply.send({
+        error: exception.error,
+        ...(exception.description ? { error_description: exception.description } : {}),
+      });
       return;
     }
     const status = exception instanceof HttpException ? exception.getStatus() : statusOf(exception);
-    if (status >= 500) this.logger.error('unhandled error', { error: exception as Error, path: request.routeOptions?.url });
+    if (status >= 500)
+      this.logger.error('unhandled error', { error: exception as Error, path: request.routeOptions?.url });
     const message = status >= 500 ? 'internal error' : messageOf(exception);
     if (admin) {
       this.sendProblem(reply, status, titleFor(status), message);
     } else {
       reply.status(status).header('cache-control', 'no-store');
-      reply.send({ error: status === 404 ? 'not_found' : status >= 500 ? 'server_error' : badRequestCodeFor(request.url), error_description: message });
+      reply.send({
+        error: status === 404 ? 'not_found' : status >= 500 ? 'server_error' : badRequestCodeFor(request.url),
+        error_description: message,
+      });
     }
   }
 
-  private sendProblem(reply: FastifyReply, status: number, title: string, detail?: string, errors: unknown[] = [], type = 'about:blank'): void {
+  private sendProblem(
+    reply: FastifyReply,
+    status: number,
+    title: string,
+    detail?: string,
+    errors: unknown[] = [],
+    type = 'about:blank',
+  ): void {
     reply.status(status).header('content-type', 'application/problem+json');
     reply.send({ type, title, status, ...(detail ? { detail } : {}), ...(errors.length ? { errors } : {}) });
   }
 }
 
 /** Endpoints whose spec names its own code for a malformed request (OID4VCI 1.0 Section 8.3.1.2). */
-const badRequestCodeFor = (url: string): string => (/^\/credential(\?|$)/.test(url) ? 'invalid_credential_request' : 'invalid_request');
+const badRequestCodeFor = (url: string): string =>
+  /^\/credential(\?|$)/.test(url) ? 'invalid_credential_request' : 'invalid_request';
 
 /** Fastify's own errors (malformed JSON, body too large, wrong content type) carry a statusCode. */
 const statusOf = (e: unknown): number => {
@@ -67,5 +82,12 @@ const messageOf = (e: unknown): string => {
 };
 
 const titleFor = (status: number): string =>
-  ({ 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 409: 'Conflict', 413: 'Payload Too Large', 415: 'Unsupported Media Type' })[status] ??
-  (status >= 500 ? 'Internal Server Error' : 'Error');
+  ({
+    400: 'Bad Request',
+    401: 'Unauthorized',
+    403: 'Forbidden',
+    404: 'Not Found',
+    409: 'Conflict',
+    413: 'Payload Too Large',
+    415: 'Unsupported Media Type',
+  })[status] ?? (status >= 500 ? 'Internal Server Error' : 'Error');

@@ -18,6 +18,8 @@ export class HealthController {
   @Get('ready')
   async ready(@Res() reply: FastifyReply): Promise<void> {
     const result = await this.readiness.evaluate();
-    reply.status(result.ready ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE).send({ status: result.ready ? 'ready' : 'not_ready', checks: result.checks });
+    reply
+      .status(result.ready ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE)
+      .send({ status: result.ready ? 'ready' : 'not_ready', checks: result.checks });
   }
 }

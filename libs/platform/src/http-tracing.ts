@@ -26,11 +26,22 @@ export function traceRequests(fastify: FastifyInstance): void {
     const requestId = incoming && /^[\w.:-]{1,128}$/.test(incoming) ? incoming : newId();
     reply.header('x-request-id', requestId);
     const route = request.routeOptions?.url;
-    const parent = contextFromHeaders({ traceparent: header(req, 'traceparent'), tracestate: header(req, 'tracestate') });
-    const span = tracer().startSpan(`${request.method} ${route ?? (req.url ?? '').split('?')[0]}`, {
-      kind: SpanKind.SERVER,
-      attributes: { 'http.request.method': request.method, 'hallmark.request_id': requestId, ...(route ? { 'http.route': route } : {}) },
-    }, parent);
+    const parent = contextFromHeaders({
+      traceparent: header(req, 'traceparent'),
+      tracestate: header(req, 'tracestate'),
+    });
+    const span = tracer().startSpan(
+      `${request.method} ${route ?? (req.url ?? '').split('?')[0]}`,
+      {
+        kind: SpanKind.SERVER,
+        attributes: {
+          'http.request.method': request.method,
+          'hallmark.request_id': requestId,
+          ...(route ? { 'http.route': route } : {}),
+        },
+      },
+      parent,
+    );
     reply.raw.once('close', () => {
       span.setAttribute('http.response.status_code', reply.raw.statusCode);
       if (reply.raw.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });

@@ -13,7 +13,8 @@ export const issuerKeysProvider: Provider<Promise<IssuerKeys>> = {
   useFactory: async (config: PlatformConfig, logger: JsonLogger) => {
     const keys = await loadOrCreateIssuerKeys({ dir: config.keysDir, issuerUrl: config.publicUrl });
     const log = logger;
-    if (keys.created) log.info('issuer keys generated with a development CA', { dir: config.keysDir, kid: keys.credentialSigning.kid });
+    if (keys.created)
+      log.info('issuer keys generated with a development CA', { dir: config.keysDir, kid: keys.credentialSigning.kid });
     for (const warning of keys.warnings) log.warn('issuer keys', { warning });
     return keys;
   },

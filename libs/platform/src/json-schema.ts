@@ -8,8 +8,10 @@ const compiled = new WeakMap<object, ValidateFunction>();
 
 const fieldOf = (e: ErrorObject): string => {
   const path = e.instancePath.replace(/^\//, '').replace(/\//g, '.');
-  if (e.keyword === 'required') return [path, (e.params as { missingProperty: string }).missingProperty].filter(Boolean).join('.');
-  if (e.keyword === 'additionalProperties') return [path, (e.params as { additionalProperty: string }).additionalProperty].filter(Boolean).join('.');
+  if (e.keyword === 'required')
+    return [path, (e.params as { missingProperty: string }).missingProperty].filter(Boolean).join('.');
+  if (e.keyword === 'additionalProperties')
+    return [path, (e.params as { additionalProperty: string }).additionalProperty].filter(Boolean).join('.');
   return path || '(body)';
 };
 
@@ -23,7 +25,7 @@ export function validateBody<T>(schema: object, body: unknown): T {
   if (validate(body)) return body as T;
   const errors: FieldProblem[] = (validate.errors ?? []).map((e) => ({
     field: fieldOf(e),
-    message: e.keyword === 'additionalProperties' ? 'is not a known field' : e.message ?? 'is invalid',
+    message: e.keyword === 'additionalProperties' ? 'is not a known field' : (e.message ?? 'is invalid'),
   }));
   throw new ProblemError(400, 'Invalid request body', 'the request body does not match the schema', errors);
 }

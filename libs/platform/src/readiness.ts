@@ -27,7 +27,11 @@ export class ReadinessRegistry {
       [...this.checks].map(async ([name, entry]) => {
         const ok = await entry.check().catch(() => false);
         if (ok) entry.passedOnce = true;
-        const state: CheckState = ok ? 'ok' : entry.options.degradeAfterReady && entry.passedOnce ? 'degraded' : 'failing';
+        const state: CheckState = ok
+          ? 'ok'
+          : entry.options.degradeAfterReady && entry.passedOnce
+            ? 'degraded'
+            : 'failing';
         return [name, state] as const;
       }),
     );

@@ -1,8 +1,17 @@
 import { createHash } from 'crypto';
 import { UnparsableBody } from './unparsable-body';
-import { DEFAULT_REDACTION_POLICY, WITHHELD, fingerprint, maskIp, redactHeaders, redactRequest, redactValue } from './redaction';
+import {
+  DEFAULT_REDACTION_POLICY,
+  WITHHELD,
+  fingerprint,
+  maskIp,
+  redactHeaders,
+  redactRequest,
+  redactValue,
+} from './redaction';
 
-const jwt = (payload: object) => `eyJhbGciOiJFUzI1NiJ9.${Buffer.from(JSON.stringify(payload)).toString('base64url')}.c2lnbmF0dXJlLXZhbHVlLTEyMzQ1Njc4OTA`;
+const jwt = (payload: object) =>
+  `eyJhbGciOiJFUzI1NiJ9.${Buffer.from(JSON.stringify(payload)).toString('base64url')}.c2lnbmF0dXJlLXZhbHVlLTEyMzQ1Njc4OTA`;
 const accessToken = jwt({ sub: 'session-1', jti: 'access-token-jti' });
 const dpop = jwt({ htm: 'POST', htu: 'https://issuer.example/credential', jti: 'dpop-jti' });
 const proof = jwt({ aud: 'https://issuer.example', nonce: 'c-nonce-value-1' });
@@ -44,7 +53,20 @@ const secretRequest = {
     claims: { given_name: 'Erika', family_name: 'Mustermann' },
   },
 };
-const secrets = [accessToken, dpop, proof, attestation, attestationPop, preAuthorizedCode, authorizationCode, refreshToken, 'dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk', 'Erika', 'Mustermann', clientIp];
+const secrets = [
+  accessToken,
+  dpop,
+  proof,
+  attestation,
+  attestationPop,
+  preAuthorizedCode,
+  authorizationCode,
+  refreshToken,
+  'dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk',
+  'Erika',
+  'Mustermann',
+  clientIp,
+];
 
 describe('the redaction policy', () => {
   it('given a request with every kind of secret, when redacted, then none appears in clear', () => {
@@ -86,14 +108,28 @@ describe('the redaction policy', () => {
 
   it('keeps what is not secret: grant type, configuration id, content type, agent, request id', () => {
     const r = redactRequest(secretRequest);
-    expect(r.body).toMatchObject({ grant_type: 'urn:ietf:params:oauth:grant-type:pre-authorized_code', credential_configuration_id: 'eu.europa.ec.eudi.pid_vc_sd_jwt' });
-    expect(r.headers).toMatchObject({ 'content-type': 'application/json', 'user-agent': 'wallet/1.0', 'x-request-id': 'req-1' });
+    expect(r.body).toMatchObject({
+      grant_type: 'urn:ietf:params:oauth:grant-type:pre-authorized_code',
+      credential_configuration_id: 'eu.europa.ec.eudi.pid_vc_sd_jwt',
+    });
+    expect(r.headers).toMatchObject({
+      'content-type': 'application/json',
+      'user-agent': 'wallet/1.0',
+      'x-request-id': 'req-1',
+    });
   });
 
   it('shows claims as names only, from claim objects and from claims descriptions', () => {
-    expect((redactRequest(secretRequest).body as Record<string, unknown>).claims).toEqual(['given_name', 'family_name']);
-    expect(redactValue({ credential_definition: { credentialSubject: { degree: 'BSc' } } })).toEqual({ credential_definition: { credentialSubject: ['degree'] } });
-    expect(redactValue({ claims: [{ path: ['address', 'street_address'] }, { path: ['nationalities', null] }] })).toEqual({ claims: ['address.street_address', 'nationalities.'] });
+    expect((redactRequest(secretRequest).body as Record<string, unknown>).claims).toEqual([
+      'given_name',
+      'family_name',
+    ]);
+    expect(redactValue({ credential_definition: { credentialSubject: { degree: 'BSc' } } })).toEqual({
+      credential_definition: { credentialSubject: ['degree'] },
+    });
+    expect(
+      redactValue({ claims: [{ path: ['address', 'street_address'] }, { path: ['nationalities', null] }] }),
+    ).toEqual({ claims: ['address.street_address', 'nationalities.'] });
   });
 
   it('masks client addresses by default, in the socket address and in forwarding headers, or omits them', () => {
@@ -111,12 +147,19 @@ describe('the redaction policy', () => {
     const dropped = redactRequest(secretRequest).headers;
     expect(Object.keys(dropped).filter((h) => /envoy|b3|client-cert/.test(h))).toEqual([]);
     const kept = redactRequest(secretRequest, { ...DEFAULT_REDACTION_POLICY, keepInfrastructureHeaders: true }).headers;
-    expect(kept).toMatchObject({ 'x-envoy-attempt-count': '1', 'x-b3-traceid': '80f198ee56343ba864fe8b2a57d3eff7', 'x-forwarded-client-cert': expect.stringContaining('spiffe://') });
+    expect(kept).toMatchObject({
+      'x-envoy-attempt-count': '1',
+      'x-b3-traceid': '80f198ee56343ba864fe8b2a57d3eff7',
+      'x-forwarded-client-cert': expect.stringContaining('spiffe://'),
+    });
   });
 
   it('fingerprints anything that looks like a JWT, whatever its name, and secret-named custom headers', () => {
     expect(redactValue({ wallet_note: `see ${proof}` })).toEqual({ wallet_note: fingerprint(`see ${proof}`) });
-    expect(redactHeaders({ 'x-api-key': 'k-123456', 'x-custom': accessToken })).toEqual({ 'x-api-key': fingerprint('k-123456'), 'x-custom': fingerprint(accessToken) });
+    expect(redactHeaders({ 'x-api-key': 'k-123456', 'x-custom': accessToken })).toEqual({
+      'x-api-key': fingerprint('k-123456'),
+      'x-custom': fingerprint(accessToken),
+    });
   });
 
   it('records an unparsed body only as a fingerprint, and bounds what it keeps', () => {
@@ -128,8 +171,13 @@ describe('the redaction policy', () => {
     } catch (e) {
       error = e as Error;
     }
-    expect(redactRequest({ headers: {}, body: UnparsableBody.from(malformed, error) }).body).toMatch(/^<not valid JSON, len=\d+, error at \d+>$/);
-    const big = redactValue({ list: Array.from({ length: 100 }, (_, i) => i), long: 'x'.repeat(1000) }) as { list: unknown[]; long: string };
+    expect(redactRequest({ headers: {}, body: UnparsableBody.from(malformed, error) }).body).toMatch(
+      /^<not valid JSON, len=\d+, error at \d+>$/,
+    );
+    const big = redactValue({ list: Array.from({ length: 100 }, (_, i) => i), long: 'x'.repeat(1000) }) as {
+      list: unknown[];
+      long: string;
+    };
     expect(big.list).toHaveLength(20);
     expect(big.long.length).toBeLessThan(300);
   });

@@ -60,12 +60,30 @@ const MAX_DEPTH = 6;
 const JWT_LIKE = /eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*\.[A-Za-z0-9_~.-]*/;
 
 /** Headers whose value is a credential of some kind. */
-const SECRET_HEADERS = new Set(['authorization', 'proxy-authorization', 'dpop', 'oauth-client-attestation', 'oauth-client-attestation-pop', 'cookie', 'set-cookie']);
-const SECRET_NAME = /(token|secret|password|passwd|api[-_]?key|session|cookie|assertion|attestation|signature|credential)/i;
+const SECRET_HEADERS = new Set([
+  'authorization',
+  'proxy-authorization',
+  'dpop',
+  'oauth-client-attestation',
+  'oauth-client-attestation-pop',
+  'cookie',
+  'set-cookie',
+]);
+const SECRET_NAME =
+  /(token|secret|password|passwd|api[-_]?key|session|cookie|assertion|attestation|signature|credential)/i;
 /** Headers that carry client addresses. */
-const ADDRESS_HEADERS = new Set(['x-forwarded-for', 'x-real-ip', 'x-client-ip', 'true-client-ip', 'cf-connecting-ip', 'forwarded', 'x-envoy-external-address']);
+const ADDRESS_HEADERS = new Set([
+  'x-forwarded-for',
+  'x-real-ip',
+  'x-client-ip',
+  'true-client-ip',
+  'cf-connecting-ip',
+  'forwarded',
+  'x-envoy-external-address',
+]);
 /** Headers a mesh or gateway adds: noise to most readers, useful when debugging the mesh. */
-const INFRASTRUCTURE_HEADER = /^(x-envoy-|x-b3-|x-istio-|x-datadog-|x-ot-|x-forwarded-client-cert$|b3$|x-amzn-trace-id$|x-cloud-trace-context$|x-request-start$)/;
+const INFRASTRUCTURE_HEADER =
+  /^(x-envoy-|x-b3-|x-istio-|x-datadog-|x-ot-|x-forwarded-client-cert$|b3$|x-amzn-trace-id$|x-cloud-trace-context$|x-request-start$)/;
 
 /** Body and query members that are secrets (RFC 6749, RFC 9126, RFC 7636, RFC 9449, OID4VCI 1.0). */
 const SECRET_FIELDS = new Set([
@@ -100,14 +118,19 @@ const CLAIM_FIELDS = new Set(['claims', 'credentialSubject', 'credential_subject
 
 const cap = (s: string, max = MAX_VALUE): string => (s.length > max ? `${s.slice(0, max)}...<len=${s.length}>` : s);
 const redactString = (s: string): string => (JWT_LIKE.test(s) ? fingerprint(s) : cap(s));
-const secret = (value: unknown): unknown => (typeof value === 'string' ? fingerprint(value) : fingerprint(JSON.stringify(value) ?? ''));
+const secret = (value: unknown): unknown =>
+  typeof value === 'string' ? fingerprint(value) : fingerprint(JSON.stringify(value) ?? '');
 
 /** Claim names of a claims object (`{given_name: ...}`) or claims description (`[{path: [...]}]`), never values. */
 function claimNames(value: unknown): unknown {
   if (Array.isArray(value)) {
     return value.slice(0, MAX_ITEMS).map((c) => {
       const path = (c as { path?: unknown })?.path;
-      return Array.isArray(path) ? path.map((p) => (typeof p === 'string' ? cap(p, 100) : typeof p === 'number' || p === null ? p : '?')).join('.') : '?';
+      return Array.isArray(path)
+        ? path
+            .map((p) => (typeof p === 'string' ? cap(p, 100) : typeof p === 'number' || p === null ? p : '?'))
+            .join('.')
+        : '?';
     });
   }
   if (value && typeof value === 'object') return Object.keys(value).slice(0, MAX_KEYS);
@@ -127,7 +150,8 @@ export function redactValue(value: unknown, depth = 0): unknown {
       if (WITHHELD_FIELDS.has(key)) out[name] = WITHHELD;
       else if (CLAIM_FIELDS.has(key)) out[name] = claimNames(v);
       else if (key === 'proofs' || key === 'proof') out[name] = redactProofs(v);
-      else if (SECRET_FIELDS.has(key) || SECRET_FIELD.test(key)) out[name] = Array.isArray(v) ? v.slice(0, MAX_ITEMS).map(secret) : secret(v);
+      else if (SECRET_FIELDS.has(key) || SECRET_FIELD.test(key))
+        out[name] = Array.isArray(v) ? v.slice(0, MAX_ITEMS).map(secret) : secret(v);
       else out[name] = redactValue(v, depth + 1);
     }
     return out;
@@ -141,7 +165,14 @@ function redactProofs(value: unknown): unknown {
   return Object.fromEntries(
     Object.entries(value as Record<string, unknown>)
       .slice(0, MAX_KEYS)
-      .map(([k, v]) => [cap(k, 100), k === 'proof_type' && typeof v === 'string' ? cap(v, 100) : Array.isArray(v) ? v.slice(0, MAX_ITEMS).map(secret) : secret(v)]),
+      .map(([k, v]) => [
+        cap(k, 100),
+        k === 'proof_type' && typeof v === 'string'
+          ? cap(v, 100)
+          : Array.isArray(v)
+            ? v.slice(0, MAX_ITEMS).map(secret)
+            : secret(v),
+      ]),
   );
 }
 
@@ -150,7 +181,16 @@ function redactHeader(name: string, value: string, policy: RedactionPolicy): str
     if (policy.clientIp === 'none') return undefined;
     return value
       .split(',')
-      .map((part) => maskIp(part.trim().replace(/^for=/i, '').replace(/^"?\[?|\]?"?$/g, '').replace(/:\d+$/, '')) ?? '<address>')
+      .map(
+        (part) =>
+          maskIp(
+            part
+              .trim()
+              .replace(/^for=/i, '')
+              .replace(/^"?\[?|\]?"?$/g, '')
+              .replace(/:\d+$/, ''),
+          ) ?? '<address>',
+      )
       .join(', ');
   }
   if (INFRASTRUCTURE_HEADER.test(name)) return policy.keepInfrastructureHeaders ? cap(value, 1024) : undefined;
@@ -163,7 +203,10 @@ function redactHeader(name: string, value: string, policy: RedactionPolicy): str
 }
 
 /** Redacts request headers by the policy; infrastructure headers kept or dropped by configuration. */
-export function redactHeaders(headers: IncomingHttpHeaders, policy: RedactionPolicy = DEFAULT_REDACTION_POLICY): Record<string, string> {
+export function redactHeaders(
+  headers: IncomingHttpHeaders,
+  policy: RedactionPolicy = DEFAULT_REDACTION_POLICY,
+): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [rawName, raw] of Object.entries(headers).slice(0, 64)) {
     if (raw === undefined) continue;
@@ -185,7 +228,8 @@ export function redactRequest(
 ): RedactedRequest {
   const out: RedactedRequest = { headers: redactHeaders(request.headers, policy) };
   const query = request.query;
-  if (query && typeof query === 'object' && Object.keys(query).length > 0) out.query = redactValue(query) as Record<string, unknown>;
+  if (query && typeof query === 'object' && Object.keys(query).length > 0)
+    out.query = redactValue(query) as Record<string, unknown>;
   const body = request.body;
   if (body !== undefined && body !== null) {
     if (body instanceof UnparsableBody) out.body = body.toString();

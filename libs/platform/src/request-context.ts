@@ -16,7 +16,10 @@ export function useRedactionPolicy(policy: RedactionPolicy): void {
  */
 export function requestContextOf(request: FastifyRequest, policy: RedactionPolicy = activePolicy): RequestContext {
   const ua = request.headers['user-agent'];
-  const redacted = redactRequest({ headers: request.headers, query: request.query, body: request.body, ip: request.ip }, policy);
+  const redacted = redactRequest(
+    { headers: request.headers, query: request.query, body: request.body, ip: request.ip },
+    policy,
+  );
   return {
     method: request.method,
     path: (request.routeOptions?.url ?? request.url.split('?')[0]).replace(/:(\w+)/g, '{$1}'),

@@ -28,7 +28,11 @@ export const ROUTES: readonly Route[] = [
 
 export function routeFor(method: string, path: string): ServiceName | undefined {
   const route = ROUTES.find(
-    (r) => (!r.methods || r.methods.includes(method.toUpperCase())) && (path === r.prefix || path.startsWith(r.prefix.endsWith('/') ? r.prefix : `${r.prefix}/`) || path.startsWith(`${r.prefix}?`)),
+    (r) =>
+      (!r.methods || r.methods.includes(method.toUpperCase())) &&
+      (path === r.prefix ||
+        path.startsWith(r.prefix.endsWith('/') ? r.prefix : `${r.prefix}/`) ||
+        path.startsWith(`${r.prefix}?`)),
   );
   return route?.service;
 }

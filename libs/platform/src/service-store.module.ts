@@ -108,7 +108,12 @@ export class ServiceStoreModule {
           provide: SERVICE_DATA_SOURCE,
           inject: [PLATFORM_CONFIG],
           useFactory: (config: PlatformConfig) =>
-            openDatabase({ url: config.databaseUrl, preparedStatements: config.preparedStatements, schema: options.schema, migrations: [...EVENT_STORE_MIGRATIONS, ...options.migrations] }),
+            openDatabase({
+              url: config.databaseUrl,
+              preparedStatements: config.preparedStatements,
+              schema: options.schema,
+              migrations: [...EVENT_STORE_MIGRATIONS, ...options.migrations],
+            }),
         },
         {
           provide: EventStore,
@@ -121,7 +126,13 @@ export class ServiceStoreModule {
           useFactory: (store: EventStore, transport: EventTransport, config: PlatformConfig, logger: JsonLogger) =>
             new OutboxRelayHolder(
               options.publishes
-                ? new OutboxRelay({ store, transport, topic: topicOf(options.service), databaseUrl: config.databaseUrl, logger: logger.child(options.service) })
+                ? new OutboxRelay({
+                    store,
+                    transport,
+                    topic: topicOf(options.service),
+                    databaseUrl: config.databaseUrl,
+                    logger: logger.child(options.service),
+                  })
                 : undefined,
             ),
         },

@@ -1,7 +1,22 @@
-import { context, propagation, trace, type Context, type Span, SpanKind, SpanStatusCode, type Tracer } from '@opentelemetry/api';
+import {
+  context,
+  propagation,
+  trace,
+  type Context,
+  type Span,
+  SpanKind,
+  SpanStatusCode,
+  type Tracer,
+} from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { BatchSpanProcessor, NodeTracerProvider, type SpanExporter, type SpanProcessor, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-node';
+import {
+  BatchSpanProcessor,
+  NodeTracerProvider,
+  type SpanExporter,
+  type SpanProcessor,
+  SimpleSpanProcessor,
+} from '@opentelemetry/sdk-trace-node';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
 
@@ -31,7 +46,10 @@ export function initTelemetry(options: TelemetryOptions): NodeTracerProvider {
     resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: process.env.OTEL_SERVICE_NAME ?? options.serviceName }),
     spanProcessors: processors,
   });
-  provider.register({ contextManager: new AsyncLocalStorageContextManager(), propagator: new W3CTraceContextPropagator() });
+  provider.register({
+    contextManager: new AsyncLocalStorageContextManager(),
+    propagator: new W3CTraceContextPropagator(),
+  });
   return provider;
 }
 
@@ -92,7 +110,9 @@ export function inSpan<T>(name: string, options: Omit<SpanSpec, 'name'>, fn: (sp
  */
 export async function inSpans<T>(specs: readonly SpanSpec[], fn: (spans: Span[]) => Promise<T>): Promise<T> {
   const active = context.active();
-  const spans = specs.map((s) => tracer().startSpan(s.name, { kind: s.kind, attributes: s.attributes }, s.parent ?? active));
+  const spans = specs.map((s) =>
+    tracer().startSpan(s.name, { kind: s.kind, attributes: s.attributes }, s.parent ?? active),
+  );
   const ctx = spans.length === 1 ? trace.setSpan(specs[0].parent ?? active, spans[0]) : active;
   try {
     return await context.with(ctx, () => fn(spans));

@@ -8,7 +8,19 @@
  * Nothing here imports jest, so the command-line wallet can use it as well.
  */
 import { X509Certificate, createHash, randomBytes, verify as verifySignature, webcrypto } from 'crypto';
-import { CompactSign, calculateJwkThumbprint, decodeProtectedHeader, exportJWK, generateKeyPair, importX509, jwtVerify, type CompactJWSHeaderParameters, type CryptoKey, type JWK, type JWTPayload } from 'jose';
+import {
+  CompactSign,
+  calculateJwkThumbprint,
+  decodeProtectedHeader,
+  exportJWK,
+  generateKeyPair,
+  importX509,
+  jwtVerify,
+  type CompactJWSHeaderParameters,
+  type CryptoKey,
+  type JWK,
+  type JWTPayload,
+} from 'jose';
 import {
   Openid4vciClient,
   Openid4vciError,
@@ -71,11 +83,16 @@ class Keyring {
   }
 }
 
-const signer = (key: WalletKeyPair): JwtSignerJwk => ({ method: 'jwk', alg: 'ES256', publicJwk: key.publicJwk as JwtSignerJwk['publicJwk'] });
+const signer = (key: WalletKeyPair): JwtSignerJwk => ({
+  method: 'jwk',
+  alg: 'ES256',
+  publicJwk: key.publicJwk as JwtSignerJwk['publicJwk'],
+});
 
 function signJwtWith(keyring: Keyring): SignJwtCallback {
   return async (jwtSigner, { header, payload }) => {
-    if (jwtSigner.method !== 'jwk') throw new Error(`this wallet signs with jwk signers only, not '${jwtSigner.method}'`);
+    if (jwtSigner.method !== 'jwk')
+      throw new Error(`this wallet signs with jwk signers only, not '${jwtSigner.method}'`);
     if (jwtSigner.alg !== 'ES256') throw new Error(`this wallet signs with ES256 only, not '${jwtSigner.alg}'`);
     const key = await keyring.find(jwtSigner.publicJwk as JWK);
     const jwt = await new CompactSign(new TextEncoder().encode(JSON.stringify(payload)))
@@ -85,7 +102,11 @@ function signJwtWith(keyring: Keyring): SignJwtCallback {
   };
 }
 
-const NODE_HASH: Record<string, string> = { [HashAlgorithm.Sha256]: 'sha256', [HashAlgorithm.Sha384]: 'sha384', [HashAlgorithm.Sha512]: 'sha512' };
+const NODE_HASH: Record<string, string> = {
+  [HashAlgorithm.Sha256]: 'sha256',
+  [HashAlgorithm.Sha384]: 'sha384',
+  [HashAlgorithm.Sha512]: 'sha512',
+};
 
 // ---------------------------------------------------------------------------------------------
 // What went over the wire, for error reports
@@ -104,7 +125,12 @@ export interface Exchange {
 function recordingFetch(exchanges: Exchange[], inner: typeof fetch = fetch): typeof fetch {
   return async (input, init) => {
     const request = new Request(input, init);
-    const requestBody = typeof init?.body === 'string' ? init.body : init?.body instanceof URLSearchParams ? init.body.toString() : undefined;
+    const requestBody =
+      typeof init?.body === 'string'
+        ? init.body
+        : init?.body instanceof URLSearchParams
+          ? init.body.toString()
+          : undefined;
     const response = await inner(input, init);
     exchanges.push({
       method: request.method,
@@ -130,7 +156,14 @@ export class WalletError extends Error {
   constructor(
     readonly step: WalletStep,
     message: string,
-    readonly details: { status?: number; error?: string; errorDescription?: string; responseBody?: string; exchange?: Exchange; cause?: unknown } = {},
+    readonly details: {
+      status?: number;
+      error?: string;
+      errorDescription?: string;
+      responseBody?: string;
+      exchange?: Exchange;
+      cause?: unknown;
+    } = {},
   ) {
     super(message);
     this.name = 'WalletError';
@@ -141,8 +174,14 @@ export class WalletError extends Error {
     const d = this.details;
     // The library's messages for error responses repeat the body as JSON; the fields follow anyway.
     const lines = [`${this.step} failed: ${d.error ? this.message.split('\n')[0] : this.message}`];
-    if (d.exchange) lines.push(`  request:  ${d.exchange.method} ${d.exchange.url}${d.exchange.requestBody ? `\n            ${truncate(d.exchange.requestBody, 2000)}` : ''}`);
-    if (d.status !== undefined) lines.push(`  response: HTTP ${d.status}${d.exchange?.responseHeaders['www-authenticate'] ? ` (WWW-Authenticate: ${d.exchange.responseHeaders['www-authenticate']})` : ''}`);
+    if (d.exchange)
+      lines.push(
+        `  request:  ${d.exchange.method} ${d.exchange.url}${d.exchange.requestBody ? `\n            ${truncate(d.exchange.requestBody, 2000)}` : ''}`,
+      );
+    if (d.status !== undefined)
+      lines.push(
+        `  response: HTTP ${d.status}${d.exchange?.responseHeaders['www-authenticate'] ? ` (WWW-Authenticate: ${d.exchange.responseHeaders['www-authenticate']})` : ''}`,
+      );
     if (d.error) lines.push(`  error: ${d.error}`);
     if (d.errorDescription) lines.push(`  error_description: ${d.errorDescription}`);
     if (d.responseBody && !d.error) lines.push(`  body: ${truncate(d.responseBody, 2000)}`);
@@ -179,7 +218,10 @@ function failure(step: WalletStep, err: unknown, exchanges: Exchange[], sentBefo
   const exchange = exchanges.length > sentBefore ? exchanges[exchanges.length - 1] : undefined;
   const fromBody = (body: string | undefined) => {
     const json = parseJson(body);
-    return { error: typeof json?.error === 'string' ? json.error : undefined, errorDescription: typeof json?.error_description === 'string' ? json.error_description : undefined };
+    return {
+      error: typeof json?.error === 'string' ? json.error : undefined,
+      errorDescription: typeof json?.error_description === 'string' ? json.error_description : undefined,
+    };
   };
   if (err instanceof Oauth2ClientErrorResponseError) {
     return new WalletError(step, err.message, {
@@ -193,17 +235,43 @@ function failure(step: WalletStep, err: unknown, exchanges: Exchange[], sentBefo
   }
   if (err instanceof Openid4vciRetrieveCredentialsError) {
     const shape = err.response.credentialResponseResult;
-    const message = shape && !shape.success ? `${err.message}: the credential response does not parse: ${formatZodError(shape.error)}` : err.message;
-    return new WalletError(step, message, { status: err.response.response.status, ...fromBody(exchange?.responseBody), responseBody: exchange?.responseBody, exchange, cause: err });
+    const message =
+      shape && !shape.success
+        ? `${err.message}: the credential response does not parse: ${formatZodError(shape.error)}`
+        : err.message;
+    return new WalletError(step, message, {
+      status: err.response.response.status,
+      ...fromBody(exchange?.responseBody),
+      responseBody: exchange?.responseBody,
+      exchange,
+      cause: err,
+    });
   }
   if (err instanceof InvalidFetchResponseError) {
-    return new WalletError(step, err.message, { status: err.response.status, ...fromBody(err.textResponse), responseBody: err.textResponse, exchange, cause: err });
+    return new WalletError(step, err.message, {
+      status: err.response.status,
+      ...fromBody(err.textResponse),
+      responseBody: err.textResponse,
+      exchange,
+      cause: err,
+    });
   }
   if (err instanceof ValidationError) {
-    return new WalletError(step, `${err.message}${err.zodError ? `: ${formatZodError(err.zodError)}` : ''}`, { status: exchange?.status, responseBody: exchange?.responseBody, exchange, cause: err });
+    return new WalletError(step, `${err.message}${err.zodError ? `: ${formatZodError(err.zodError)}` : ''}`, {
+      status: exchange?.status,
+      responseBody: exchange?.responseBody,
+      exchange,
+      cause: err,
+    });
   }
   if (err instanceof Oauth2Error || err instanceof Openid4vciError || err instanceof Error) {
-    return new WalletError(step, `${err.message}${networkCause(err)}`, { status: exchange?.status, ...fromBody(exchange?.responseBody), responseBody: exchange?.responseBody, exchange, cause: err });
+    return new WalletError(step, `${err.message}${networkCause(err)}`, {
+      status: exchange?.status,
+      ...fromBody(exchange?.responseBody),
+      responseBody: exchange?.responseBody,
+      exchange,
+      cause: err,
+    });
   }
   return new WalletError(step, String(err), { exchange });
 }
@@ -280,14 +348,18 @@ export interface ReceiveOptions {
   attestationProof?: boolean;
 }
 
-const unknownParameter = (): Record<string, string> => ({ [`x_${randomBytes(4).toString('hex')}`]: randomBytes(8).toString('base64url') });
+const unknownParameter = (): Record<string, string> => ({
+  [`x_${randomBytes(4).toString('hex')}`]: randomBytes(8).toString('base64url'),
+});
 
 /** The deep link a wallet gets: the offer by value, or a bare `credential_offer_uri` wrapped as by reference. */
 export function offerLink(options: { offerUri?: string; offer?: object }): string {
-  if (options.offer) return `openid-credential-offer://?credential_offer=${encodeURIComponent(JSON.stringify(options.offer))}`;
+  if (options.offer)
+    return `openid-credential-offer://?credential_offer=${encodeURIComponent(JSON.stringify(options.offer))}`;
   const uri = options.offerUri;
   if (!uri) throw new WalletError('offer', 'neither an offer URL nor an offer object was given');
-  if (/^https?:\/\//i.test(uri) && !/[?&]credential_offer(_uri)?=/.test(uri)) return `openid-credential-offer://?credential_offer_uri=${encodeURIComponent(uri)}`;
+  if (/^https?:\/\//i.test(uri) && !/[?&]credential_offer(_uri)?=/.test(uri))
+    return `openid-credential-offer://?credential_offer_uri=${encodeURIComponent(uri)}`;
   return uri;
 }
 
@@ -323,8 +395,15 @@ export class IndependentWallet {
         // Pre-authorized code flow: anonymous. Authorization code flow: a public client, with a wallet attestation when given.
         clientAuthentication: options.clientAttestationJwt
           ? options.attestationChallenge && options.clientAttestationKey
-            ? this.attestationWithChallenge(options.clientAttestationJwt, options.clientAttestationKey, options.clientId ?? '')
-            : clientAuthenticationClientAttestationJwt({ clientAttestationJwt: options.clientAttestationJwt, callbacks })
+            ? this.attestationWithChallenge(
+                options.clientAttestationJwt,
+                options.clientAttestationKey,
+                options.clientId ?? '',
+              )
+            : clientAuthenticationClientAttestationJwt({
+                clientAttestationJwt: options.clientAttestationJwt,
+                callbacks,
+              })
           : options.clientId
             ? clientAuthenticationNone({ clientId: options.clientId })
             : clientAuthenticationAnonymous(),
@@ -333,12 +412,28 @@ export class IndependentWallet {
   }
 
   /** attest_jwt_client_auth with a fresh server challenge in each PoP. */
-  private attestationWithChallenge(attestation: string, instance: WalletKeyPair, clientId: string): ClientAuthenticationCallback {
+  private attestationWithChallenge(
+    attestation: string,
+    instance: WalletKeyPair,
+    clientId: string,
+  ): ClientAuthenticationCallback {
     return async ({ headers, authorizationServerMetadata }) => {
       const endpoint = (authorizationServerMetadata as { challenge_endpoint?: string }).challenge_endpoint;
       if (!endpoint) throw new Error('the authorization server has no challenge_endpoint');
-      const { attestation_challenge: challenge } = (await (await this.fetch(endpoint, { method: 'POST' })).json()) as { attestation_challenge: string };
-      const pop = await new CompactSign(new TextEncoder().encode(JSON.stringify({ iss: clientId, aud: authorizationServerMetadata.issuer, jti: randomBytes(16).toString('base64url'), iat: Math.floor(Date.now() / 1000), challenge })))
+      const { attestation_challenge: challenge } = (await (await this.fetch(endpoint, { method: 'POST' })).json()) as {
+        attestation_challenge: string;
+      };
+      const pop = await new CompactSign(
+        new TextEncoder().encode(
+          JSON.stringify({
+            iss: clientId,
+            aud: authorizationServerMetadata.issuer,
+            jti: randomBytes(16).toString('base64url'),
+            iat: Math.floor(Date.now() / 1000),
+            challenge,
+          }),
+        ),
+      )
         .setProtectedHeader({ alg: 'ES256', typ: 'oauth-client-attestation-pop+jwt' })
         .sign(instance.privateKey);
       headers.set('OAuth-Client-Attestation', attestation);
@@ -369,17 +464,29 @@ export class IndependentWallet {
   async receiveCredentials(options: ReceiveOptions): Promise<ReceivedCredentials> {
     const link = offerLink(options);
     const offer = await this.step('offer', () => this.client.resolveCredentialOffer(link));
-    const issuerMetadata = await this.step('metadata', () => this.client.resolveIssuerMetadata(offer.credential_issuer));
+    const issuerMetadata = await this.step('metadata', () =>
+      this.client.resolveIssuerMetadata(offer.credential_issuer),
+    );
     const configurationId = options.configurationId ?? offer.credential_configuration_ids[0];
     if (!offer.credential_configuration_ids.includes(configurationId)) {
-      throw new WalletError('offer', `the offer does not offer '${configurationId}' (it offers ${offer.credential_configuration_ids.join(', ')})`);
+      throw new WalletError(
+        'offer',
+        `the offer does not offer '${configurationId}' (it offers ${offer.credential_configuration_ids.join(', ')})`,
+      );
     }
 
     const grant = offer.grants?.[PRE_AUTHORIZED_GRANT];
-    if (!grant) throw new WalletError('offer', `the offer has no pre-authorized code grant (grants: ${Object.keys(offer.grants ?? {}).join(', ') || 'none'})`);
+    if (!grant)
+      throw new WalletError(
+        'offer',
+        `the offer has no pre-authorized code grant (grants: ${Object.keys(offer.grants ?? {}).join(', ') || 'none'})`,
+      );
     if (grant.tx_code && options.txCode === undefined) {
       const t = grant.tx_code;
-      throw new WalletError('token', `the offer requires a transaction code (${[t.input_mode ?? 'numeric', t.length ? `${t.length} characters` : undefined, t.description].filter(Boolean).join(', ')}): pass it (txCode, or --tx-code for npm run wallet)`);
+      throw new WalletError(
+        'token',
+        `the offer requires a transaction code (${[t.input_mode ?? 'numeric', t.length ? `${t.length} characters` : undefined, t.description].filter(Boolean).join(', ')}): pass it (txCode, or --tx-code for npm run wallet)`,
+      );
     }
 
     const dpopKey = await this.keyring.generate();
@@ -405,26 +512,47 @@ export class IndependentWallet {
   ): Promise<ReceivedCredentials & { authorizationResponse: URL }> {
     const link = offerLink(options);
     const offer = await this.step('offer', () => this.client.resolveCredentialOffer(link));
-    const issuerMetadata = await this.step('metadata', () => this.client.resolveIssuerMetadata(offer.credential_issuer));
+    const issuerMetadata = await this.step('metadata', () =>
+      this.client.resolveIssuerMetadata(offer.credential_issuer),
+    );
     const configurationId = options.configurationId ?? offer.credential_configuration_ids[0];
     if (!offer.grants?.authorization_code) throw new WalletError('offer', 'the offer has no authorization_code grant');
     const dpopKey = await this.keyring.generate();
-    const scope = (issuerMetadata.credentialIssuer.credential_configurations_supported[configurationId] as { scope?: string } | undefined)?.scope;
+    const scope = (
+      issuerMetadata.credentialIssuer.credential_configurations_supported[configurationId] as
+        { scope?: string } | undefined
+    )?.scope;
     const initiated = await this.step('token', () =>
-      this.client.initiateAuthorization({ clientId: options.clientId, issuerMetadata, credentialOffer: offer, scope, redirectUri: options.redirectUri, dpop: { signer: signer(dpopKey) } }),
+      this.client.initiateAuthorization({
+        clientId: options.clientId,
+        issuerMetadata,
+        credentialOffer: offer,
+        scope,
+        redirectUri: options.redirectUri,
+        dpop: { signer: signer(dpopKey) },
+      }),
     );
-    if (initiated.authorizationFlow !== 'Oauth2Redirect') throw new WalletError('token', `unexpected authorization flow ${initiated.authorizationFlow}`);
+    if (initiated.authorizationFlow !== 'Oauth2Redirect')
+      throw new WalletError('token', `unexpected authorization flow ${initiated.authorizationFlow}`);
     const authorize =
       options.authorize ??
       (async (url: string) => {
         const response = await this.fetch(url, { redirect: 'manual' });
         const location = response.headers.get('location');
-        if (response.status !== 303 && response.status !== 302) throw new WalletError('token', `the authorization endpoint answered ${response.status}: ${(await response.text()).slice(0, 500)}`);
+        if (response.status !== 303 && response.status !== 302)
+          throw new WalletError(
+            'token',
+            `the authorization endpoint answered ${response.status}: ${(await response.text()).slice(0, 500)}`,
+          );
         return location ?? '';
       });
     const authorizationResponse = new URL(await authorize(initiated.authorizationRequestUrl));
     const code = authorizationResponse.searchParams.get('code');
-    if (!code) throw new WalletError('token', `the authorization response carries no code: ${authorizationResponse.search.slice(0, 300)}`);
+    if (!code)
+      throw new WalletError(
+        'token',
+        `the authorization response carries no code: ${authorizationResponse.search.slice(0, 300)}`,
+      );
     const token = await this.step('token', () =>
       this.client.retrieveAuthorizationCodeAccessTokenFromOffer({
         issuerMetadata,
@@ -435,7 +563,10 @@ export class IndependentWallet {
         dpop: { signer: signer(dpopKey) },
       }),
     );
-    return { ...(await this.withCredentials(offer, issuerMetadata, configurationId, token, dpopKey, options)), authorizationResponse };
+    return {
+      ...(await this.withCredentials(offer, issuerMetadata, configurationId, token, dpopKey, options)),
+      authorizationResponse,
+    };
   }
 
   private async withCredentials(
@@ -451,15 +582,30 @@ export class IndependentWallet {
     const accessToken = token.accessTokenResponse.access_token;
 
     const request = async (batchSize: number, id: string): Promise<CredentialBatch> => {
-      if (!Number.isInteger(batchSize) || batchSize < 1) throw new WalletError('proof', `batch size must be a positive integer, not ${batchSize}`);
+      if (!Number.isInteger(batchSize) || batchSize < 1)
+        throw new WalletError('proof', `batch size must be a positive integer, not ${batchSize}`);
       const { c_nonce: cNonce } = await this.step('nonce', () => this.client.requestNonce({ issuerMetadata }));
       const holderKeys = await Promise.all(Array.from({ length: batchSize }, () => this.keyring.generate()));
       const keyAttestationJwt = options.keyAttester ? await options.keyAttester(holderKeys, cNonce) : undefined;
-      if (options.attestationProof && !keyAttestationJwt) throw new WalletError('proof', 'an attestation proof needs a keyAttester');
+      if (options.attestationProof && !keyAttestationJwt)
+        throw new WalletError('proof', 'an attestation proof needs a keyAttester');
       const proofs = options.attestationProof
         ? [keyAttestationJwt!]
         : await this.step('proof', () =>
-            Promise.all(holderKeys.map(async (k) => (await this.client.createCredentialRequestJwtProof({ issuerMetadata, credentialConfigurationId: id, signer: signer(k), nonce: cNonce, keyAttestationJwt })).jwt)),
+            Promise.all(
+              holderKeys.map(
+                async (k) =>
+                  (
+                    await this.client.createCredentialRequestJwtProof({
+                      issuerMetadata,
+                      credentialConfigurationId: id,
+                      signer: signer(k),
+                      nonce: cNonce,
+                      keyAttestationJwt,
+                    })
+                  ).jwt,
+              ),
+            ),
           );
       const result = await this.step('credential', () =>
         this.client.retrieveCredentials({
@@ -467,13 +613,17 @@ export class IndependentWallet {
           credentialConfigurationId: id,
           accessToken,
           dpop,
-          proofs: options.attestationProof ? { attestation: proofs as [string] } : { jwt: proofs as [string, ...string[]] },
+          proofs: options.attestationProof
+            ? { attestation: proofs as [string] }
+            : { jwt: proofs as [string, ...string[]] },
           additionalRequestPayload: options.unknownParameters ? unknownParameter() : undefined,
         }),
       );
       if (result.dpop?.nonce) dpop = { ...dpop, nonce: result.dpop.nonce };
       const credentialResponse = result.credentialResponse;
-      const credentials = (credentialResponse.credentials ?? []).map((c) => (typeof c === 'object' && c !== null && 'credential' in c ? c.credential : c)) as Array<string | Record<string, unknown>>;
+      const credentials = (credentialResponse.credentials ?? []).map((c) =>
+        typeof c === 'object' && c !== null && 'credential' in c ? c.credential : c,
+      ) as Array<string | Record<string, unknown>>;
       return { cNonce, holderKeys, proofs, credentialResponse, credentials };
     };
 
@@ -525,16 +675,29 @@ const JWS_HASH: Record<string, string> = { ES256: 'sha256', ES384: 'sha384', ES5
 
 /** The x5c verifier for @sd-jwt: the key is the leaf certificate's, ECDSA signatures in JWS (P1363) form. */
 function verifyWithX5c(data: string, signature: string): boolean {
-  const header = JSON.parse(Buffer.from(data.split('.')[0], 'base64url').toString('utf8')) as { alg?: string; x5c?: unknown };
-  if (!Array.isArray(header.x5c) || header.x5c.length === 0 || typeof header.x5c[0] !== 'string') throw new Error('the issuer-signed JWT has no x5c header');
+  const header = JSON.parse(Buffer.from(data.split('.')[0], 'base64url').toString('utf8')) as {
+    alg?: string;
+    x5c?: unknown;
+  };
+  if (!Array.isArray(header.x5c) || header.x5c.length === 0 || typeof header.x5c[0] !== 'string')
+    throw new Error('the issuer-signed JWT has no x5c header');
   const hash = header.alg && JWS_HASH[header.alg];
   if (!hash) throw new Error(`unsupported issuer signature algorithm ${header.alg}`);
   const leaf = new X509Certificate(Buffer.from(header.x5c[0], 'base64'));
-  return verifySignature(hash, Buffer.from(data), { key: leaf.publicKey, dsaEncoding: 'ieee-p1363' }, Buffer.from(signature, 'base64url'));
+  return verifySignature(
+    hash,
+    Buffer.from(data),
+    { key: leaf.publicKey, dsaEncoding: 'ieee-p1363' },
+    Buffer.from(signature, 'base64url'),
+  );
 }
 
 async function signP1363(key: CryptoKey, data: string): Promise<string> {
-  const sig = await webcrypto.subtle.sign({ name: 'ECDSA', hash: 'SHA-256' }, key as webcrypto.CryptoKey, Buffer.from(data));
+  const sig = await webcrypto.subtle.sign(
+    { name: 'ECDSA', hash: 'SHA-256' },
+    key as webcrypto.CryptoKey,
+    Buffer.from(data),
+  );
   return Buffer.from(sig).toString('base64url');
 }
 
@@ -543,7 +706,12 @@ async function verifyWithCnf(data: string, signature: string, payload: Record<st
   const jwk = (payload.cnf as { jwk?: webcrypto.JsonWebKey } | undefined)?.jwk;
   if (!jwk) throw new Error('the credential has no cnf.jwk');
   const key = await webcrypto.subtle.importKey('jwk', jwk, { name: 'ECDSA', namedCurve: 'P-256' }, false, ['verify']);
-  return webcrypto.subtle.verify({ name: 'ECDSA', hash: 'SHA-256' }, key, Buffer.from(signature, 'base64url'), Buffer.from(data));
+  return webcrypto.subtle.verify(
+    { name: 'ECDSA', hash: 'SHA-256' },
+    key,
+    Buffer.from(signature, 'base64url'),
+    Buffer.from(data),
+  );
 }
 
 const sdJwtVc = (holder?: WalletKeyPair) =>
@@ -560,7 +728,12 @@ export async function inspectSdJwtVc(compact: string): Promise<SdJwtVcView> {
   const decoded = await sdJwtVc().decode(compact);
   if (!decoded.jwt?.header || !decoded.jwt.payload) throw new Error('not an SD-JWT: no issuer-signed JWT');
   const disclosures = await Promise.all(
-    (decoded.disclosures ?? []).map(async (d) => ({ salt: d.salt, name: d.key, value: d.value, digest: d._digest ?? (await d.digest({ hasher: digest, alg: 'sha-256' })) })),
+    (decoded.disclosures ?? []).map(async (d) => ({
+      salt: d.salt,
+      name: d.key,
+      value: d.value,
+      digest: d._digest ?? (await d.digest({ hasher: digest, alg: 'sha-256' })),
+    })),
   );
   const x5c = decoded.jwt.header.x5c;
   return {
@@ -576,7 +749,9 @@ export async function inspectSdJwtVc(compact: string): Promise<SdJwtVcView> {
  * Verifies with @sd-jwt/sd-jwt-vc: the issuer signature with the key of `x5c[0]`, every
  * disclosure's digest, `iat`/`nbf`/`exp`. Returns the processed claims.
  */
-export async function verifySdJwtVc(compact: string): Promise<{ header: Record<string, unknown>; claims: SdJwtVcPayload }> {
+export async function verifySdJwtVc(
+  compact: string,
+): Promise<{ header: Record<string, unknown>; claims: SdJwtVcPayload }> {
   const result = await sdJwtVc().verify(compact, { skewSeconds: 10 });
   return { header: result.header ?? {}, claims: result.payload };
 }
@@ -585,11 +760,17 @@ export async function verifySdJwtVc(compact: string): Promise<{ header: Record<s
  * Presents every disclosure with a key-binding JWT signed by `holder`, then verifies the
  * presentation (KB-JWT against the credential's `cnf.jwk`, `sd_hash`, nonce).
  */
-export async function presentAndVerify(compact: string, holder: WalletKeyPair, audience: string): Promise<{ kbPayload: Record<string, unknown> }> {
+export async function presentAndVerify(
+  compact: string,
+  holder: WalletKeyPair,
+  audience: string,
+): Promise<{ kbPayload: Record<string, unknown> }> {
   const nonce = randomBytes(16).toString('base64url');
   const instance = sdJwtVc(holder);
   const everything = Object.fromEntries((await instance.presentableKeys(compact)).map((k) => [k, true]));
-  const presentation = await instance.present(compact, everything, { kb: { payload: { iat: Math.floor(Date.now() / 1000), aud: audience, nonce } } });
+  const presentation = await instance.present(compact, everything, {
+    kb: { payload: { iat: Math.floor(Date.now() / 1000), aud: audience, nonce } },
+  });
   const verified = await instance.verify(presentation, { keyBindingNonce: nonce, skewSeconds: 10 });
   if (!verified.kb) throw new Error('no key binding in the verified presentation');
   return { kbPayload: verified.kb.payload as unknown as Record<string, unknown> };
@@ -599,21 +780,29 @@ export async function presentAndVerify(compact: string, holder: WalletKeyPair, a
  * The x5c chain as a path: each certificate issued and signed by the next, all valid now.
  * Returns the subjects and the last certificate's issuer (the trust anchor, left out of x5c).
  */
-export function checkX5cChain(certificates: X509Certificate[], now = new Date()): { subjects: string[]; anchorIssuer: string } {
+export function checkX5cChain(
+  certificates: X509Certificate[],
+  now = new Date(),
+): { subjects: string[]; anchorIssuer: string } {
   if (certificates.length === 0) throw new Error('empty x5c');
   certificates.forEach((cert, i) => {
-    if (new Date(cert.validFrom) > now || new Date(cert.validTo) < now) throw new Error(`x5c[${i}] (${cert.subject}) is not valid now (${cert.validFrom} - ${cert.validTo})`);
+    if (new Date(cert.validFrom) > now || new Date(cert.validTo) < now)
+      throw new Error(`x5c[${i}] (${cert.subject}) is not valid now (${cert.validFrom} - ${cert.validTo})`);
     const next = certificates[i + 1];
-    if (next && (!cert.checkIssued(next) || !cert.verify(next.publicKey))) throw new Error(`x5c[${i}] (${cert.subject}) is not issued by x5c[${i + 1}] (${next.subject})`);
+    if (next && (!cert.checkIssued(next) || !cert.verify(next.publicKey)))
+      throw new Error(`x5c[${i}] (${cert.subject}) is not issued by x5c[${i + 1}] (${next.subject})`);
   });
   return { subjects: certificates.map((c) => c.subject), anchorIssuer: certificates[certificates.length - 1].issuer };
 }
 
 /** A `jwt_vc_json` credential verified with the key of its `x5c[0]` certificate (jose). */
-export async function verifyJwtVc(compact: string): Promise<{ header: Record<string, unknown>; payload: JWTPayload; certificates: X509Certificate[] }> {
+export async function verifyJwtVc(
+  compact: string,
+): Promise<{ header: Record<string, unknown>; payload: JWTPayload; certificates: X509Certificate[] }> {
   const header = decodeProtectedHeader(compact) as Record<string, unknown>;
   const x5c = header.x5c;
-  if (!Array.isArray(x5c) || x5c.length === 0 || typeof x5c[0] !== 'string') throw new Error('the JWT VC has no x5c header');
+  if (!Array.isArray(x5c) || x5c.length === 0 || typeof x5c[0] !== 'string')
+    throw new Error('the JWT VC has no x5c header');
   if (typeof header.alg !== 'string') throw new Error('the JWT VC has no alg');
   const pem = `-----BEGIN CERTIFICATE-----\n${(x5c[0].match(/.{1,64}/g) ?? []).join('\n')}\n-----END CERTIFICATE-----`;
   const { payload } = await jwtVerify(compact, await importX509(pem, header.alg), { clockTolerance: 10 });

@@ -23,13 +23,22 @@ export async function startDevGateway(upstreams: Record<ServiceName, string>, po
     }
     const service = routeFor(req.method ?? 'GET', path.split('?')[0]);
     if (!service) {
-      res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'not_found', error_description: `no route for ${req.method} ${path.split('?')[0]}` }));
+      res
+        .writeHead(404, { 'content-type': 'application/json' })
+        .end(
+          JSON.stringify({ error: 'not_found', error_description: `no route for ${req.method} ${path.split('?')[0]}` }),
+        );
       return;
     }
     const target = new URL(path, upstreams[service]);
     // Appends the peer to X-Forwarded-For, as Envoy does: HALLMARK_TRUST_PROXY counts the hops trusted.
     const forwardedFor = [req.headers['x-forwarded-for'], req.socket.remoteAddress].flat().filter(Boolean).join(', ');
-    const headers = { ...req.headers, 'x-forwarded-for': forwardedFor, 'x-forwarded-proto': 'http', 'x-forwarded-host': req.headers.host ?? '' };
+    const headers = {
+      ...req.headers,
+      'x-forwarded-for': forwardedFor,
+      'x-forwarded-proto': 'http',
+      'x-forwarded-host': req.headers.host ?? '',
+    };
     const upstream = httpRequest(target, { method: req.method, headers }, (up) => {
       // Hop-by-hop headers stay on their hop: forwarding the service's keep-alive timeout (72 s)
       // makes clients reuse connections this server closes after its own 5 s.
@@ -51,7 +60,10 @@ export async function startDevGateway(upstreams: Record<ServiceName, string>, po
   };
 }
 
-async function aggregateHealth(upstreams: Record<string, string>, path: string): Promise<{ ok: boolean; body: Record<string, unknown> }> {
+async function aggregateHealth(
+  upstreams: Record<string, string>,
+  path: string,
+): Promise<{ ok: boolean; body: Record<string, unknown> }> {
   const results = await Promise.all(
     Object.entries(upstreams).map(async ([name, url]) => {
       try {

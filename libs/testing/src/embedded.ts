@@ -16,9 +16,20 @@ export class EmbeddedHallmark {
     private readonly nodeArgs: string[],
   ) {}
 
-  static async start(options: { logDir: string; dataDir?: string; env?: Record<string, string>; nodeArgs?: string[] }): Promise<EmbeddedHallmark> {
+  static async start(options: {
+    logDir: string;
+    dataDir?: string;
+    env?: Record<string, string>;
+    nodeArgs?: string[];
+  }): Promise<EmbeddedHallmark> {
     const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'hallmark-embedded-'));
-    const target = new EmbeddedHallmark(dataDir, await freePort(), options.logDir, !options.dataDir, options.nodeArgs ?? []);
+    const target = new EmbeddedHallmark(
+      dataDir,
+      await freePort(),
+      options.logDir,
+      !options.dataDir,
+      options.nodeArgs ?? [],
+    );
     await target.startProcess(options.env);
     return target;
   }
@@ -36,7 +47,19 @@ export class EmbeddedHallmark {
   }
 
   async startProcess(env: Record<string, string> = {}): Promise<void> {
-    this.process = spawnApp('hallmark', 'hallmark', { PORT: String(this.port), HALLMARK_DATA_DIR: this.dataDir, HALLMARK_PUBLIC_URL: this.baseUrl, DATABASE_URL: '', ...env }, this.logDir, this.nodeArgs);
+    this.process = spawnApp(
+      'hallmark',
+      'hallmark',
+      {
+        PORT: String(this.port),
+        HALLMARK_DATA_DIR: this.dataDir,
+        HALLMARK_PUBLIC_URL: this.baseUrl,
+        DATABASE_URL: '',
+        ...env,
+      },
+      this.logDir,
+      this.nodeArgs,
+    );
     await waitForHttp(`${this.baseUrl}/health/ready`, this.process);
   }
 

@@ -9,7 +9,11 @@ export default async function globalTeardown(): Promise<void> {
   // Issue 6: after the whole run, no secret or claim value any test used may be in a table, a topic or a log.
   let leak: Error | undefined;
   try {
-    const result = await scanForSecrets({ databaseUrl: process.env.DATABASE_URL!, brokers: process.env.KAFKA_BROKERS!.split(','), since: infra.startedAt ?? 0 });
+    const result = await scanForSecrets({
+      databaseUrl: process.env.DATABASE_URL!,
+      brokers: process.env.KAFKA_BROKERS!.split(','),
+      since: infra.startedAt ?? 0,
+    });
     process.stderr.write(
       `[hallmark/testing] secret scan: ${result.secrets} values the tests used, looked for in ${result.scanned.rows} table rows, ${result.scanned.records} Kafka records, ${result.scanned.logs} log files: ${result.findings.length} found\n`,
     );

@@ -127,11 +127,10 @@ export function kafkaClasspath(): string {
   }
   mkdirSync(CLASSPATH_CACHE_DIR, { recursive: true });
   const tmpFile = `${cacheFile}.${process.pid}.tmp`;
-  const mvn = spawnSync(
-    'mvn',
-    ['-B', '-q', '-f', POM, 'dependency:build-classpath', `-Dmdep.outputFile=${tmpFile}`],
-    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
-  );
+  const mvn = spawnSync('mvn', ['-B', '-q', '-f', POM, 'dependency:build-classpath', `-Dmdep.outputFile=${tmpFile}`], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   if (mvn.error || mvn.status !== 0 || !existsSync(tmpFile)) {
     rmSync(tmpFile, { force: true });
     throw new Error(
@@ -206,7 +205,6 @@ function tail(file: string, lines = 30): string {
   const errors = all.filter((l) => /\b(ERROR|FATAL)\b|Exception:/.test(l) && !last.includes(l)).slice(0, 5);
   return [...errors, ...(errors.length ? ['...'] : []), ...last].join('\n');
 }
-
 
 /** Whether `pid` looks like a Kafka broker JVM (guards against a reused pid in a stale pid file). */
 export function isKafkaBrokerProcess(pid: number): boolean {
@@ -384,13 +382,28 @@ async function launch(dir: string, ownDir: boolean, opts: StartKafkaBrokerOption
   const dumpArchive = archive && !useArchive.length ? [`-XX:ArchiveClassesAtExit=${join(dir, DUMPED_ARCHIVE)}`] : [];
   rmSync(join(dir, DUMPED_ARCHIVE), { force: true });
 
-  const format = restart ? { status: 0, error: undefined, stdout: '', stderr: '' } : spawnSync(
-    javaBinary(),
-    // A short-lived tool: C1 only starts it a little faster.
-    ['-Xmx128m', '-XX:TieredStopAtLevel=1', ...useArchive, log4j, '-cp', classpath,
-      'kafka.tools.StorageTool', 'format', '-t', clusterId(), '-c', propsFile, '--standalone'],
-    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
-  );
+  const format = restart
+    ? { status: 0, error: undefined, stdout: '', stderr: '' }
+    : spawnSync(
+        javaBinary(),
+        // A short-lived tool: C1 only starts it a little faster.
+        [
+          '-Xmx128m',
+          '-XX:TieredStopAtLevel=1',
+          ...useArchive,
+          log4j,
+          '-cp',
+          classpath,
+          'kafka.tools.StorageTool',
+          'format',
+          '-t',
+          clusterId(),
+          '-c',
+          propsFile,
+          '--standalone',
+        ],
+        { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
+      );
   if (format.error || format.status !== 0) {
     throw new Error(
       `formatting Kafka storage failed (${format.error?.message ?? `exit ${format.status}`}):\n${format.stdout}${format.stderr}`,
@@ -410,7 +423,8 @@ async function launch(dir: string, ownDir: boolean, opts: StartKafkaBrokerOption
   child.once('error', (err) => (exitInfo = err.message));
   child.unref();
   const pid = child.pid;
-  if (!pid) throw new Error(`could not start ${javaBinary()} (Java 17+ needed; set JAVA_HOME?): ${exitInfo ?? 'no pid'}`);
+  if (!pid)
+    throw new Error(`could not start ${javaBinary()} (Java 17+ needed; set JAVA_HOME?): ${exitInfo ?? 'no pid'}`);
   writeFileSync(pidFile, `${pid}\n`);
 
   try {

@@ -1,9 +1,13 @@
 import { Kafka, logLevel, type KafkaMessage } from 'kafkajs';
 
-export const kafka = (brokers = process.env.KAFKA_BROKERS!.split(',')): Kafka => new Kafka({ clientId: 'hallmark-tests', brokers, logLevel: logLevel.NOTHING });
+export const kafka = (brokers = process.env.KAFKA_BROKERS!.split(',')): Kafka =>
+  new Kafka({ clientId: 'hallmark-tests', brokers, logLevel: logLevel.NOTHING });
 
 /** Every record currently in `topic`, read from the beginning by a throw-away consumer group. */
-export async function readTopic(topic: string, brokers?: string[]): Promise<Array<KafkaMessage & { partition: number }>> {
+export async function readTopic(
+  topic: string,
+  brokers?: string[],
+): Promise<Array<KafkaMessage & { partition: number }>> {
   const k = kafka(brokers);
   const admin = k.admin();
   await admin.connect();

@@ -64,7 +64,6 @@ function osUser(name: string): { uid: number; gid: number } | undefined {
   }
 }
 
-
 /**
  * initdb + start a private cluster in a temp dir on a free port (trust auth, superuser `postgres`,
  * durability off: a test server). PostgreSQL refuses to run as root, so as root the binaries run

@@ -44,12 +44,24 @@ export function isAlive(pid: number): boolean {
  * Starts `apps/<app>/src/main.ts` as its own Node process, its output appended to `<logDir>/<name>.log`.
  * `nodeArgs` go before the script (e.g. `--cpu-prof`, which NODE_OPTIONS does not accept).
  */
-export function spawnApp(app: string, name: string, env: Record<string, string>, logDir: string, nodeArgs: string[] = []): ChildProcess {
+export function spawnApp(
+  app: string,
+  name: string,
+  env: Record<string, string>,
+  logDir: string,
+  nodeArgs: string[] = [],
+): ChildProcess {
   return spawnScript(join('apps', app, 'src', 'main.ts'), name, env, logDir, nodeArgs);
 }
 
 /** Starts a TypeScript entry point (relative to the repository root) as its own Node process, logging to `<logDir>/<name>.log`. */
-export function spawnScript(script: string, name: string, env: Record<string, string>, logDir: string, nodeArgs: string[] = []): ChildProcess {
+export function spawnScript(
+  script: string,
+  name: string,
+  env: Record<string, string>,
+  logDir: string,
+  nodeArgs: string[] = [],
+): ChildProcess {
   mkdirSync(logDir, { recursive: true });
   const log = createWriteStream(join(logDir, `${name}.log`), { flags: 'a' });
   const child = spawn(process.execPath, [...nodeArgs, '-r', '@swc-node/register', script], {
@@ -82,7 +94,11 @@ export async function waitForHttp(url: string, child?: ChildProcess, timeoutMs =
 }
 
 /** SIGTERM (graceful), then SIGKILL after `graceMs`. */
-export async function stopProcess(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM', graceMs = 15000): Promise<void> {
+export async function stopProcess(
+  child: ChildProcess,
+  signal: NodeJS.Signals = 'SIGTERM',
+  graceMs = 15000,
+): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
   child.kill(signal);

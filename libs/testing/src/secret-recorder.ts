@@ -45,7 +45,8 @@ function walk(value: unknown, inClaims = false): void {
   }
   for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
     // Claim values: the admin API's `claims` object ({configuration: {claim: value}}) and the subject; not metadata's claims array.
-    if (inClaims || (k === 'claims' && v && typeof v === 'object' && !Array.isArray(v)) || k === 'subject_id') walk(v, true);
+    if (inClaims || (k === 'claims' && v && typeof v === 'object' && !Array.isArray(v)) || k === 'subject_id')
+      walk(v, true);
     else if (SECRET_FIELDS.has(k)) walkSecret(v);
     else walk(v);
   }
@@ -85,8 +86,14 @@ export function installSecretRecorder(): void {
       const request = new Request(input, init);
       // The admin token is the operator's, printed by the embedded process on purpose: not a wallet secret.
       const adminCall = /^\/(admin|internal)\//.test(new URL(request.url).pathname);
-      for (const h of SECRET_HEADERS) if (!(adminCall && h === 'authorization')) remember(request.headers.get(h) ?? undefined);
-      const body = typeof init?.body === 'string' ? init.body : init?.body instanceof URLSearchParams ? init.body.toString() : undefined;
+      for (const h of SECRET_HEADERS)
+        if (!(adminCall && h === 'authorization')) remember(request.headers.get(h) ?? undefined);
+      const body =
+        typeof init?.body === 'string'
+          ? init.body
+          : init?.body instanceof URLSearchParams
+            ? init.body.toString()
+            : undefined;
       fromBody(body, request.headers.get('content-type'));
       const query = new URL(request.url).searchParams;
       for (const [k, v] of query) if (SECRET_FIELDS.has(k)) remember(v);
@@ -96,10 +103,13 @@ export function installSecretRecorder(): void {
     const response = await inner(input, init);
     try {
       // Admin views show redacted events: nothing in them is a value the wallet exchanged.
-      const adminView = (init?.method ?? 'GET').toUpperCase() === 'GET' && /^\/admin\//.test(new URL(new Request(input, init).url).pathname);
+      const adminView =
+        (init?.method ?? 'GET').toUpperCase() === 'GET' &&
+        /^\/admin\//.test(new URL(new Request(input, init).url).pathname);
       if (!adminView) fromBody(await response.clone().text(), response.headers.get('content-type'));
       const location = response.headers.get('location');
-      if (location) for (const [k, v] of new URL(location, 'http://x').searchParams) if (SECRET_FIELDS.has(k)) remember(v);
+      if (location)
+        for (const [k, v] of new URL(location, 'http://x').searchParams) if (SECRET_FIELDS.has(k)) remember(v);
     } catch {
       /* a body that cannot be read twice */
     }

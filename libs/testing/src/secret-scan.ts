@@ -21,9 +21,16 @@ const PUBLIC_SAMPLE_VALUES = new Set(['Mustermann', '1964-08-12']);
 
 const readSecrets = (): string[] =>
   existsSync(SECRETS_DIR)
-    ? [...new Set(readdirSync(SECRETS_DIR).flatMap((f) => readFileSync(join(SECRETS_DIR, f), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as string)))].filter(
-        (s) => !PUBLIC_SAMPLE_VALUES.has(s),
-      )
+    ? [
+        ...new Set(
+          readdirSync(SECRETS_DIR).flatMap((f) =>
+            readFileSync(join(SECRETS_DIR, f), 'utf8')
+              .split('\n')
+              .filter(Boolean)
+              .map((l) => JSON.parse(l) as string),
+          ),
+        ),
+      ].filter((s) => !PUBLIC_SAMPLE_VALUES.has(s))
     : [];
 
 /**
@@ -32,7 +39,11 @@ const readSecrets = (): string[] =>
  * of the run's databases, every record of every topic on the broker, and every service log the
  * run wrote. The embedded targets' private databases are gone by then; the stack targets' are not.
  */
-export async function scanForSecrets(options: { databaseUrl: string; brokers: string[]; since: number }): Promise<{ secrets: number; findings: SecretFinding[]; scanned: { rows: number; records: number; logs: number } }> {
+export async function scanForSecrets(options: {
+  databaseUrl: string;
+  brokers: string[];
+  since: number;
+}): Promise<{ secrets: number; findings: SecretFinding[]; scanned: { rows: number; records: number; logs: number } }> {
   const secrets = readSecrets();
   const findings: SecretFinding[] = [];
   const scanned = { rows: 0, records: 0, logs: 0 };
@@ -43,13 +54,17 @@ export async function scanForSecrets(options: { databaseUrl: string; brokers: st
 
   const admin = new Client({ connectionString: options.databaseUrl });
   await admin.connect();
-  const { rows: databases } = await admin.query(`SELECT datname FROM pg_database WHERE datname LIKE 'hallmark\\_e2e\\_%' OR datname LIKE 'hallmark\\_test%'`);
+  const { rows: databases } = await admin.query(
+    `SELECT datname FROM pg_database WHERE datname LIKE 'hallmark\\_e2e\\_%' OR datname LIKE 'hallmark\\_test%'`,
+  );
   await admin.end();
   for (const { datname } of databases) {
     const c = new Client({ connectionString: withDatabase(options.databaseUrl, datname) });
     await c.connect();
     try {
-      const { rows: tables } = await c.query(`SELECT table_schema, table_name FROM information_schema.tables WHERE table_schema LIKE 'hallmark\\_%' AND table_type = 'BASE TABLE'`);
+      const { rows: tables } = await c.query(
+        `SELECT table_schema, table_name FROM information_schema.tables WHERE table_schema LIKE 'hallmark\\_%' AND table_type = 'BASE TABLE'`,
+      );
       for (const { table_schema: schema, table_name: table } of tables) {
         const { rows } = await c.query(`SELECT row_to_json(x)::text AS row FROM "${schema}"."${table}" x`);
         scanned.rows += rows.length;
@@ -67,7 +82,10 @@ export async function scanForSecrets(options: { databaseUrl: string; brokers: st
   for (const topic of topics) {
     for (const m of await readTopic(topic, options.brokers)) {
       scanned.records += 1;
-      look(`Kafka ${topic}`, `${m.key?.toString() ?? ''} ${m.value?.toString() ?? ''} ${JSON.stringify(Object.fromEntries(Object.entries(m.headers ?? {}).map(([h, v]) => [h, v?.toString()])))}`);
+      look(
+        `Kafka ${topic}`,
+        `${m.key?.toString() ?? ''} ${m.value?.toString() ?? ''} ${JSON.stringify(Object.fromEntries(Object.entries(m.headers ?? {}).map(([h, v]) => [h, v?.toString()])))}`,
+      );
     }
   }
 

@@ -5,7 +5,12 @@ import type { ServiceName } from '@hallmark/contracts';
 import { startDevGateway, type DevGateway } from './dev-gateway';
 import { freePort, spawnApp, stopProcess, waitForHttp } from './processes';
 
-export const STACK_SERVICES: ServiceName[] = ['offer-service', 'authorization-server', 'credential-service', 'audit-projector'];
+export const STACK_SERVICES: ServiceName[] = [
+  'offer-service',
+  'authorization-server',
+  'credential-service',
+  'audit-projector',
+];
 
 export interface StackOptions {
   databaseUrl: string;
@@ -46,7 +51,10 @@ export class HallmarkStack {
       const port = await freePort([...stack.services.values()].map((s) => s.port));
       stack.services.set(name, { port, url: `http://127.0.0.1:${port}` });
     }
-    const upstreams = Object.fromEntries([...stack.services].map(([n, s]) => [n, s.url])) as Record<ServiceName, string>;
+    const upstreams = Object.fromEntries([...stack.services].map(([n, s]) => [n, s.url])) as Record<
+      ServiceName,
+      string
+    >;
     stack.gateway = await startDevGateway(upstreams, options.gatewayPort ?? 0);
     try {
       await Promise.all(STACK_SERVICES.map((name) => stack.startService(name)));
@@ -112,7 +120,10 @@ export class HallmarkStack {
   }
 
   /** Stops one service; resolves with how it exited. */
-  async stopService(name: ServiceName, signal: NodeJS.Signals = 'SIGTERM'): Promise<{ code: number | null; signal: NodeJS.Signals | null } | undefined> {
+  async stopService(
+    name: ServiceName,
+    signal: NodeJS.Signals = 'SIGTERM',
+  ): Promise<{ code: number | null; signal: NodeJS.Signals | null } | undefined> {
     const service = this.services.get(name)!;
     const child = service.process;
     if (!child) return undefined;

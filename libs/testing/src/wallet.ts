@@ -15,8 +15,17 @@ export async function walletKey(): Promise<WalletKey> {
 }
 
 /** An RFC 9449 proof for one request. */
-export async function dpopProof(key: WalletKey, claims: { htm: string; htu: string; nonce?: string; ath?: string; jti?: string; iat?: number }): Promise<string> {
-  return new SignJWT({ htm: claims.htm, htu: claims.htu, jti: claims.jti ?? randomBytes(12).toString('base64url'), ...(claims.nonce ? { nonce: claims.nonce } : {}), ...(claims.ath ? { ath: claims.ath } : {}) })
+export async function dpopProof(
+  key: WalletKey,
+  claims: { htm: string; htu: string; nonce?: string; ath?: string; jti?: string; iat?: number },
+): Promise<string> {
+  return new SignJWT({
+    htm: claims.htm,
+    htu: claims.htu,
+    jti: claims.jti ?? randomBytes(12).toString('base64url'),
+    ...(claims.nonce ? { nonce: claims.nonce } : {}),
+    ...(claims.ath ? { ath: claims.ath } : {}),
+  })
     .setProtectedHeader({ alg: 'ES256', typ: 'dpop+jwt', jwk: key.publicJwk })
     .setIssuedAt(claims.iat ?? Math.floor(Date.now() / 1000))
     .sign(key.privateKey);
@@ -33,14 +42,25 @@ export async function redeemWithDpop(
   baseUrl: string,
   code: string,
   key: WalletKey,
-  call: (method: string, url: string, options: { raw: string; headers: Record<string, string> }) => Promise<{ status: number; headers: Headers; body: any }>, // eslint-disable-line @typescript-eslint/no-explicit-any
+  call: (
+    method: string,
+    url: string,
+    options: { raw: string; headers: Record<string, string> },
+  ) => Promise<{ status: number; headers: Headers; body: any }>, // eslint-disable-line @typescript-eslint/no-explicit-any
   extra: Record<string, string> = {},
 ) {
   const htu = `${baseUrl}/token`;
   const post = async (nonce?: string) =>
     call('POST', htu, {
-      raw: form({ grant_type: 'urn:ietf:params:oauth:grant-type:pre-authorized_code', 'pre-authorized_code': code, ...extra }),
-      headers: { 'content-type': 'application/x-www-form-urlencoded', dpop: await dpopProof(key, { htm: 'POST', htu, nonce }) },
+      raw: form({
+        grant_type: 'urn:ietf:params:oauth:grant-type:pre-authorized_code',
+        'pre-authorized_code': code,
+        ...extra,
+      }),
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        dpop: await dpopProof(key, { htm: 'POST', htu, nonce }),
+      },
     });
   const first = await post();
   return first.body?.error === 'use_dpop_nonce' ? post(first.headers.get('dpop-nonce')!) : first;

@@ -9,20 +9,27 @@ export const decodeCursor = (cursor: string, size: number): string[] => {
   } catch {
     /* fall through */
   }
-  throw new ProblemError(400, 'Invalid request', 'cursor is not a cursor this API issued', [{ field: 'cursor', message: 'invalid' }]);
+  throw new ProblemError(400, 'Invalid request', 'cursor is not a cursor this API issued', [
+    { field: 'cursor', message: 'invalid' },
+  ]);
 };
 export const limitOf = (raw: string | undefined, max: number, dflt: number): number => {
   if (raw === undefined) return dflt;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1 || n > max) throw new ProblemError(400, 'Invalid request', `limit must be an integer from 1 to ${max}`, [{ field: 'limit', message: 'out of range' }]);
+  if (!Number.isInteger(n) || n < 1 || n > max)
+    throw new ProblemError(400, 'Invalid request', `limit must be an integer from 1 to ${max}`, [
+      { field: 'limit', message: 'out of range' },
+    ]);
   return n;
 };
 export const dateOf = (raw: string | undefined, field: string): string | undefined => {
   if (raw === undefined) return undefined;
-  if (Number.isNaN(Date.parse(raw))) throw new ProblemError(400, 'Invalid request', `${field} must be an RFC 3339 date-time`, [{ field, message: 'not a date-time' }]);
+  if (Number.isNaN(Date.parse(raw)))
+    throw new ProblemError(400, 'Invalid request', `${field} must be an RFC 3339 date-time`, [
+      { field, message: 'not a date-time' },
+    ]);
   return new Date(raw).toISOString();
 };
-
 
 /** WHERE conditions with numbered parameters: each `?` in a condition takes the next value. */
 export class SqlFilter {

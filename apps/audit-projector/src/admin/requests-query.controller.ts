@@ -12,10 +12,15 @@ export class RequestsQueryController {
   constructor(@Inject(SERVICE_DATA_SOURCE) private readonly db: DataSource) {}
 
   @Get()
-  async list(@Query() q: Record<string, string | undefined>): Promise<{ requests: unknown[]; next_cursor: string | null }> {
+  async list(
+    @Query() q: Record<string, string | undefined>,
+  ): Promise<{ requests: unknown[]; next_cursor: string | null }> {
     const filter = new SqlFilter();
     if (q.outcome !== undefined) {
-      if (q.outcome !== 'ok' && q.outcome !== 'error') throw new ProblemError(400, 'Invalid request', 'outcome must be ok or error', [{ field: 'outcome', message: 'must be ok or error' }]);
+      if (q.outcome !== 'ok' && q.outcome !== 'error')
+        throw new ProblemError(400, 'Invalid request', 'outcome must be ok or error', [
+          { field: 'outcome', message: 'must be ok or error' },
+        ]);
       filter.add('outcome = ?', q.outcome);
     }
     if (q.type) filter.add('type = ?', q.type);
@@ -32,11 +37,13 @@ export class RequestsQueryController {
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
     return {
-      requests: page.map((r: Record<string, any>) => { // eslint-disable-line @typescript-eslint/no-explicit-any
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      requests: page.map((r: Record<string, any>) => {
         const explanation = explanationOf(r.data);
         return { ...r, occurred_at: new Date(r.occurred_at).toISOString(), ...(explanation ? { explanation } : {}) };
       }),
-      next_cursor: rows.length > limit && last ? encodeCursor([new Date(last.occurred_at).toISOString(), last.event_id]) : null,
+      next_cursor:
+        rows.length > limit && last ? encodeCursor([new Date(last.occurred_at).toISOString(), last.event_id]) : null,
     };
   }
 }

@@ -19,7 +19,13 @@ export function collapseRepeats(entries: ViewEntry[], collapse: boolean): ViewEn
   const out: ViewEntry[] = [];
   for (const e of entries) {
     const last = out[out.length - 1];
-    if (last && last.type === e.type && last.level === e.level && last.endpoint === e.endpoint && last.message === e.message) {
+    if (
+      last &&
+      last.type === e.type &&
+      last.level === e.level &&
+      last.endpoint === e.endpoint &&
+      last.message === e.message
+    ) {
       last.count = (last.count ?? 1) + 1;
       last.first_occurred_at = e.occurred_at;
     } else out.push({ ...e });
@@ -27,10 +33,14 @@ export function collapseRepeats(entries: ViewEntry[], collapse: boolean): ViewEn
   return out;
 }
 
-const summaryOf = (r: Record<string, any>, now: Date) => ({ // eslint-disable-line @typescript-eslint/no-explicit-any
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const summaryOf = (r: Record<string, any>, now: Date) => ({
   session_id: r.session_id,
   // An offer nobody finished before it expired is expired; derived at read time from expires_at.
-  status: ['created', 'offer_created', 'offer_retrieved'].includes(r.status) && r.expires_at && new Date(r.expires_at) <= now ? 'expired' : r.status,
+  status:
+    ['created', 'offer_created', 'offer_retrieved'].includes(r.status) && r.expires_at && new Date(r.expires_at) <= now
+      ? 'expired'
+      : r.status,
   grant_type: r.grant_type,
   credential_configuration_ids: r.credential_configuration_ids,
   created_at: new Date(r.created_at).toISOString(),
@@ -49,16 +59,20 @@ export class SessionsQueryController {
   constructor(@Inject(SERVICE_DATA_SOURCE) private readonly db: DataSource) {}
 
   @Get()
-  async list(@Query() q: Record<string, string | undefined>): Promise<{ sessions: unknown[]; next_cursor: string | null }> {
+  async list(
+    @Query() q: Record<string, string | undefined>,
+  ): Promise<{ sessions: unknown[]; next_cursor: string | null }> {
     const filter = new SqlFilter();
     const now = new Date();
     if (q.status === 'expired') {
       filter.add(`status IN ('created','offer_created','offer_retrieved') AND expires_at <= ?`, now.toISOString());
     } else if (q.status) {
       filter.add('status = ?', q.status);
-      if (['created', 'offer_created', 'offer_retrieved'].includes(q.status)) filter.add('(expires_at IS NULL OR expires_at > ?)', now.toISOString());
+      if (['created', 'offer_created', 'offer_retrieved'].includes(q.status))
+        filter.add('(expires_at IS NULL OR expires_at > ?)', now.toISOString());
     }
-    if (q.credential_configuration_id) filter.add('? = ANY(credential_configuration_ids)', q.credential_configuration_id);
+    if (q.credential_configuration_id)
+      filter.add('? = ANY(credential_configuration_ids)', q.credential_configuration_id);
     if (q.grant_type) filter.add('grant_type = ?', q.grant_type);
     const from = dateOf(q.from, 'from');
     const to = dateOf(q.to, 'to');
@@ -74,7 +88,8 @@ export class SessionsQueryController {
     const last = page[page.length - 1];
     return {
       sessions: page.map((r: Record<string, unknown>) => summaryOf(r, now)),
-      next_cursor: rows.length > limit && last ? encodeCursor([new Date(last.created_at).toISOString(), last.session_id]) : null,
+      next_cursor:
+        rows.length > limit && last ? encodeCursor([new Date(last.created_at).toISOString(), last.session_id]) : null,
     };
   }
 
@@ -106,7 +121,10 @@ export class SessionsQueryController {
   }
 
   @Get(':session_id')
-  async get(@Param('session_id') sessionId: string, @Query() q: Record<string, string | undefined>): Promise<Record<string, unknown>> {
+  async get(
+    @Param('session_id') sessionId: string,
+    @Query() q: Record<string, string | undefined>,
+  ): Promise<Record<string, unknown>> {
     const [summary] = await this.db.query('SELECT * FROM session_summaries WHERE session_id = $1', [sessionId]);
     if (!summary) throw new ProblemError(404, 'Not Found', `no session ${sessionId}`);
     const limit = limitOf(q.limit, 500, 100);

@@ -17,7 +17,9 @@ export class UnattributedRequests1732780007000 implements MigrationInterface {
       data        jsonb NOT NULL,
       trace_id    text,
       request_id  text NOT NULL)`);
-    await q.query('CREATE INDEX unattributed_requests_time_idx ON unattributed_requests (occurred_at DESC, event_id DESC)');
+    await q.query(
+      'CREATE INDEX unattributed_requests_time_idx ON unattributed_requests (occurred_at DESC, event_id DESC)',
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {

@@ -7,13 +7,26 @@ import { projectionChecksum, rebuildProjections, replaySourcesFromEnv } from './
 /** `npm run projections:rebuild`: drop the projections and replay every service's event store. */
 async function main(): Promise<void> {
   const config = readPlatformConfig();
-  const db = await openDatabase({ url: config.databaseUrl, preparedStatements: config.preparedStatements, schema: 'hallmark_audit', migrations: [...EVENT_STORE_MIGRATIONS, AuditProjections1732780002000, UnattributedRequests1732780007000] });
+  const db = await openDatabase({
+    url: config.databaseUrl,
+    preparedStatements: config.preparedStatements,
+    schema: 'hallmark_audit',
+    migrations: [...EVENT_STORE_MIGRATIONS, AuditProjections1732780002000, UnattributedRequests1732780007000],
+  });
   try {
     const before = await projectionChecksum(db);
     const started = Date.now();
     const { events } = await rebuildProjections(db, replaySourcesFromEnv(process.env, config.databaseUrl));
     const after = await projectionChecksum(db);
-    process.stdout.write(JSON.stringify({ replayed_events: events, ms: Date.now() - started, checksum_before: before, checksum_after: after, identical: before === after }) + '\n');
+    process.stdout.write(
+      JSON.stringify({
+        replayed_events: events,
+        ms: Date.now() - started,
+        checksum_before: before,
+        checksum_after: after,
+        identical: before === after,
+      }) + '\n',
+    );
   } finally {
     await db.destroy();
   }

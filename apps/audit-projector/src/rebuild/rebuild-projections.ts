@@ -22,7 +22,8 @@ export const SERVICE_SCHEMAS: Array<[ServiceName, string]> = [
 
 /** `service=url#schema,...`, or every producing service in DATABASE_URL. */
 export function replaySourcesFromEnv(env: NodeJS.ProcessEnv, databaseUrl: string): ReplaySource[] {
-  if (!env.HALLMARK_REBUILD_SOURCES) return SERVICE_SCHEMAS.map(([service, schema]) => ({ service, url: databaseUrl, schema }));
+  if (!env.HALLMARK_REBUILD_SOURCES)
+    return SERVICE_SCHEMAS.map(([service, schema]) => ({ service, url: databaseUrl, schema }));
   return env.HALLMARK_REBUILD_SOURCES.split(',').map((item) => {
     const m = /^([\w-]+)=(.+)#(\w+)$/.exec(item.trim());
     if (!m) throw new Error(`HALLMARK_REBUILD_SOURCES entry ${item} is not service=url#schema`);
@@ -40,7 +41,11 @@ export async function rebuildProjections(db: DataSource, sources: ReplaySource[]
   try {
     const readers: EventStore[] = [];
     for (const source of sources) {
-      const ds = new DataSource({ type: 'postgres', url: source.url, extra: { max: 2, options: `-c search_path=${source.schema}` } });
+      const ds = new DataSource({
+        type: 'postgres',
+        url: source.url,
+        extra: { max: 2, options: `-c search_path=${source.schema}` },
+      });
       await ds.initialize();
       stores.push(ds);
       const [{ present }] = await ds.query(`SELECT to_regclass('${source.schema}.events') IS NOT NULL AS present`);
@@ -51,7 +56,10 @@ export async function rebuildProjections(db: DataSource, sources: ReplaySource[]
       await em.query('TRUNCATE timeline_entries, session_summaries, unattributed_requests');
       for (const reader of readers) {
         for await (const batch of inBatches(reader.readAll(), REPLAY_BATCH)) {
-          await applyEvents(em, batch.map((stored) => stored.envelope));
+          await applyEvents(
+            em,
+            batch.map((stored) => stored.envelope),
+          );
           events += batch.length;
         }
       }

@@ -1,6 +1,16 @@
 import type { TimelineEntry } from '../session-timeline/timeline-entry';
 
-export type SessionStatus = 'created' | 'offer_created' | 'offer_retrieved' | 'authorization_requested' | 'authorized' | 'token_issued' | 'credential_issued' | 'credential_deferred' | 'failed' | 'erased';
+export type SessionStatus =
+  | 'created'
+  | 'offer_created'
+  | 'offer_retrieved'
+  | 'authorization_requested'
+  | 'authorized'
+  | 'token_issued'
+  | 'credential_issued'
+  | 'credential_deferred'
+  | 'failed'
+  | 'erased';
 
 /** The summary row behind GET /admin/sessions, derived from all of a session's timeline entries. */
 export interface SessionSummary {
@@ -29,7 +39,16 @@ const PROGRESS: Partial<Record<string, SessionStatus>> = {
   credential_deferred: 'credential_deferred',
   credential_issued: 'credential_issued',
 };
-const RANK: SessionStatus[] = ['created', 'offer_created', 'offer_retrieved', 'authorization_requested', 'authorized', 'token_issued', 'credential_deferred', 'credential_issued'];
+const RANK: SessionStatus[] = [
+  'created',
+  'offer_created',
+  'offer_retrieved',
+  'authorization_requested',
+  'authorized',
+  'token_issued',
+  'credential_deferred',
+  'credential_issued',
+];
 
 /** The members of an entry's data a summary reads: the projector fetches only these, not whole requests. */
 export const SUMMARY_DATA_FIELDS = ['reason', 'grant_type', 'credential_configuration_ids', 'expires_at'] as const;
@@ -42,7 +61,9 @@ export type SummaryInput = Pick<TimelineEntry, 'event_id' | 'type' | 'level' | '
  * arrived from the different topics: the same set of events always gives the same summary.
  */
 export function summarize(sessionId: string, entries: SummaryInput[]): SessionSummary {
-  const sorted = [...entries].sort((a, b) => a.occurred_at.localeCompare(b.occurred_at) || a.event_id.localeCompare(b.event_id));
+  const sorted = [...entries].sort(
+    (a, b) => a.occurred_at.localeCompare(b.occurred_at) || a.event_id.localeCompare(b.event_id),
+  );
   let status: SessionStatus = 'created';
   let erased = false;
   let lastError: SessionSummary['last_error'] = null;
@@ -54,7 +75,12 @@ export function summarize(sessionId: string, entries: SummaryInput[]): SessionSu
     const progress = PROGRESS[e.type];
     if (progress && RANK.indexOf(progress) > RANK.indexOf(status === 'failed' ? 'created' : status)) status = progress;
     if (e.level === 'error' || e.level === 'warn') {
-      lastError = { type: e.type, message: e.message, occurred_at: e.occurred_at, ...(typeof e.data.reason === 'string' ? { reason: e.data.reason } : {}) };
+      lastError = {
+        type: e.type,
+        message: e.message,
+        occurred_at: e.occurred_at,
+        ...(typeof e.data.reason === 'string' ? { reason: e.data.reason } : {}),
+      };
     }
     if (e.level === 'error') status = 'failed';
     if (e.type === 'session_created') {

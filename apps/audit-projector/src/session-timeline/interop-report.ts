@@ -41,7 +41,10 @@ export function interopReport(session: Record<string, unknown>, entries: ReportE
   };
 }
 
-const cell = (s: unknown): string => String(s ?? '').replace(/\|/g, '\\|').replace(/\n/g, ' ');
+const cell = (s: unknown): string =>
+  String(s ?? '')
+    .replace(/\|/g, '\\|')
+    .replace(/\n/g, ' ');
 
 export function interopReportMarkdown(r: InteropReport): string {
   const s = r.session;
@@ -56,13 +59,27 @@ export function interopReportMarkdown(r: InteropReport): string {
     '## Problems',
     '',
     ...(r.problems.length
-      ? r.problems.flatMap((p) => [`### ${p.seq}. ${p.title} (\`${p.error}\`)`, '', `- What was wrong: ${p.reason}`, ...(p.expected !== undefined || p.provided !== undefined ? [`- Expected: ${p.expected ?? 'n/a'}; provided: ${p.provided ?? 'n/a'}`] : []), `- How to fix it: ${p.help}`, `- Spec: ${p.spec_ref}`, `- Trace: ${p.trace_id ?? 'none'}`, ''])
+      ? r.problems.flatMap((p) => [
+          `### ${p.seq}. ${p.title} (\`${p.error}\`)`,
+          '',
+          `- What was wrong: ${p.reason}`,
+          ...(p.expected !== undefined || p.provided !== undefined
+            ? [`- Expected: ${p.expected ?? 'n/a'}; provided: ${p.provided ?? 'n/a'}`]
+            : []),
+          `- How to fix it: ${p.help}`,
+          `- Spec: ${p.spec_ref}`,
+          `- Trace: ${p.trace_id ?? 'none'}`,
+          '',
+        ])
       : ['None.', '']),
     '## Steps',
     '',
     '| # | time | level | endpoint | what happened | trace id | request id |',
     '|---|---|---|---|---|---|---|',
-    ...r.entries.map((e) => `| ${e.seq} | ${e.occurred_at} | ${e.level} | ${cell(e.endpoint)} | ${cell(e.message)} | ${cell(e.trace_id)} | ${cell(e.request_id)} |`),
+    ...r.entries.map(
+      (e) =>
+        `| ${e.seq} | ${e.occurred_at} | ${e.level} | ${cell(e.endpoint)} | ${cell(e.message)} | ${cell(e.trace_id)} | ${cell(e.request_id)} |`,
+    ),
     '',
   ];
   return lines.join('\n');

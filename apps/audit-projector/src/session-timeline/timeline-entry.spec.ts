@@ -30,8 +30,20 @@ describe('timeline entry', () => {
   });
 
   it('shows sealed values by size only and secret hashes as short fingerprints', () => {
-    const sealed = { alg: 'A256GCM', iv: 'aaaa', ciphertext: Buffer.from('Erika Mustermann').toString('base64url'), tag: 'tttt' };
-    expect(redact({ personal_data: sealed, grant: { pre_authorized_code_hash: 'x'.repeat(43) }, list: [sealed], credential_hashes: ['y'.repeat(43)] })).toEqual({
+    const sealed = {
+      alg: 'A256GCM',
+      iv: 'aaaa',
+      ciphertext: Buffer.from('Erika Mustermann').toString('base64url'),
+      tag: 'tttt',
+    };
+    expect(
+      redact({
+        personal_data: sealed,
+        grant: { pre_authorized_code_hash: 'x'.repeat(43) },
+        list: [sealed],
+        credential_hashes: ['y'.repeat(43)],
+      }),
+    ).toEqual({
       personal_data: '<sealed, len=16>',
       grant: { pre_authorized_code_hash: 'sha256:xxxxxxxxxxxx' },
       list: ['<sealed, len=16>'],

@@ -26,12 +26,16 @@ const MESSAGES: Record<string, (data: Record<string, unknown>) => string> = {
   session_erased: () => 'Session erased: its personal data and secrets are no longer readable',
   token_issued: (d) => `Access token issued (${d.token_type}${d.dpop_jkt ? ', bound to the wallet key' : ''})`,
   token_rejected: (d) => `Token request refused: ${d.error} (${d.error_description})`,
-  credential_issued: (d) => `${d.count} credential${d.count === 1 ? '' : 's'} issued: ${d.credential_configuration_id} (${d.format})`,
+  credential_issued: (d) =>
+    `${d.count} credential${d.count === 1 ? '' : 's'} issued: ${d.credential_configuration_id} (${d.format})`,
   credential_request_rejected: (d) => `Credential request refused: ${d.error} (${d.error_description})`,
   nonce_issued: () => 'c_nonce issued',
-  par_request_stored: (d) => `Pushed authorization request stored for client ${(d.authorization as { client_id: string }).client_id}`,
-  authorization_requested: (d) => `Wallet opened the authorization endpoint (${d.via === 'par' ? 'pushed request' : 'parameters in the query'})`,
-  authorization_code_issued: (d) => `Authorization code issued (user ${d.user === 'login' ? 'logged in' : 'holds the offer'})`,
+  par_request_stored: (d) =>
+    `Pushed authorization request stored for client ${(d.authorization as { client_id: string }).client_id}`,
+  authorization_requested: (d) =>
+    `Wallet opened the authorization endpoint (${d.via === 'par' ? 'pushed request' : 'parameters in the query'})`,
+  authorization_code_issued: (d) =>
+    `Authorization code issued (user ${d.user === 'login' ? 'logged in' : 'holds the offer'})`,
   authorization_denied: (d) => `Authorization refused at ${d.endpoint}: ${d.error} (${d.error_description})`,
   tokens_revoked: (d) => `${(d.token_id_hashes as string[]).length} token(s) revoked: ${d.reason}`,
   credential_request_mapped: (d) => `Draft-shaped credential request mapped to ${d.credential_configuration_id}`,
@@ -59,12 +63,17 @@ export function redact(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(redact);
   if (value && typeof value === 'object') {
     const v = value as Record<string, unknown>;
-    if (v.alg === 'A256GCM' && typeof v.ciphertext === 'string') return `<sealed, len=${Buffer.from(v.ciphertext, 'base64url').length}>`;
+    if (v.alg === 'A256GCM' && typeof v.ciphertext === 'string')
+      return `<sealed, len=${Buffer.from(v.ciphertext, 'base64url').length}>`;
     const fingerprint = (x: unknown) => (typeof x === 'string' ? `sha256:${x.slice(0, 12)}` : redact(x));
     return Object.fromEntries(
       Object.entries(v).map(([k, x]) => [
         k,
-        k.endsWith('_hash') ? fingerprint(x) : k.endsWith('_hashes') && Array.isArray(x) ? x.map(fingerprint) : redact(x),
+        k.endsWith('_hash')
+          ? fingerprint(x)
+          : k.endsWith('_hashes') && Array.isArray(x)
+            ? x.map(fingerprint)
+            : redact(x),
       ]),
     );
   }

@@ -12,18 +12,43 @@ import {
 } from '@hallmark/contracts';
 import { EventStore } from '@hallmark/event-store';
 import type { IssuerConfig } from '@hallmark/issuer-config';
-import { Oid4vcError, openGrantCode, subjectIdHash, type GrantCodePayload, type VerifiedClientAttestation } from '@hallmark/oid4vc';
+import {
+  Oid4vcError,
+  openGrantCode,
+  subjectIdHash,
+  type GrantCodePayload,
+  type VerifiedClientAttestation,
+} from '@hallmark/oid4vc';
 import { currentRequestScope } from '@hallmark/telemetry';
 import { ConfigError, ISSUER_CONFIG, PLATFORM_CONFIG, callOfferService, type PlatformConfig } from '@hallmark/platform';
-import { AccessTokens, credentialIdentifiersFor, sha256Base64url, type AuthorizationDetail } from '../token/access-tokens';
-import { decideIssueCode, decideOpenPushedRequest, decideRedeemCode, decideRefresh, foldAuthorization, type Decision } from './authorization.decider';
-import { AuthorizationRequestError, checkClient, parseAuthorizationRequest, type AuthorizationParameters, type ParsedAuthorizationRequest } from './authorization-request';
+import {
+  AccessTokens,
+  credentialIdentifiersFor,
+  sha256Base64url,
+  type AuthorizationDetail,
+} from '../token/access-tokens';
+import {
+  decideIssueCode,
+  decideOpenPushedRequest,
+  decideRedeemCode,
+  decideRefresh,
+  foldAuthorization,
+  type Decision,
+} from './authorization.decider';
+import {
+  AuthorizationRequestError,
+  checkClient,
+  parseAuthorizationRequest,
+  type AuthorizationParameters,
+  type ParsedAuthorizationRequest,
+} from './authorization-request';
 import { ClientAuthentication, type ClientAttestationHeaders } from './client-authentication';
 import { SealedHandles } from './sealed-handles';
 import { UpstreamLogin } from './upstream-login';
 
 /** What the authorization endpoint answers: a redirect, or a page asking the user to consent. */
-export type AuthorizeOutcome = { location: string } | { consent: { interaction: string; clientId: string; credentialConfigurationIds: string[] } };
+export type AuthorizeOutcome =
+  { location: string } | { consent: { interaction: string; clientId: string; credentialConfigurationIds: string[] } };
 
 const INTERACTION_TTL_SECONDS = 600;
 
@@ -32,7 +57,8 @@ export const PAR_TTL_SECONDS = 60;
 export const CODE_TTL_SECONDS = 60;
 
 /** The event stream of one authorization; named by a hash so the request_uri itself is never stored. */
-export const authorizationStream = (authorizationId: string): string => `authorization:${sha256Base64url(authorizationId)}`;
+export const authorizationStream = (authorizationId: string): string =>
+  `authorization:${sha256Base64url(authorizationId)}`;
 
 export interface TokenResponseBody {
   access_token: string;
@@ -67,7 +93,8 @@ export class AuthorizationFlow {
     @Inject(PLATFORM_CONFIG) private readonly config: PlatformConfig,
     @Inject(ISSUER_CONFIG) private readonly issuer: IssuerConfig,
   ) {
-    if (!config.grantKey) throw new ConfigError('HALLMARK_GRANT_KEY is required by the authorization server (32 bytes, base64)');
+    if (!config.grantKey)
+      throw new ConfigError('HALLMARK_GRANT_KEY is required by the authorization server (32 bytes, base64)');
     this.grantKey = config.grantKey;
     this.handles = new SealedHandles(config.grantKey);
   }
@@ -88,15 +115,29 @@ export class AuthorizationFlow {
       try {
         offer = await openGrantCode(this.grantKey, params.issuer_state, now, 'issuer_state');
       } catch (err) {
-        throw new AuthorizationRequestError(err as Oid4vcError, client.effectiveRedirectUri, client.clientId, params.state ?? null);
+        throw new AuthorizationRequestError(
+          err as Oid4vcError,
+          client.effectiveRedirectUri,
+          client.clientId,
+          params.state ?? null,
+        );
       }
     }
     const parsed = parseAuthorizationRequest(params, client, this.issuer, offer);
-    if (!offer && !this.login.enabled) throw new AuthorizationRequestError(new Oid4vcError('authorization_issuer_state_required'), client.effectiveRedirectUri, client.clientId, parsed.state);
+    if (!offer && !this.login.enabled)
+      throw new AuthorizationRequestError(
+        new Oid4vcError('authorization_issuer_state_required'),
+        client.effectiveRedirectUri,
+        client.clientId,
+        parsed.state,
+      );
     return parsed;
   }
 
-  private async summaryOf(parsed: ParsedAuthorizationRequest, attestation: VerifiedClientAttestation | null): Promise<AuthorizationRequestSummary> {
+  private async summaryOf(
+    parsed: ParsedAuthorizationRequest,
+    attestation: VerifiedClientAttestation | null,
+  ): Promise<AuthorizationRequestSummary> {
     return {
       client_id: parsed.clientId,
       redirect_uri: parsed.redirectUri,
@@ -110,15 +151,27 @@ export class AuthorizationFlow {
       issuer_initiated: parsed.offer !== null,
       subject_sealed: parsed.offer?.sub ? await this.handles.seal('state', { v: parsed.offer.sub }) : null,
       ...(parsed.offer?.ka ? { key_attestation_required: true } : {}),
-      client_attestation: attestation ? { wallet_provider: attestation.walletProvider, instance_jkt: attestation.instanceJkt, trusted_by: attestation.trustedBy } : null,
+      client_attestation: attestation
+        ? {
+            wallet_provider: attestation.walletProvider,
+            instance_jkt: attestation.instanceJkt,
+            trusted_by: attestation.trustedBy,
+          }
+        : null,
     };
   }
 
   /** POST /par (RFC 9126 Section 2): stores the request under a fresh request_uri. */
-  async push(params: AuthorizationParameters, auth: ClientAttestationHeaders, dpopJkt: string | null, request: RequestContext): Promise<{ request_uri: string; expires_in: number }> {
+  async push(
+    params: AuthorizationParameters,
+    auth: ClientAttestationHeaders,
+    dpopJkt: string | null,
+    request: RequestContext,
+  ): Promise<{ request_uri: string; expires_in: number }> {
     const now = new Date();
     const parsed = await this.validate(params, now);
-    if (dpopJkt !== null && parsed.dpopJkt !== null && dpopJkt !== parsed.dpopJkt) throw new AuthorizationRequestError(new Oid4vcError('dpop_jkt_mismatch'), null, parsed.clientId, null);
+    if (dpopJkt !== null && parsed.dpopJkt !== null && dpopJkt !== parsed.dpopJkt)
+      throw new AuthorizationRequestError(new Oid4vcError('dpop_jkt_mismatch'), null, parsed.clientId, null);
     let attestation: VerifiedClientAttestation | null;
     try {
       attestation = await this.clients.authenticate(auth, parsed.clientId, parsed.offer?.wa === true, now);
@@ -127,9 +180,19 @@ export class AuthorizationFlow {
     }
     const summary = await this.summaryOf({ ...parsed, dpopJkt: parsed.dpopJkt ?? dpopJkt }, attestation);
     const authorizationId = randomBytes(32).toString('base64url');
-    const data: ParRequestStoredV1 = { authorization: summary, expires_at: new Date(now.getTime() + PAR_TTL_SECONDS * 1000).toISOString(), request };
+    const data: ParRequestStoredV1 = {
+      authorization: summary,
+      expires_at: new Date(now.getTime() + PAR_TTL_SECONDS * 1000).toISOString(),
+      request,
+    };
     // A wallet-initiated authorization gets its session id now; the session itself follows the login.
-    await this.store.append(authorizationStream(authorizationId), parsed.offer?.sid ?? newId(), 0, [{ event_type: 'par_request_stored', data: data as unknown as Record<string, unknown>, occurred_at: now.toISOString() }]);
+    await this.store.append(authorizationStream(authorizationId), parsed.offer?.sid ?? newId(), 0, [
+      {
+        event_type: 'par_request_stored',
+        data: data as unknown as Record<string, unknown>,
+        occurred_at: now.toISOString(),
+      },
+    ]);
     return { request_uri: `${REQUEST_URI_PREFIX}${authorizationId}`, expires_in: PAR_TTL_SECONDS };
   }
 
@@ -144,7 +207,9 @@ export class AuthorizationFlow {
     let sessionId: string;
     let summary: AuthorizationRequestSummary;
     if (params.request_uri !== undefined) {
-      const id = params.request_uri.startsWith(REQUEST_URI_PREFIX) ? params.request_uri.slice(REQUEST_URI_PREFIX.length) : '';
+      const id = params.request_uri.startsWith(REQUEST_URI_PREFIX)
+        ? params.request_uri.slice(REQUEST_URI_PREFIX.length)
+        : '';
       authorizationId = id;
       const history = id ? await this.store.readStream(authorizationStream(id)) : [];
       const state = foldAuthorization(history);
@@ -152,23 +217,43 @@ export class AuthorizationFlow {
       if (refusal) {
         // The redirect URI is trusted only when the request_uri is ours and pushed by this client.
         const trusted = state.summary && state.summary.client_id === params.client_id ? state.summary : null;
-        throw new AuthorizationRequestError(refusal, trusted ? this.redirectOf(trusted) : null, params.client_id ?? null, trusted ? await this.stateOf(trusted) : null);
+        throw new AuthorizationRequestError(
+          refusal,
+          trusted ? this.redirectOf(trusted) : null,
+          params.client_id ?? null,
+          trusted ? await this.stateOf(trusted) : null,
+        );
       }
       summary = state.summary!;
       sessionId = history[0].session_id;
-      await this.store.append(authorizationStream(id), sessionId, 'any', [this.requested('par', undefined, request, now)]);
+      await this.store.append(authorizationStream(id), sessionId, 'any', [
+        this.requested('par', undefined, request, now),
+      ]);
     } else {
       const client = checkClient(params, this.issuer.authorization ?? {});
-      if (this.parRequired) throw new AuthorizationRequestError(new Oid4vcError('par_required'), client.effectiveRedirectUri, client.clientId, params.state ?? null);
+      if (this.parRequired)
+        throw new AuthorizationRequestError(
+          new Oid4vcError('par_required'),
+          client.effectiveRedirectUri,
+          client.clientId,
+          params.state ?? null,
+        );
       const parsed = await this.validate(params, now);
       if (parsed.offer?.wa || this.clients.attestationAlwaysRequired) {
         // A wallet attestation travels in headers, which a browser redirect cannot carry: such clients must push.
-        throw new AuthorizationRequestError(new Oid4vcError('par_required', 'a wallet attestation is required, and it is sent at PAR'), parsed.effectiveRedirectUri, parsed.clientId, parsed.state);
+        throw new AuthorizationRequestError(
+          new Oid4vcError('par_required', 'a wallet attestation is required, and it is sent at PAR'),
+          parsed.effectiveRedirectUri,
+          parsed.clientId,
+          parsed.state,
+        );
       }
       summary = await this.summaryOf(parsed, null);
       authorizationId = randomBytes(32).toString('base64url');
       sessionId = parsed.offer?.sid ?? newId();
-      await this.store.append(authorizationStream(authorizationId), sessionId, 0, [this.requested('query', summary, request, now)]);
+      await this.store.append(authorizationStream(authorizationId), sessionId, 0, [
+        this.requested('query', summary, request, now),
+      ]);
     }
     return this.proceed(authorizationId, sessionId, summary, request, now);
   }
@@ -177,42 +262,102 @@ export class AuthorizationFlow {
    * Who the user is: holding the offer is enough (optionally after consent), unless the
    * deployment wants a login for offers too; without an offer the user logs in upstream.
    */
-  private async proceed(authorizationId: string, sessionId: string, summary: AuthorizationRequestSummary, request: RequestContext, now: Date): Promise<AuthorizeOutcome> {
-    const interaction = await this.handles.seal('interaction', { aid: authorizationId, exp: Math.floor(now.getTime() / 1000) + INTERACTION_TTL_SECONDS });
+  private async proceed(
+    authorizationId: string,
+    sessionId: string,
+    summary: AuthorizationRequestSummary,
+    request: RequestContext,
+    now: Date,
+  ): Promise<AuthorizeOutcome> {
+    const interaction = await this.handles.seal('interaction', {
+      aid: authorizationId,
+      exp: Math.floor(now.getTime() / 1000) + INTERACTION_TTL_SECONDS,
+    });
     if (summary.issuer_initiated && !this.login.settings?.for_offers) {
       if (this.issuer.authorization?.user_consent === 'prompt') {
-        return { consent: { interaction, clientId: summary.client_id, credentialConfigurationIds: summary.credential_configuration_ids } };
+        return {
+          consent: {
+            interaction,
+            clientId: summary.client_id,
+            credentialConfigurationIds: summary.credential_configuration_ids,
+          },
+        };
       }
       return { location: await this.issueCode(authorizationId, sessionId, summary, request, now, 'offer') };
     }
     try {
       return { location: await this.login.loginUrl(authorizationId, interaction) };
     } catch (err) {
-      throw new AuthorizationRequestError(err as Oid4vcError, this.redirectOf(summary), summary.client_id, await this.stateOf(summary));
+      throw new AuthorizationRequestError(
+        err as Oid4vcError,
+        this.redirectOf(summary),
+        summary.client_id,
+        await this.stateOf(summary),
+      );
     }
   }
 
   /** The authorization an interaction handle (consent form, login state) belongs to. */
-  private async interactionOf(handle: string | undefined, now: Date): Promise<{ authorizationId: string; sessionId: string; summary: AuthorizationRequestSummary }> {
+  private async interactionOf(
+    handle: string | undefined,
+    now: Date,
+  ): Promise<{ authorizationId: string; sessionId: string; summary: AuthorizationRequestSummary }> {
     const opened = await this.handles.open('interaction', handle, now);
-    const history = opened && !opened.expired && typeof opened.aid === 'string' ? await this.store.readStream(authorizationStream(opened.aid)) : [];
+    const history =
+      opened && !opened.expired && typeof opened.aid === 'string'
+        ? await this.store.readStream(authorizationStream(opened.aid))
+        : [];
     const summary = foldAuthorization(history).summary;
-    if (!summary) throw new AuthorizationRequestError(new Oid4vcError('authorization_request_invalid', 'the interaction is unknown or has expired: start again at the wallet'), null, null, null);
+    if (!summary)
+      throw new AuthorizationRequestError(
+        new Oid4vcError(
+          'authorization_request_invalid',
+          'the interaction is unknown or has expired: start again at the wallet',
+        ),
+        null,
+        null,
+        null,
+      );
     return { authorizationId: opened!.aid as string, sessionId: history[0].session_id, summary };
   }
 
   /** Refuses an authorization whose request was fine (the user said no, the login failed): recorded, then back to the wallet. */
-  private async deny(authorizationId: string, sessionId: string, summary: AuthorizationRequestSummary, rejection: Oid4vcError, request: RequestContext): Promise<never> {
-    const data: AuthorizationDeniedV1 = { endpoint: 'authorize', client_id: summary.client_id, ...rejection.toDiagnostic(), redirected: true, request };
-    await this.store.append(authorizationStream(authorizationId), sessionId, 'any', [{ event_type: 'authorization_denied', data: data as unknown as Record<string, unknown> }]);
-    throw new AuthorizationRequestError(rejection, this.redirectOf(summary), summary.client_id, await this.stateOf(summary), true);
+  private async deny(
+    authorizationId: string,
+    sessionId: string,
+    summary: AuthorizationRequestSummary,
+    rejection: Oid4vcError,
+    request: RequestContext,
+  ): Promise<never> {
+    const data: AuthorizationDeniedV1 = {
+      endpoint: 'authorize',
+      client_id: summary.client_id,
+      ...rejection.toDiagnostic(),
+      redirected: true,
+      request,
+    };
+    await this.store.append(authorizationStream(authorizationId), sessionId, 'any', [
+      { event_type: 'authorization_denied', data: data as unknown as Record<string, unknown> },
+    ]);
+    throw new AuthorizationRequestError(
+      rejection,
+      this.redirectOf(summary),
+      summary.client_id,
+      await this.stateOf(summary),
+      true,
+    );
   }
 
   /** POST /authorize/consent: the user's answer on the consent page. */
-  async consent(interaction: string | undefined, decision: string | undefined, request: RequestContext): Promise<{ location: string }> {
+  async consent(
+    interaction: string | undefined,
+    decision: string | undefined,
+    request: RequestContext,
+  ): Promise<{ location: string }> {
     const now = new Date();
     const { authorizationId, sessionId, summary } = await this.interactionOf(interaction, now);
-    if (decision !== 'allow') return this.deny(authorizationId, sessionId, summary, new Oid4vcError('authorization_access_denied'), request);
+    if (decision !== 'allow')
+      return this.deny(authorizationId, sessionId, summary, new Oid4vcError('authorization_access_denied'), request);
     return { location: await this.issueCode(authorizationId, sessionId, summary, request, now, 'offer') };
   }
 
@@ -229,37 +374,92 @@ export class AuthorizationFlow {
       return this.deny(authorizationId, sessionId, summary, err, request);
     }
     if (summary.issuer_initiated) {
-      const expected = summary.subject_sealed ? await this.handles.open('state', summary.subject_sealed, new Date(0)) : undefined;
-      if (expected && expected.v !== subjectIdHash(this.login.subjectOf(identity))) return this.deny(authorizationId, sessionId, summary, new Oid4vcError('authorization_subject_mismatch'), request);
+      const expected = summary.subject_sealed
+        ? await this.handles.open('state', summary.subject_sealed, new Date(0))
+        : undefined;
+      if (expected && expected.v !== subjectIdHash(this.login.subjectOf(identity)))
+        return this.deny(
+          authorizationId,
+          sessionId,
+          summary,
+          new Oid4vcError('authorization_subject_mismatch'),
+          request,
+        );
     } else {
       const created = await callOfferService(this.config, `/internal/sessions/${encodeURIComponent(sessionId)}`, {
         credential_configuration_ids: summary.credential_configuration_ids,
         claims: this.login.claimsFor(identity, summary.credential_configuration_ids),
         subject_id: this.login.subjectOf(identity),
       }).catch(() => undefined);
-      if (!created?.ok) return this.deny(authorizationId, sessionId, summary, new Oid4vcError('authorization_session_unavailable', created ? `offer service answered ${created.status}` : 'offer service unreachable'), request);
+      if (!created?.ok)
+        return this.deny(
+          authorizationId,
+          sessionId,
+          summary,
+          new Oid4vcError(
+            'authorization_session_unavailable',
+            created ? `offer service answered ${created.status}` : 'offer service unreachable',
+          ),
+          request,
+        );
     }
     return { location: await this.issueCode(authorizationId, sessionId, summary, request, now, 'login') };
   }
 
-  private requested(via: 'par' | 'query', summary: AuthorizationRequestSummary | undefined, request: RequestContext, now: Date): NewEvent {
+  private requested(
+    via: 'par' | 'query',
+    summary: AuthorizationRequestSummary | undefined,
+    request: RequestContext,
+    now: Date,
+  ): NewEvent {
     const data: AuthorizationRequestedV1 = { via, ...(summary ? { authorization: summary } : {}), request };
-    return { event_type: 'authorization_requested', data: data as unknown as Record<string, unknown>, occurred_at: now.toISOString() };
+    return {
+      event_type: 'authorization_requested',
+      data: data as unknown as Record<string, unknown>,
+      occurred_at: now.toISOString(),
+    };
   }
 
-  private async issueCode(authorizationId: string, sessionId: string, summary: AuthorizationRequestSummary, request: RequestContext, now: Date, user: 'offer' | 'login'): Promise<string> {
+  private async issueCode(
+    authorizationId: string,
+    sessionId: string,
+    summary: AuthorizationRequestSummary,
+    request: RequestContext,
+    now: Date,
+    user: 'offer' | 'login',
+  ): Promise<string> {
     const expiresAt = new Date(now.getTime() + CODE_TTL_SECONDS * 1000);
-    const code = await this.handles.seal('code', { aid: authorizationId, exp: Math.floor(expiresAt.getTime() / 1000), n: randomBytes(8).toString('base64url') });
+    const code = await this.handles.seal('code', {
+      aid: authorizationId,
+      exp: Math.floor(expiresAt.getTime() / 1000),
+      n: randomBytes(8).toString('base64url'),
+    });
     const decision = await this.store.decide(authorizationStream(authorizationId), (history) => {
-      const d = decideIssueCode(foldAuthorization(history), { now, codeHash: sha256Base64url(code), expiresAt, user, request });
+      const d = decideIssueCode(foldAuthorization(history), {
+        now,
+        codeHash: sha256Base64url(code),
+        expiresAt,
+        user,
+        request,
+      });
       return { sessionId, events: d.events, result: d };
     });
-    if (decision.rejection) throw new AuthorizationRequestError(decision.rejection, this.redirectOf(summary), summary.client_id, await this.stateOf(summary));
+    if (decision.rejection)
+      throw new AuthorizationRequestError(
+        decision.rejection,
+        this.redirectOf(summary),
+        summary.client_id,
+        await this.stateOf(summary),
+      );
     return this.responseLocation(summary, { code });
   }
 
   redirectOf(summary: AuthorizationRequestSummary): string | null {
-    return summary.redirect_uri ?? this.issuer.authorization?.clients?.find((c) => c.client_id === summary.client_id)?.redirect_uris[0] ?? null;
+    return (
+      summary.redirect_uri ??
+      this.issuer.authorization?.clients?.find((c) => c.client_id === summary.client_id)?.redirect_uris[0] ??
+      null
+    );
   }
 
   async stateOf(summary: AuthorizationRequestSummary): Promise<string | null> {
@@ -271,15 +471,29 @@ export class AuthorizationFlow {
   /** The authorization response (RFC 6749 Section 4.1.2) with `iss` (RFC 9207), or an error response. */
   async responseLocation(summary: AuthorizationRequestSummary, params: Record<string, string>): Promise<string> {
     const state = await this.stateOf(summary);
-    return withQuery(this.redirectOf(summary)!, { ...params, ...(state === null ? {} : { state }), iss: this.config.publicUrl });
+    return withQuery(this.redirectOf(summary)!, {
+      ...params,
+      ...(state === null ? {} : { state }),
+      iss: this.config.publicUrl,
+    });
   }
 
   errorLocation(redirectUri: string, rejection: Oid4vcError, state: string | null): string {
-    return withQuery(redirectUri, { error: rejection.error, error_description: rejection.error_description, ...(state === null ? {} : { state }), iss: this.config.publicUrl });
+    return withQuery(redirectUri, {
+      error: rejection.error,
+      error_description: rejection.error_description,
+      ...(state === null ? {} : { state }),
+      iss: this.config.publicUrl,
+    });
   }
 
   /** Records a refused authorization request on the session when it is known, else in the unattributed log. */
-  async recordDenial(endpoint: 'par' | 'authorize', params: AuthorizationParameters, failure: AuthorizationRequestError, request: RequestContext): Promise<void> {
+  async recordDenial(
+    endpoint: 'par' | 'authorize',
+    params: AuthorizationParameters,
+    failure: AuthorizationRequestError,
+    request: RequestContext,
+  ): Promise<void> {
     const data: AuthorizationDeniedV1 = {
       endpoint,
       client_id: failure.clientId?.slice(0, 512) ?? null,
@@ -288,10 +502,15 @@ export class AuthorizationFlow {
       request,
     };
     const event: NewEvent = { event_type: 'authorization_denied', data: data as unknown as Record<string, unknown> };
-    const offer = params.issuer_state ? await openGrantCode(this.grantKey, params.issuer_state, new Date(), 'issuer_state').catch(() => undefined) : undefined;
-    const pushedId = params.request_uri?.startsWith(REQUEST_URI_PREFIX) ? params.request_uri.slice(REQUEST_URI_PREFIX.length) : undefined;
+    const offer = params.issuer_state
+      ? await openGrantCode(this.grantKey, params.issuer_state, new Date(), 'issuer_state').catch(() => undefined)
+      : undefined;
+    const pushedId = params.request_uri?.startsWith(REQUEST_URI_PREFIX)
+      ? params.request_uri.slice(REQUEST_URI_PREFIX.length)
+      : undefined;
     const pushed = pushedId ? await this.store.readStream(authorizationStream(pushedId)) : [];
-    if (pushed.length > 0) await this.store.append(authorizationStream(pushedId!), pushed[0].session_id, 'any', [event]);
+    if (pushed.length > 0)
+      await this.store.append(authorizationStream(pushedId!), pushed[0].session_id, 'any', [event]);
     else if (offer) await this.store.append(`authorization-denied:${offer.sid}`, offer.sid, 'any', [event]);
     else {
       const requestId = currentRequestScope()?.requestId ?? newId();
@@ -304,17 +523,33 @@ export class AuthorizationFlow {
    * request): on the session when the code or refresh token opens, else false (the caller logs it
    * as unattributed).
    */
-  async recordTokenRejection(grantType: string, body: Record<string, string | undefined>, rejection: Oid4vcError, request: RequestContext): Promise<boolean> {
-    const opened = await this.handles.open(grantType === 'refresh_token' ? 'refresh' : 'code', grantType === 'refresh_token' ? body.refresh_token : body.code, new Date());
+  async recordTokenRejection(
+    grantType: string,
+    body: Record<string, string | undefined>,
+    rejection: Oid4vcError,
+    request: RequestContext,
+  ): Promise<boolean> {
+    const opened = await this.handles.open(
+      grantType === 'refresh_token' ? 'refresh' : 'code',
+      grantType === 'refresh_token' ? body.refresh_token : body.code,
+      new Date(),
+    );
     if (!opened || typeof opened.aid !== 'string') return false;
     const history = await this.store.readStream(authorizationStream(opened.aid));
     if (history.length === 0) return false;
-    await this.store.append(authorizationStream(opened.aid), history[0].session_id, 'any', [{ event_type: 'token_rejected', data: { grant_type: grantType, ...rejection.toDiagnostic(), request } }]);
+    await this.store.append(authorizationStream(opened.aid), history[0].session_id, 'any', [
+      { event_type: 'token_rejected', data: { grant_type: grantType, ...rejection.toDiagnostic(), request } },
+    ]);
     return true;
   }
 
   /** grant_type=authorization_code (RFC 6749 Section 4.1.3). */
-  async redeemCode(body: Record<string, string | undefined>, dpopJkt: string | null, auth: ClientAttestationHeaders, request: RequestContext): Promise<TokenResponseBody> {
+  async redeemCode(
+    body: Record<string, string | undefined>,
+    dpopJkt: string | null,
+    auth: ClientAttestationHeaders,
+    request: RequestContext,
+  ): Promise<TokenResponseBody> {
     const now = new Date();
     const opened = await this.handles.open('code', body.code, now);
     if (!opened || typeof opened.aid !== 'string') throw new Oid4vcError('authorization_code_invalid');
@@ -325,13 +560,18 @@ export class AuthorizationFlow {
     if (!summary || history.length === 0) throw new Oid4vcError('authorization_code_invalid');
     const sessionId = history[0].session_id;
     const reject = async (err: Oid4vcError): Promise<never> => {
-      await this.store.append(stream, sessionId, 'any', [{ event_type: 'token_rejected', data: { grant_type: 'authorization_code', ...err.toDiagnostic(), request } }]);
+      await this.store.append(stream, sessionId, 'any', [
+        { event_type: 'token_rejected', data: { grant_type: 'authorization_code', ...err.toDiagnostic(), request } },
+      ]);
       throw new RecordedAuthorizationRejection(err);
     };
     if (opened.expired) await reject(new Oid4vcError('authorization_code_expired'));
     if (summary.client_attestation) {
-      const attestation = await this.clients.authenticate(auth, body.client_id ?? summary.client_id, true, now).catch(reject);
-      if (attestation && attestation.instanceJkt !== summary.client_attestation.instance_jkt) await reject(new Oid4vcError('client_attestation_client_id_mismatch', 'another wallet instance than at PAR'));
+      const attestation = await this.clients
+        .authenticate(auth, body.client_id ?? summary.client_id, true, now)
+        .catch(reject);
+      if (attestation && attestation.instanceJkt !== summary.client_attestation.instance_jkt)
+        await reject(new Oid4vcError('client_attestation_client_id_mismatch', 'another wallet instance than at PAR'));
     }
     const prepared = this.accessTokens.prepare(now);
     const refresh = this.refreshTokensEnabled ? await this.refreshToken(authorizationId, 0, now) : undefined;
@@ -344,7 +584,12 @@ export class AuthorizationFlow {
         codeVerifier: body.code_verifier,
         dpopJkt,
         request,
-        token: { token_type: dpopJkt ? 'DPoP' : 'Bearer', token_id_hash: prepared.tokenIdHash, expires_at: prepared.expiresAt.toISOString(), ...(refresh ? { refresh_token_id_hash: refresh.idHash, refresh_generation: 0 } : {}) },
+        token: {
+          token_type: dpopJkt ? 'DPoP' : 'Bearer',
+          token_id_hash: prepared.tokenIdHash,
+          expires_at: prepared.expiresAt.toISOString(),
+          ...(refresh ? { refresh_token_id_hash: refresh.idHash, refresh_generation: 0 } : {}),
+        },
       });
       return { sessionId, events: d.events, result: d };
     });
@@ -353,16 +598,23 @@ export class AuthorizationFlow {
   }
 
   /** grant_type=refresh_token (RFC 6749 Section 6), rotating the refresh token. */
-  async refresh(body: Record<string, string | undefined>, dpopJkt: string | null, auth: ClientAttestationHeaders, request: RequestContext): Promise<TokenResponseBody> {
+  async refresh(
+    body: Record<string, string | undefined>,
+    dpopJkt: string | null,
+    auth: ClientAttestationHeaders,
+    request: RequestContext,
+  ): Promise<TokenResponseBody> {
     const now = new Date();
     const opened = await this.handles.open('refresh', body.refresh_token, now);
-    if (!opened || opened.expired || typeof opened.aid !== 'string' || typeof opened.gen !== 'number') throw new Oid4vcError('refresh_token_invalid', opened?.expired ? 'expired' : undefined);
+    if (!opened || opened.expired || typeof opened.aid !== 'string' || typeof opened.gen !== 'number')
+      throw new Oid4vcError('refresh_token_invalid', opened?.expired ? 'expired' : undefined);
     const stream = authorizationStream(opened.aid);
     // An attested client refreshes as the same wallet instance (the attestation's cnf key).
     const attested = foldAuthorization(await this.store.readStream(stream)).summary?.client_attestation;
     if (attested) {
       const attestation = await this.clients.authenticate(auth, body.client_id, true, now);
-      if (attestation?.instanceJkt !== attested.instance_jkt) throw new Oid4vcError('refresh_token_binding_mismatch', 'another wallet instance');
+      if (attestation?.instanceJkt !== attested.instance_jkt)
+        throw new Oid4vcError('refresh_token_binding_mismatch', 'another wallet instance');
     }
     const prepared = this.accessTokens.prepare(now);
     const next = await this.refreshToken(opened.aid, opened.gen + 1, now);
@@ -374,20 +626,39 @@ export class AuthorizationFlow {
         clientId: body.client_id,
         dpopJkt,
         request,
-        token: { token_type: dpopJkt ? 'DPoP' : 'Bearer', token_id_hash: prepared.tokenIdHash, expires_at: prepared.expiresAt.toISOString(), refresh_token_id_hash: next.idHash, refresh_generation: (opened.gen as number) + 1 },
+        token: {
+          token_type: dpopJkt ? 'DPoP' : 'Bearer',
+          token_id_hash: prepared.tokenIdHash,
+          expires_at: prepared.expiresAt.toISOString(),
+          refresh_token_id_hash: next.idHash,
+          refresh_generation: (opened.gen as number) + 1,
+        },
       });
       // An authorization that never existed has no session to record on (the decider refuses it).
       const sessionId = history[0]?.session_id;
-      return { sessionId: sessionId ?? '', events: sessionId ? d.events : [], result: { d, sessionId, summary: state.summary } };
+      return {
+        sessionId: sessionId ?? '',
+        events: sessionId ? d.events : [],
+        result: { d, sessionId, summary: state.summary },
+      };
     });
     if (result.d.rejection) throw new RecordedAuthorizationRejection(result.d.rejection);
     return this.tokenResponse(result.sessionId!, result.summary!, dpopJkt, prepared, next.token, now);
   }
 
-  private async refreshToken(authorizationId: string, generation: number, now: Date): Promise<{ token: string; idHash: string }> {
+  private async refreshToken(
+    authorizationId: string,
+    generation: number,
+    now: Date,
+  ): Promise<{ token: string; idHash: string }> {
     const ttl = this.issuer.authorization?.refresh_token_ttl ?? 86400;
     const id = randomBytes(16).toString('base64url');
-    const token = await this.handles.seal('refresh', { aid: authorizationId, gen: generation, id, exp: Math.floor(now.getTime() / 1000) + ttl });
+    const token = await this.handles.seal('refresh', {
+      aid: authorizationId,
+      gen: generation,
+      id,
+      exp: Math.floor(now.getTime() / 1000) + ttl,
+    });
     return { token, idHash: sha256Base64url(id) };
   }
 
@@ -399,7 +670,9 @@ export class AuthorizationFlow {
     refreshToken: string | undefined,
     now: Date,
   ): Promise<TokenResponseBody> {
-    const details = summary.authorization_details ? credentialIdentifiersFor(summary.credential_configuration_ids) : undefined;
+    const details = summary.authorization_details
+      ? credentialIdentifiersFor(summary.credential_configuration_ids)
+      : undefined;
     const minted = await this.accessTokens.sign(
       {
         sessionId,

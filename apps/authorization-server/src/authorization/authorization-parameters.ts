@@ -9,7 +9,13 @@ export function singleParameters(input: unknown): AuthorizationParameters {
   const out: AuthorizationParameters = {};
   if (!input || typeof input !== 'object') return out;
   for (const [name, value] of Object.entries(input as Record<string, unknown>)) {
-    if (Array.isArray(value)) throw new AuthorizationRequestError(new Oid4vcError('authorization_request_invalid', `${name.slice(0, 40)} is sent more than once`), null, null, null);
+    if (Array.isArray(value))
+      throw new AuthorizationRequestError(
+        new Oid4vcError('authorization_request_invalid', `${name.slice(0, 40)} is sent more than once`),
+        null,
+        null,
+        null,
+      );
     if (typeof value === 'string') out[name] = value;
   }
   return out;

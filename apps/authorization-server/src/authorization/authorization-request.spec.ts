@@ -1,6 +1,11 @@
 import { parseIssuerConfig } from '@hallmark/issuer-config';
 import type { GrantCodePayload } from '@hallmark/oid4vc';
-import { AuthorizationRequestError, checkClient, parseAuthorizationRequest, type AuthorizationParameters } from './authorization-request';
+import {
+  AuthorizationRequestError,
+  checkClient,
+  parseAuthorizationRequest,
+  type AuthorizationParameters,
+} from './authorization-request';
 
 const issuer = parseIssuerConfig({
   credential_configurations_supported: {
@@ -10,7 +15,14 @@ const issuer = parseIssuerConfig({
 });
 const CHALLENGE = 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM';
 const offer: GrantCodePayload = { sid: 's-1', exp: 0, cfg: ['pid'], use: 'issuer_state' };
-const base: AuthorizationParameters = { response_type: 'code', client_id: 'did:jwk:w', redirect_uri: 'openid://', code_challenge: CHALLENGE, code_challenge_method: 'S256', scope: 'pid_scope' };
+const base: AuthorizationParameters = {
+  response_type: 'code',
+  client_id: 'did:jwk:w',
+  redirect_uri: 'openid://',
+  code_challenge: CHALLENGE,
+  code_challenge_method: 'S256',
+  scope: 'pid_scope',
+};
 
 const failure = (fn: () => unknown): AuthorizationRequestError => {
   try {
@@ -24,7 +36,11 @@ const failure = (fn: () => unknown): AuthorizationRequestError => {
 
 describe('the client and its redirect URI (never redirected when wrong)', () => {
   it('takes any public client with an absolute redirect URI under the open policy, custom schemes included', () => {
-    expect(checkClient(base, {})).toEqual({ clientId: 'did:jwk:w', redirectUri: 'openid://', effectiveRedirectUri: 'openid://' });
+    expect(checkClient(base, {})).toEqual({
+      clientId: 'did:jwk:w',
+      redirectUri: 'openid://',
+      effectiveRedirectUri: 'openid://',
+    });
   });
 
   it.each([
@@ -40,19 +56,36 @@ describe('the client and its redirect URI (never redirected when wrong)', () => 
   });
 
   it('admits only listed clients with one of their registered redirect URIs under the allow-list policy', () => {
-    const config = { client_policy: 'allow-list' as const, clients: [{ client_id: 'did:jwk:w', redirect_uris: ['https://w.example/cb'] }] };
-    expect(failure(() => checkClient({ ...base, client_id: 'other' }, config)).rejection).toMatchObject({ error: 'unauthorized_client', reason: 'authorization_client_not_allowed' });
+    const config = {
+      client_policy: 'allow-list' as const,
+      clients: [{ client_id: 'did:jwk:w', redirect_uris: ['https://w.example/cb'] }],
+    };
+    expect(failure(() => checkClient({ ...base, client_id: 'other' }, config)).rejection).toMatchObject({
+      error: 'unauthorized_client',
+      reason: 'authorization_client_not_allowed',
+    });
     expect(failure(() => checkClient(base, config)).rejection.reason).toBe('authorization_redirect_uri_invalid');
-    expect(checkClient({ ...base, redirect_uri: undefined }, config)).toEqual({ clientId: 'did:jwk:w', redirectUri: null, effectiveRedirectUri: 'https://w.example/cb' });
-    expect(checkClient({ ...base, redirect_uri: 'https://w.example/cb' }, config).redirectUri).toBe('https://w.example/cb');
+    expect(checkClient({ ...base, redirect_uri: undefined }, config)).toEqual({
+      clientId: 'did:jwk:w',
+      redirectUri: null,
+      effectiveRedirectUri: 'https://w.example/cb',
+    });
+    expect(checkClient({ ...base, redirect_uri: 'https://w.example/cb' }, config).redirectUri).toBe(
+      'https://w.example/cb',
+    );
   });
 });
 
 describe('the rest of the request (errors go back by redirect)', () => {
-  const parse = (change: AuthorizationParameters, withOffer: GrantCodePayload | null = null) => parseAuthorizationRequest({ ...base, ...change }, checkClient({ ...base, ...change }, {}), issuer, withOffer);
+  const parse = (change: AuthorizationParameters, withOffer: GrantCodePayload | null = null) =>
+    parseAuthorizationRequest({ ...base, ...change }, checkClient({ ...base, ...change }, {}), issuer, withOffer);
 
   it('maps scope values to configurations and keeps state of any length', () => {
-    expect(parse({ state: 'x'.repeat(4096) })).toMatchObject({ credentialConfigurationIds: ['pid'], state: 'x'.repeat(4096), authorizationDetails: false });
+    expect(parse({ state: 'x'.repeat(4096) })).toMatchObject({
+      credentialConfigurationIds: ['pid'],
+      state: 'x'.repeat(4096),
+      authorizationDetails: false,
+    });
   });
 
   it('takes what the offer names when scope=openid comes with issuer_state, and refuses what the offer does not include', () => {
@@ -61,7 +94,12 @@ describe('the rest of the request (errors go back by redirect)', () => {
   });
 
   it('takes authorization_details of type openid_credential', () => {
-    expect(parse({ scope: undefined, authorization_details: JSON.stringify([{ type: 'openid_credential', credential_configuration_id: 'age' }]) })).toMatchObject({ credentialConfigurationIds: ['age'], authorizationDetails: true });
+    expect(
+      parse({
+        scope: undefined,
+        authorization_details: JSON.stringify([{ type: 'openid_credential', credential_configuration_id: 'age' }]),
+      }),
+    ).toMatchObject({ credentialConfigurationIds: ['age'], authorizationDetails: true });
   });
 
   it.each([

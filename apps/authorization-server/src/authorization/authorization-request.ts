@@ -44,31 +44,44 @@ export function isAcceptableRedirectUri(uri: string): boolean {
   if (uri.length > 2048 || uri.includes('#')) return false;
   try {
     const parsed = new URL(uri);
-    return /^[a-z][a-z0-9+.-]*:$/.test(parsed.protocol) && parsed.protocol !== 'javascript:' && parsed.protocol !== 'data:';
+    return (
+      /^[a-z][a-z0-9+.-]*:$/.test(parsed.protocol) && parsed.protocol !== 'javascript:' && parsed.protocol !== 'data:'
+    );
   } catch {
     return false;
   }
 }
 
 /** Checks the client and its redirect URI; errors here are never redirected. */
-export function checkClient(params: AuthorizationParameters, config: AuthorizationConfig): { clientId: string; redirectUri: string | null; effectiveRedirectUri: string } {
+export function checkClient(
+  params: AuthorizationParameters,
+  config: AuthorizationConfig,
+): { clientId: string; redirectUri: string | null; effectiveRedirectUri: string } {
   const clientId = params.client_id;
-  const fail = (reason: ConstructorParameters<typeof Oid4vcError>[0], detail?: string) => new AuthorizationRequestError(new Oid4vcError(reason, detail), null, clientId ?? null, null);
+  const fail = (reason: ConstructorParameters<typeof Oid4vcError>[0], detail?: string) =>
+    new AuthorizationRequestError(new Oid4vcError(reason, detail), null, clientId ?? null, null);
   if (!clientId) throw fail('authorization_request_invalid', 'client_id is missing');
   if (clientId.length > 512) throw fail('authorization_request_invalid', 'client_id is longer than 512 characters');
   const registration = config.clients?.find((c) => c.client_id === clientId);
-  if (config.client_policy === 'allow-list' && !registration) throw fail('authorization_client_not_allowed', 'not in the allow-list');
+  if (config.client_policy === 'allow-list' && !registration)
+    throw fail('authorization_client_not_allowed', 'not in the allow-list');
   const sent = params.redirect_uri ?? null;
   if (registration) {
     if (sent === null) {
-      if (registration.redirect_uris.length !== 1) throw fail('authorization_redirect_uri_invalid', 'redirect_uri is missing and the client has several registered');
+      if (registration.redirect_uris.length !== 1)
+        throw fail(
+          'authorization_redirect_uri_invalid',
+          'redirect_uri is missing and the client has several registered',
+        );
       return { clientId, redirectUri: null, effectiveRedirectUri: registration.redirect_uris[0] };
     }
-    if (!registration.redirect_uris.includes(sent)) throw fail('authorization_redirect_uri_invalid', 'not one of the registered redirect URIs');
+    if (!registration.redirect_uris.includes(sent))
+      throw fail('authorization_redirect_uri_invalid', 'not one of the registered redirect URIs');
     return { clientId, redirectUri: sent, effectiveRedirectUri: sent };
   }
   if (sent === null) throw fail('authorization_redirect_uri_invalid', 'redirect_uri is missing');
-  if (!isAcceptableRedirectUri(sent)) throw fail('authorization_redirect_uri_invalid', 'not an absolute URI without a fragment');
+  if (!isAcceptableRedirectUri(sent))
+    throw fail('authorization_redirect_uri_invalid', 'not an absolute URI without a fragment');
   return { clientId, redirectUri: sent, effectiveRedirectUri: sent };
 }
 
@@ -84,11 +97,24 @@ export function parseAuthorizationRequest(
   offer: GrantCodePayload | null,
 ): ParsedAuthorizationRequest {
   const state = params.state ?? null;
-  const fail = (reason: ConstructorParameters<typeof Oid4vcError>[0], detail?: string, compared?: { expected: unknown; provided: unknown }) =>
-    new AuthorizationRequestError(new Oid4vcError(reason, detail, compared), client.effectiveRedirectUri, client.clientId, state);
+  const fail = (
+    reason: ConstructorParameters<typeof Oid4vcError>[0],
+    detail?: string,
+    compared?: { expected: unknown; provided: unknown },
+  ) =>
+    new AuthorizationRequestError(
+      new Oid4vcError(reason, detail, compared),
+      client.effectiveRedirectUri,
+      client.clientId,
+      state,
+    );
   const responseType = params.response_type;
   if (!responseType) throw fail('authorization_request_invalid', 'response_type is missing');
-  if (responseType !== 'code') throw fail('authorization_response_type_unsupported', `response_type ${responseType.slice(0, 40)}`, { expected: 'code', provided: responseType });
+  if (responseType !== 'code')
+    throw fail('authorization_response_type_unsupported', `response_type ${responseType.slice(0, 40)}`, {
+      expected: 'code',
+      provided: responseType,
+    });
   let codeChallenge: string;
   try {
     codeChallenge = checkPkceChallenge(params.code_challenge, params.code_challenge_method);
@@ -107,12 +133,15 @@ export function parseAuthorizationRequest(
     } catch {
       throw fail('authorization_details_invalid', 'not JSON');
     }
-    if (!Array.isArray(parsed) || parsed.length === 0) throw fail('authorization_details_invalid', 'not a non-empty array');
+    if (!Array.isArray(parsed) || parsed.length === 0)
+      throw fail('authorization_details_invalid', 'not a non-empty array');
     for (const detail of parsed) {
       const d = detail as Record<string, unknown> | null;
-      if (!d || d.type !== 'openid_credential') throw fail('authorization_details_invalid', 'type must be openid_credential');
+      if (!d || d.type !== 'openid_credential')
+        throw fail('authorization_details_invalid', 'type must be openid_credential');
       const id = d.credential_configuration_id;
-      if (typeof id !== 'string' || !Object.prototype.hasOwnProperty.call(configurations, id)) throw fail('authorization_details_invalid', `unknown credential_configuration_id ${String(id).slice(0, 80)}`);
+      if (typeof id !== 'string' || !Object.prototype.hasOwnProperty.call(configurations, id))
+        throw fail('authorization_details_invalid', `unknown credential_configuration_id ${String(id).slice(0, 80)}`);
       ids.add(id);
     }
   }
@@ -125,13 +154,28 @@ export function parseAuthorizationRequest(
   }
   if (offer) {
     const notOffered = [...ids].filter((id) => !offer.cfg.includes(id));
-    if (notOffered.length > 0) throw fail('authorization_not_offered', `not offered: ${notOffered.join(' ').slice(0, 120)}`);
+    if (notOffered.length > 0)
+      throw fail('authorization_not_offered', `not offered: ${notOffered.join(' ').slice(0, 120)}`);
     // scope=openid alone (some wallets send it with issuer_state): the offer says what is meant.
     if (ids.size === 0) offer.cfg.forEach((id) => ids.add(id));
   }
-  if (ids.size === 0) throw fail('authorization_scope_invalid', scope ? `scope ${scope.slice(0, 80)}` : 'neither scope nor authorization_details');
+  if (ids.size === 0)
+    throw fail(
+      'authorization_scope_invalid',
+      scope ? `scope ${scope.slice(0, 80)}` : 'neither scope nor authorization_details',
+    );
 
   const dpopJkt = params.dpop_jkt ?? null;
-  if (dpopJkt !== null && !JKT.test(dpopJkt)) throw fail('authorization_request_invalid', 'dpop_jkt is not a JWK SHA-256 thumbprint');
-  return { ...client, scope, authorizationDetails: details, credentialConfigurationIds: [...ids], codeChallenge, state, dpopJkt, offer };
+  if (dpopJkt !== null && !JKT.test(dpopJkt))
+    throw fail('authorization_request_invalid', 'dpop_jkt is not a JWK SHA-256 thumbprint');
+  return {
+    ...client,
+    scope,
+    authorizationDetails: details,
+    credentialConfigurationIds: [...ids],
+    codeChallenge,
+    state,
+    dpopJkt,
+    offer,
+  };
 }

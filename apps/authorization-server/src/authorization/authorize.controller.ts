@@ -27,28 +27,55 @@ export class AuthorizeController {
   @Get()
   async authorize(@Query() query: unknown, @Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     let params: AuthorizationParameters = {};
-    await this.answer(reply, request, 'authorize', () => params, async () => {
-      params = singleParameters(query);
-      return this.flow.authorize(params, requestContextOf(request));
-    });
+    await this.answer(
+      reply,
+      request,
+      'authorize',
+      () => params,
+      async () => {
+        params = singleParameters(query);
+        return this.flow.authorize(params, requestContextOf(request));
+      },
+    );
   }
 
   /** The consent page posts here (form-urlencoded: interaction, decision=allow|deny). */
   @Post('consent')
   async consent(@Body() body: unknown, @Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     const form = (body ?? {}) as Record<string, unknown>;
-    await this.answer(reply, request, 'authorize', () => ({}), () =>
-      this.flow.consent(typeof form.interaction === 'string' ? form.interaction : undefined, typeof form.decision === 'string' ? form.decision : undefined, requestContextOf(request)),
+    await this.answer(
+      reply,
+      request,
+      'authorize',
+      () => ({}),
+      () =>
+        this.flow.consent(
+          typeof form.interaction === 'string' ? form.interaction : undefined,
+          typeof form.decision === 'string' ? form.decision : undefined,
+          requestContextOf(request),
+        ),
     );
   }
 
   /** The identity provider sends the user back here (the redirect URI registered there). */
   @Get('callback')
   async callback(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    await this.answer(reply, request, 'authorize', () => ({}), () => this.flow.loginCallback(new URL(request.url, this.config.publicUrl), requestContextOf(request)));
+    await this.answer(
+      reply,
+      request,
+      'authorize',
+      () => ({}),
+      () => this.flow.loginCallback(new URL(request.url, this.config.publicUrl), requestContextOf(request)),
+    );
   }
 
-  private async answer(reply: FastifyReply, request: FastifyRequest, endpoint: 'authorize', params: () => AuthorizationParameters, run: () => Promise<AuthorizeOutcome>): Promise<void> {
+  private async answer(
+    reply: FastifyReply,
+    request: FastifyRequest,
+    endpoint: 'authorize',
+    params: () => AuthorizationParameters,
+    run: () => Promise<AuthorizeOutcome>,
+  ): Promise<void> {
     reply.header('cache-control', 'no-store');
     try {
       const outcome = await run();
@@ -72,7 +99,10 @@ export class AuthorizeController {
       if (!(failure instanceof AuthorizationRequestError)) throw caught;
       if (!failure.recorded) await this.flow.recordDenial(endpoint, params(), failure, requestContextOf(request));
       if (failure.redirectUri) {
-        await reply.status(303).header('location', this.flow.errorLocation(failure.redirectUri, failure.rejection, failure.state)).send();
+        await reply
+          .status(303)
+          .header('location', this.flow.errorLocation(failure.redirectUri, failure.rejection, failure.state))
+          .send();
         return;
       }
       const help = explain(failure.rejection.reason);
@@ -90,6 +120,10 @@ export class AuthorizeController {
 
   private async html(reply: FastifyReply, status: number, body: string): Promise<void> {
     // The page frames nothing and runs no script; the consent form posts only to this server.
-    await reply.status(status).header('content-type', 'text/html; charset=utf-8').header('content-security-policy', "default-src 'none'; form-action 'self'; frame-ancestors 'none'").send(body);
+    await reply
+      .status(status)
+      .header('content-type', 'text/html; charset=utf-8')
+      .header('content-security-policy', "default-src 'none'; form-action 'self'; frame-ancestors 'none'")
+      .send(body);
   }
 }

@@ -33,7 +33,12 @@ export class ClientAuthentication {
     return Boolean(trust && ((trust.keys?.length ?? 0) > 0 || (trust.roots?.length ?? 0) > 0));
   }
 
-  async authenticate(headers: ClientAttestationHeaders, clientId: string | undefined, required: boolean, now: Date): Promise<VerifiedClientAttestation | null> {
+  async authenticate(
+    headers: ClientAttestationHeaders,
+    clientId: string | undefined,
+    required: boolean,
+    now: Date,
+  ): Promise<VerifiedClientAttestation | null> {
     if (!headers.attestation && !headers.pop && !required && !this.attestationAlwaysRequired) return null;
     const trust = this.issuer.authorization?.trusted_wallet_providers ?? {};
     const verified = await verifyClientAttestation({
@@ -43,9 +48,12 @@ export class ClientAuthentication {
       audience: this.config.publicUrl,
       trustedWalletProviders: { keys: trust.keys as JWK[] | undefined, roots: trust.roots },
       now,
-      ...(this.issuer.authorization?.attestation_challenge_required ? { expectedChallenges: this.challenges.accepted(now) } : {}),
+      ...(this.issuer.authorization?.attestation_challenge_required
+        ? { expectedChallenges: this.challenges.accepted(now) }
+        : {}),
     });
-    if (!(await this.replay.firstUse(`attestation:${verified.instanceJkt}`, verified.popJti, now))) throw new Oid4vcError('client_attestation_pop_stale', 'the PoP jti was used before');
+    if (!(await this.replay.firstUse(`attestation:${verified.instanceJkt}`, verified.popJti, now)))
+      throw new Oid4vcError('client_attestation_pop_stale', 'the PoP jti was used before');
     return verified;
   }
 }

@@ -33,11 +33,24 @@ export class ParController {
         // A DPoP proof at PAR binds the code to its key (RFC 9449 Section 10.1).
         dpopJkt = await this.dpop.verify(headers.dpop, '/par', new Date());
       }
-      return await this.flow.push(params, { attestation: headers['oauth-client-attestation'], pop: headers['oauth-client-attestation-pop'] }, dpopJkt, context);
+      return await this.flow.push(
+        params,
+        { attestation: headers['oauth-client-attestation'], pop: headers['oauth-client-attestation-pop'] },
+        dpopJkt,
+        context,
+      );
     } catch (caught) {
-      const failure = caught instanceof Oid4vcError ? new AuthorizationRequestError(caught, null, params.client_id ?? null, null) : caught;
+      const failure =
+        caught instanceof Oid4vcError
+          ? new AuthorizationRequestError(caught, null, params.client_id ?? null, null)
+          : caught;
       if (!(failure instanceof AuthorizationRequestError)) throw caught;
-      await this.flow.recordDenial('par', params, new AuthorizationRequestError(failure.rejection, null, failure.clientId, null), context);
+      await this.flow.recordDenial(
+        'par',
+        params,
+        new AuthorizationRequestError(failure.rejection, null, failure.clientId, null),
+        context,
+      );
       const r = failure.rejection;
       const status = r.error === 'invalid_client' ? 401 : 400;
       throw new OAuthError(status, r.error, r.error_description, this.dpop.retryHeaders(r.error));

@@ -29,7 +29,10 @@ export class SealedHandles {
   async open(kind: HandleKind, value: unknown, now: Date): Promise<Record<string, unknown> | undefined> {
     if (typeof value !== 'string' || value.length === 0 || value.length > MAX_LENGTH) return undefined;
     try {
-      const { plaintext, protectedHeader } = await compactDecrypt(value, this.key, { keyManagementAlgorithms: ['dir'], contentEncryptionAlgorithms: ['A256GCM'] });
+      const { plaintext, protectedHeader } = await compactDecrypt(value, this.key, {
+        keyManagementAlgorithms: ['dir'],
+        contentEncryptionAlgorithms: ['A256GCM'],
+      });
       if (protectedHeader.typ !== `hallmark-${kind}+jwe`) return undefined;
       const payload: unknown = JSON.parse(new TextDecoder().decode(plaintext));
       if (!isObject(payload)) return undefined;

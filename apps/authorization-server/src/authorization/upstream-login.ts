@@ -29,7 +29,8 @@ export class UpstreamLogin {
     @Inject(PLATFORM_CONFIG) private readonly config: PlatformConfig,
   ) {
     this.settings = issuer.authorization?.login;
-    if (this.settings && !config.loginClientSecret) throw new ConfigError('HALLMARK_LOGIN_CLIENT_SECRET is required when authorization.login is configured');
+    if (this.settings && !config.loginClientSecret)
+      throw new ConfigError('HALLMARK_LOGIN_CLIENT_SECRET is required when authorization.login is configured');
   }
 
   get enabled(): boolean {
@@ -77,17 +78,27 @@ export class UpstreamLogin {
   /** Completes the login from the callback URL; an error of the provider or the exchange is an access_denied. */
   async complete(callbackUrl: URL, authorizationId: string, state: string): Promise<UpstreamIdentity> {
     const providerError = callbackUrl.searchParams.get('error');
-    if (providerError) throw new Oid4vcError('authorization_login_failed', `the identity provider answered ${providerError.slice(0, 60)}`);
+    if (providerError)
+      throw new Oid4vcError(
+        'authorization_login_failed',
+        `the identity provider answered ${providerError.slice(0, 60)}`,
+      );
     try {
       const configuration = await this.discovered();
-      const tokens = await oidc.authorizationCodeGrant(configuration, callbackUrl, { pkceCodeVerifier: this.verifier(authorizationId), expectedState: state, idTokenExpected: true });
+      const tokens = await oidc.authorizationCodeGrant(configuration, callbackUrl, {
+        pkceCodeVerifier: this.verifier(authorizationId),
+        expectedState: state,
+        idTokenExpected: true,
+      });
       const idClaims: Record<string, unknown> = tokens.claims() ?? {};
       const subject = String(idClaims.sub);
       const userinfo = await oidc.fetchUserInfo(configuration, tokens.access_token, subject).catch(() => ({}));
       return { subject, claims: { ...userinfo, ...idClaims } };
     } catch (cause) {
       if (cause instanceof Oid4vcError) throw cause;
-      throw new Oid4vcError('authorization_login_failed', 'the code exchange with the identity provider failed', { cause });
+      throw new Oid4vcError('authorization_login_failed', 'the code exchange with the identity provider failed', {
+        cause,
+      });
     }
   }
 
@@ -97,7 +108,11 @@ export class UpstreamLogin {
     return Object.fromEntries(
       configurationIds.map((id) => [
         id,
-        Object.fromEntries(Object.entries(mapping[id] ?? {}).flatMap(([claim, upstream]) => (identity.claims[upstream] === undefined ? [] : [[claim, identity.claims[upstream]]]))),
+        Object.fromEntries(
+          Object.entries(mapping[id] ?? {}).flatMap(([claim, upstream]) =>
+            identity.claims[upstream] === undefined ? [] : [[claim, identity.claims[upstream]]],
+          ),
+        ),
       ]),
     );
   }

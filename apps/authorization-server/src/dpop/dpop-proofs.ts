@@ -19,7 +19,13 @@ export class DpopProofs {
 
   /** The thumbprint of the proof's key, once the proof for `POST <path>` checks out. */
   async verify(proof: string | undefined, path: string, now: Date): Promise<string> {
-    const verified = await verifyDpopProof({ proof, htm: 'POST', htu: `${this.config.publicUrl}${path}`, now, expectedNonce: this.nonces.accepted(now) });
+    const verified = await verifyDpopProof({
+      proof,
+      htm: 'POST',
+      htu: `${this.config.publicUrl}${path}`,
+      now,
+      expectedNonce: this.nonces.accepted(now),
+    });
     if (!(await this.replay.firstUse(verified.jkt, verified.jti, now))) throw new Oid4vcError('dpop_jti_replayed');
     return verified.jkt;
   }
@@ -27,7 +33,8 @@ export class DpopProofs {
   /** Headers of a refusal the wallet can retry after (RFC 9449 Section 8; attestation challenges). */
   retryHeaders(error: string, now = new Date()): Record<string, string> {
     if (error === 'use_dpop_nonce') return { 'dpop-nonce': this.nonces.current(now) };
-    if (error === 'use_attestation_challenge') return { 'oauth-client-attestation-challenge': this.challenges.current(now) };
+    if (error === 'use_attestation_challenge')
+      return { 'oauth-client-attestation-challenge': this.challenges.current(now) };
     return {};
   }
 

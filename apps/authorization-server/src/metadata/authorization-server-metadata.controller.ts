@@ -20,7 +20,10 @@ export class AuthorizationServerMetadataController {
   ) {
     const base = config.publicUrl;
     const haip = config.profile === 'haip';
-    const authMethods = [...(clients.attestationAlwaysRequired ? [] : ['none']), ...(clients.attestationSupported ? ['attest_jwt_client_auth'] : [])];
+    const authMethods = [
+      ...(clients.attestationAlwaysRequired ? [] : ['none']),
+      ...(clients.attestationSupported ? ['attest_jwt_client_auth'] : []),
+    ];
     this.metadata = {
       issuer: base,
       authorization_endpoint: `${base}/authorize`,
@@ -28,16 +31,26 @@ export class AuthorizationServerMetadataController {
       pushed_authorization_request_endpoint: `${base}/par`,
       require_pushed_authorization_requests: haip,
       jwks_uri: `${base}/.well-known/jwks.json`,
-      grant_types_supported: ['authorization_code', PRE_AUTHORIZED_GRANT_TYPE, ...(issuer.authorization?.refresh_tokens === false ? [] : ['refresh_token'])],
+      grant_types_supported: [
+        'authorization_code',
+        PRE_AUTHORIZED_GRANT_TYPE,
+        ...(issuer.authorization?.refresh_tokens === false ? [] : ['refresh_token']),
+      ],
       response_types_supported: ['code'],
       response_modes_supported: ['query'],
       code_challenge_methods_supported: ['S256'],
-      scopes_supported: Object.values(issuer.credential_configurations_supported).map((c) => c.scope).filter((s): s is string => typeof s === 'string'),
+      scopes_supported: Object.values(issuer.credential_configurations_supported)
+        .map((c) => c.scope)
+        .filter((s): s is string => typeof s === 'string'),
       authorization_details_types_supported: ['openid_credential'],
       authorization_response_iss_parameter_supported: true,
       token_endpoint_auth_methods_supported: authMethods,
       ...(clients.attestationSupported
-        ? { challenge_endpoint: `${base}/challenge`, client_attestation_pop_signing_alg_values_supported: ['ES256'], client_attestation_signing_alg_values_supported: ['ES256'] }
+        ? {
+            challenge_endpoint: `${base}/challenge`,
+            client_attestation_pop_signing_alg_values_supported: ['ES256'],
+            client_attestation_signing_alg_values_supported: ['ES256'],
+          }
         : {}),
       dpop_signing_alg_values_supported: ['ES256'],
       'pre-authorized_grant_anonymous_access_supported': true,

@@ -52,10 +52,17 @@ export class AccessTokens {
   /** A fresh token id and expiry, decided before the events are appended; signed after. */
   prepare(now: Date): { jti: string; tokenIdHash: string; expiresAt: Date } {
     const jti = randomBytes(16).toString('base64url');
-    return { jti, tokenIdHash: sha256Base64url(jti), expiresAt: new Date(now.getTime() + this.config.accessTokenTtlSeconds * 1000) };
+    return {
+      jti,
+      tokenIdHash: sha256Base64url(jti),
+      expiresAt: new Date(now.getTime() + this.config.accessTokenTtlSeconds * 1000),
+    };
   }
 
-  async sign(grant: AccessTokenGrant, prepared: { jti: string; tokenIdHash: string; expiresAt: Date }): Promise<MintedAccessToken> {
+  async sign(
+    grant: AccessTokenGrant,
+    prepared: { jti: string; tokenIdHash: string; expiresAt: Date },
+  ): Promise<MintedAccessToken> {
     const signing = this.keys.accessTokenSigning;
     const token = await new SignJWT({
       client_id: grant.clientId ?? 'anonymous',
@@ -72,6 +79,12 @@ export class AccessTokens {
       .setExpirationTime(Math.floor(prepared.expiresAt.getTime() / 1000))
       .setJti(prepared.jti)
       .sign(signing.privateKey);
-    return { token, tokenType: grant.dpopJkt ? 'DPoP' : 'Bearer', tokenIdHash: prepared.tokenIdHash, expiresAt: prepared.expiresAt, expiresIn: this.config.accessTokenTtlSeconds };
+    return {
+      token,
+      tokenType: grant.dpopJkt ? 'DPoP' : 'Bearer',
+      tokenIdHash: prepared.tokenIdHash,
+      expiresAt: prepared.expiresAt,
+      expiresIn: this.config.accessTokenTtlSeconds,
+    };
   }
 }

@@ -37,9 +37,15 @@ describe('pre-authorized code redemption', () => {
   });
 
   it('wants the tx_code exactly when the offer asked for one', () => {
-    given([]).when(redeem({ txCodeExpected: true })).then(['token_rejected'], 'invalid_request', 'token_tx_code_missing');
-    given([]).when(redeem({ txCodeProvided: true })).then(['token_rejected'], 'invalid_request', 'token_tx_code_unexpected');
-    given([]).when(redeem({ txCodeExpected: true, txCodeProvided: true, txCodeMatches: true })).then(['token_issued']);
+    given([])
+      .when(redeem({ txCodeExpected: true }))
+      .then(['token_rejected'], 'invalid_request', 'token_tx_code_missing');
+    given([])
+      .when(redeem({ txCodeProvided: true }))
+      .then(['token_rejected'], 'invalid_request', 'token_tx_code_unexpected');
+    given([])
+      .when(redeem({ txCodeExpected: true, txCodeProvided: true, txCodeMatches: true }))
+      .then(['token_issued']);
   });
 
   it('counts wrong tx_codes without burning the code, and locks it at the limit', () => {
@@ -50,10 +56,14 @@ describe('pre-authorized code redemption', () => {
       expect(d.events[0].data).toMatchObject({ failed_tx_code_attempts: i, locked: false });
       history.push(...d.events);
     }
-    given(history).when(redeem({ txCodeExpected: true, txCodeProvided: true, txCodeMatches: true })).then(['token_issued']);
+    given(history)
+      .when(redeem({ txCodeExpected: true, txCodeProvided: true, txCodeMatches: true }))
+      .then(['token_issued']);
     const fifth = given(history).when(wrong).then(['token_rejected'], 'invalid_grant', 'token_tx_code_wrong_locked');
     expect(fifth.events[0].data).toMatchObject({ failed_tx_code_attempts: 5, locked: true });
     history.push(...fifth.events);
-    given(history).when(redeem({ txCodeExpected: true, txCodeProvided: true, txCodeMatches: true })).then(['token_rejected'], 'invalid_grant', 'token_code_locked');
+    given(history)
+      .when(redeem({ txCodeExpected: true, txCodeProvided: true, txCodeMatches: true }))
+      .then(['token_rejected'], 'invalid_grant', 'token_code_locked');
   });
 });

@@ -62,7 +62,16 @@ export function decideRedemption(command: RedeemPreAuthorizedCode, state: GrantS
       ...extra,
       request: command.request,
     };
-    return { events: [{ event_type: 'token_rejected', data: data as unknown as Record<string, unknown>, occurred_at: command.now.toISOString() }], rejection };
+    return {
+      events: [
+        {
+          event_type: 'token_rejected',
+          data: data as unknown as Record<string, unknown>,
+          occurred_at: command.now.toISOString(),
+        },
+      ],
+      rejection,
+    };
   };
   if (state.locked) return reject('token_code_locked');
   if (state.redeemed) return reject('token_code_used');
@@ -83,5 +92,13 @@ export function decideRedemption(command: RedeemPreAuthorizedCode, state: GrantS
     ...command.token,
     request: command.request,
   };
-  return { events: [{ event_type: 'token_issued', data: issued as unknown as Record<string, unknown>, occurred_at: command.now.toISOString() }] };
+  return {
+    events: [
+      {
+        event_type: 'token_issued',
+        data: issued as unknown as Record<string, unknown>,
+        occurred_at: command.now.toISOString(),
+      },
+    ],
+  };
 }

@@ -55,7 +55,8 @@ export class RedeemPreAuthorizedCodeHandler {
     private readonly accessTokens: AccessTokens,
     private readonly clients: ClientAuthentication,
   ) {
-    if (!config.grantKey) throw new ConfigError('HALLMARK_GRANT_KEY is required by the authorization server (32 bytes, base64)');
+    if (!config.grantKey)
+      throw new ConfigError('HALLMARK_GRANT_KEY is required by the authorization server (32 bytes, base64)');
     this.grantKey = config.grantKey;
   }
 
@@ -77,7 +78,12 @@ export class RedeemPreAuthorizedCodeHandler {
           txCodeProvided: command.txCode !== undefined && command.txCode !== '',
           txCodeMatches: expected !== undefined && command.txCode !== undefined && sameSecret(command.txCode, expected),
           maxTxCodeAttempts: MAX_TX_CODE_ATTEMPTS,
-          token: { token_type: tokenType, dpop_jkt: command.dpopJkt, token_id_hash: prepared.tokenIdHash, expires_at: prepared.expiresAt.toISOString() },
+          token: {
+            token_type: tokenType,
+            dpop_jkt: command.dpopJkt,
+            token_id_hash: prepared.tokenIdHash,
+            expires_at: prepared.expiresAt.toISOString(),
+          },
         },
         foldGrant(history),
       );
@@ -86,7 +92,14 @@ export class RedeemPreAuthorizedCodeHandler {
     if (decision.rejection) throw new RecordedRejection(decision.rejection);
 
     const minted = await this.accessTokens.sign(
-      { sessionId: grant.sid, clientId: command.clientId, credentialConfigurationIds: grant.cfg, dpopJkt: command.dpopJkt, keyAttestationRequired: grant.ka === true, now },
+      {
+        sessionId: grant.sid,
+        clientId: command.clientId,
+        credentialConfigurationIds: grant.cfg,
+        dpopJkt: command.dpopJkt,
+        keyAttestationRequired: grant.ka === true,
+        now,
+      },
       prepared,
     );
     return { access_token: minted.token, token_type: minted.tokenType, expires_in: minted.expiresIn };
@@ -96,8 +109,18 @@ export class RedeemPreAuthorizedCodeHandler {
    * Records a refusal decided before redemption (DPoP, malformed request, a code that is not
    * ours): on the session's timeline when the code opens, else in the unattributed log.
    */
-  async recordRejection(grantType: string | undefined, code: string | undefined, rejection: Oid4vcError, request: RequestContext): Promise<void> {
-    const sid = code ? await openGrantCode(this.grantKey, code, new Date()).then((g) => g.sid, () => undefined) : undefined;
+  async recordRejection(
+    grantType: string | undefined,
+    code: string | undefined,
+    rejection: Oid4vcError,
+    request: RequestContext,
+  ): Promise<void> {
+    const sid = code
+      ? await openGrantCode(this.grantKey, code, new Date()).then(
+          (g) => g.sid,
+          () => undefined,
+        )
+      : undefined;
     const data: TokenRejectedV1 = { grant_type: (grantType ?? '').slice(0, 200), ...rejection.toDiagnostic(), request };
     const event = { event_type: 'token_rejected', data: data as unknown as Record<string, unknown> };
     if (sid) await this.store.append(grantStream(sid), sid, 'any', [event]);

@@ -3,11 +3,19 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Oid4vcError } from '@hallmark/oid4vc';
 import { OAuthError, PLATFORM_CONFIG, requestContextOf, type PlatformConfig } from '@hallmark/platform';
 import { DpopProofs } from '../dpop/dpop-proofs';
-import { AuthorizationFlow, RecordedAuthorizationRejection, type TokenResponseBody } from '../authorization/authorization-flow.service';
+import {
+  AuthorizationFlow,
+  RecordedAuthorizationRejection,
+  type TokenResponseBody,
+} from '../authorization/authorization-flow.service';
 import { singleParameters } from '../authorization/authorization-parameters';
 import { AuthorizationRequestError } from '../authorization/authorization-request';
 import { PRE_AUTHORIZED_GRANT_TYPE } from './pre-authorized-grant.decider';
-import { RecordedRejection, RedeemPreAuthorizedCodeHandler, type TokenResponse } from './redeem-pre-authorized-code.handler';
+import {
+  RecordedRejection,
+  RedeemPreAuthorizedCodeHandler,
+  type TokenResponse,
+} from './redeem-pre-authorized-code.handler';
 
 const field = (body: unknown, name: string): string | undefined => {
   const v = (body as Record<string, unknown> | undefined)?.[name];
@@ -40,18 +48,29 @@ export class TokenController {
     try {
       const grantType = field(body, 'grant_type');
       if (!grantType || !GRANT_TYPES.includes(grantType)) {
-        throw new Oid4vcError('token_grant_type_unsupported', grantType ? `got ${grantType.slice(0, 80)}` : 'grant_type is missing', { expected: GRANT_TYPES, provided: grantType ?? null });
+        throw new Oid4vcError(
+          'token_grant_type_unsupported',
+          grantType ? `got ${grantType.slice(0, 80)}` : 'grant_type is missing',
+          { expected: GRANT_TYPES, provided: grantType ?? null },
+        );
       }
       const code = field(body, 'pre-authorized_code');
-      if (grantType === PRE_AUTHORIZED_GRANT_TYPE && !code) throw new Oid4vcError('token_request_invalid', 'pre-authorized_code is missing');
-      if (grantType === 'authorization_code' && !field(body, 'code')) throw new Oid4vcError('token_request_invalid', 'code is missing');
-      if (grantType === 'refresh_token' && !field(body, 'refresh_token')) throw new Oid4vcError('token_request_invalid', 'refresh_token is missing');
+      if (grantType === PRE_AUTHORIZED_GRANT_TYPE && !code)
+        throw new Oid4vcError('token_request_invalid', 'pre-authorized_code is missing');
+      if (grantType === 'authorization_code' && !field(body, 'code'))
+        throw new Oid4vcError('token_request_invalid', 'code is missing');
+      if (grantType === 'refresh_token' && !field(body, 'refresh_token'))
+        throw new Oid4vcError('token_request_invalid', 'refresh_token is missing');
 
       let dpopJkt: string | null = null;
-      if (dpop !== undefined || !this.config.allowBearerTokens) dpopJkt = await this.dpopProofs.verify(dpop, '/token', now);
+      if (dpop !== undefined || !this.config.allowBearerTokens)
+        dpopJkt = await this.dpopProofs.verify(dpop, '/token', now);
       if (grantType !== PRE_AUTHORIZED_GRANT_TYPE) {
         const params = singleParameters(body);
-        const attestation = { attestation: headers['oauth-client-attestation'], pop: headers['oauth-client-attestation-pop'] };
+        const attestation = {
+          attestation: headers['oauth-client-attestation'],
+          pop: headers['oauth-client-attestation-pop'],
+        };
         const response =
           grantType === 'authorization_code'
             ? await this.flow.redeemCode(params, dpopJkt, attestation, requestContextOf(request))
@@ -77,13 +96,31 @@ export class TokenController {
         const grantType = field(body, 'grant_type');
         const attributed =
           (grantType === 'authorization_code' || grantType === 'refresh_token') &&
-          (await this.flow.recordTokenRejection(grantType, { code: field(body, 'code'), refresh_token: field(body, 'refresh_token') }, err, requestContextOf(request)).catch(() => false));
-        if (!attributed) await this.redeem.recordRejection(grantType, field(body, 'pre-authorized_code'), err, requestContextOf(request));
+          (await this.flow
+            .recordTokenRejection(
+              grantType,
+              { code: field(body, 'code'), refresh_token: field(body, 'refresh_token') },
+              err,
+              requestContextOf(request),
+            )
+            .catch(() => false));
+        if (!attributed)
+          await this.redeem.recordRejection(
+            grantType,
+            field(body, 'pre-authorized_code'),
+            err,
+            requestContextOf(request),
+          );
       }
       if (err instanceof Oid4vcError) {
         const responseHeaders = this.dpopProofs.retryHeaders(err.error, now);
         // RFC 6749 Section 5.2: a failed client authentication is 401; the attestation errors are 400, as use_dpop_nonce.
-        throw new OAuthError(err.error === 'invalid_client' ? 401 : 400, err.error, err.error_description, responseHeaders);
+        throw new OAuthError(
+          err.error === 'invalid_client' ? 401 : 400,
+          err.error,
+          err.error_description,
+          responseHeaders,
+        );
       }
       throw err;
     }

@@ -36,7 +36,12 @@ function identifiersOf(details: unknown): Record<string, string> | undefined {
   if (!Array.isArray(details)) return undefined;
   const out: Record<string, string> = {};
   for (const d of details as Array<Record<string, unknown>>) {
-    if (d?.type !== 'openid_credential' || typeof d.credential_configuration_id !== 'string' || !Array.isArray(d.credential_identifiers)) continue;
+    if (
+      d?.type !== 'openid_credential' ||
+      typeof d.credential_configuration_id !== 'string' ||
+      !Array.isArray(d.credential_identifiers)
+    )
+      continue;
     for (const id of d.credential_identifiers) if (typeof id === 'string') out[id] = d.credential_configuration_id;
   }
   return out;
@@ -56,11 +61,21 @@ export class AccessTokenVerifier {
     private readonly replay: DpopReplayLedger,
     private readonly revoked: RevokedAccessTokensProjection,
   ) {
-    this.keys = createRemoteJWKSet(new URL(config.authorizationServerJwksUrl), { cacheMaxAge: 10 * 60 * 1000, cooldownDuration: 30 * 1000 });
+    this.keys = createRemoteJWKSet(new URL(config.authorizationServerJwksUrl), {
+      cacheMaxAge: 10 * 60 * 1000,
+      cooldownDuration: 30 * 1000,
+    });
   }
 
   /** @throws RefusedAccess */
-  async verify(input: { authorization?: string; dpop?: string; htm: string; htu: string; queryHasToken: boolean; now: Date }): Promise<AuthorizedRequest> {
+  async verify(input: {
+    authorization?: string;
+    dpop?: string;
+    htm: string;
+    htu: string;
+    queryHasToken: boolean;
+    now: Date;
+  }): Promise<AuthorizedRequest> {
     let sessionId: string | undefined;
     try {
       return await this.check(input, (sid) => (sessionId = sid));
@@ -104,21 +119,33 @@ export class AccessTokenVerifier {
     if (await this.revoked.isRevoked(tokenIdHash)) throw new Oid4vcError('access_token_revoked');
     const jkt = (payload.cnf as { jkt?: string } | undefined)?.jkt ?? null;
     if (jkt) {
-      if (scheme !== 'DPoP') throw new Oid4vcError('access_token_scheme_mismatch', undefined, { expected: 'DPoP', provided: scheme });
-      const proof = await verifyDpopProof({ proof: input.dpop, htm: input.htm, htu: input.htu, now: input.now, accessToken: token });
-      if (proof.jkt !== jkt) throw new Oid4vcError('access_token_key_mismatch', undefined, { expected: jkt, provided: proof.jkt });
+      if (scheme !== 'DPoP')
+        throw new Oid4vcError('access_token_scheme_mismatch', undefined, { expected: 'DPoP', provided: scheme });
+      const proof = await verifyDpopProof({
+        proof: input.dpop,
+        htm: input.htm,
+        htu: input.htu,
+        now: input.now,
+        accessToken: token,
+      });
+      if (proof.jkt !== jkt)
+        throw new Oid4vcError('access_token_key_mismatch', undefined, { expected: jkt, provided: proof.jkt });
       if (!(await this.replay.firstUse(proof.jkt, proof.jti, input.now))) throw new Oid4vcError('dpop_jti_replayed');
     } else if (!this.config.allowBearerTokens) {
       throw new Oid4vcError('access_token_invalid', 'not sender-constrained');
     }
     return {
       sessionId: String(payload.sub),
-      credentialConfigurationIds: Array.isArray(payload.credential_configuration_ids) ? (payload.credential_configuration_ids as string[]) : [],
+      credentialConfigurationIds: Array.isArray(payload.credential_configuration_ids)
+        ? (payload.credential_configuration_ids as string[])
+        : [],
       jkt,
       scheme,
       tokenIdHash,
       keyAttestationRequired: payload.key_attestation_required === true,
-      ...(payload.authorization_details !== undefined ? { credentialIdentifiers: identifiersOf(payload.authorization_details) } : {}),
+      ...(payload.authorization_details !== undefined
+        ? { credentialIdentifiers: identifiersOf(payload.authorization_details) }
+        : {}),
     };
   }
 }

@@ -27,7 +27,14 @@ export class CredentialController {
     const now = new Date();
     try {
       const auth = await this.tokens
-        .verify({ authorization, dpop, htm: 'POST', htu: `${this.config.publicUrl}/credential`, queryHasToken: /[?&]access_token=/.test(request.url), now })
+        .verify({
+          authorization,
+          dpop,
+          htm: 'POST',
+          htu: `${this.config.publicUrl}/credential`,
+          queryHasToken: /[?&]access_token=/.test(request.url),
+          now,
+        })
         .catch(async (err) => {
           if (!(err instanceof RefusedAccess)) throw err;
           await this.issue.recordRefusal(err.rejection, err.sessionId, requestContextOf(request));
@@ -35,7 +42,10 @@ export class CredentialController {
         });
       const contentType = request.headers['content-type'];
       if (!/^application\/json\b/i.test(contentType ?? '')) {
-        const refusal = new Oid4vcError('credential_request_not_json', undefined, { expected: 'application/json', provided: contentType ?? '(none)' });
+        const refusal = new Oid4vcError('credential_request_not_json', undefined, {
+          expected: 'application/json',
+          provided: contentType ?? '(none)',
+        });
         await this.issue.recordRefusal(refusal, auth.sessionId, requestContextOf(request));
         throw refusal;
       }

@@ -21,22 +21,45 @@ describe('key attestations at the credential endpoint', () => {
     service = new KeyAttestations(config);
   });
 
-  const attestation = (keys: JWK[]) => new SignJWT({ attested_keys: keys }).setProtectedHeader({ alg: 'ES256', typ: 'key-attestation+jwt', kid: 'ka' }).setIssuedAt().sign(attester.privateKey);
-  const proof = (keyAttestation?: string): VerifiedCredentialProof => ({ holderJwk: holder, keySource: 'jwk', nonce: 'n', iat: 0, alg: 'ES256', ...(keyAttestation ? { keyAttestation } : {}) });
+  const attestation = (keys: JWK[]) =>
+    new SignJWT({ attested_keys: keys })
+      .setProtectedHeader({ alg: 'ES256', typ: 'key-attestation+jwt', kid: 'ka' })
+      .setIssuedAt()
+      .sign(attester.privateKey);
+  const proof = (keyAttestation?: string): VerifiedCredentialProof => ({
+    holderJwk: holder,
+    keySource: 'jwk',
+    nonce: 'n',
+    iat: 0,
+    alg: 'ES256',
+    ...(keyAttestation ? { keyAttestation } : {}),
+  });
 
   it('follows the session when the configuration does not require attestations for all', () => {
     expect(service.required(true)).toBe(true);
     expect(service.required(false)).toBe(false);
-    const all = new KeyAttestations(parseIssuerConfig({ credential_configurations_supported: { pid: { format: 'dc+sd-jwt', vct: 'urn:pid' } }, authorization: { key_attestations_required: true } }));
+    const all = new KeyAttestations(
+      parseIssuerConfig({
+        credential_configurations_supported: { pid: { format: 'dc+sd-jwt', vct: 'urn:pid' } },
+        authorization: { key_attestations_required: true },
+      }),
+    );
     expect(all.required(false)).toBe(true);
   });
 
   it('accepts a proof whose key the trusted attestation covers', async () => {
-    await expect(service.check([proof(await attestation([holder]))], [await jwkThumbprint(holder)], now)).resolves.toBeUndefined();
+    await expect(
+      service.check([proof(await attestation([holder]))], [await jwkThumbprint(holder)], now),
+    ).resolves.toBeUndefined();
   });
 
   it('refuses a proof without an attestation, and one whose key is not attested', async () => {
-    await expect(service.check([proof()], [await jwkThumbprint(holder)], now)).rejects.toMatchObject({ error: 'invalid_proof', reason: 'key_attestation_missing' });
-    await expect(service.check([proof(await attestation([other]))], [await jwkThumbprint(holder)], now)).rejects.toMatchObject({ error: 'invalid_proof', reason: 'key_attestation_key_not_attested' });
+    await expect(service.check([proof()], [await jwkThumbprint(holder)], now)).rejects.toMatchObject({
+      error: 'invalid_proof',
+      reason: 'key_attestation_missing',
+    });
+    await expect(
+      service.check([proof(await attestation([other]))], [await jwkThumbprint(holder)], now),
+    ).rejects.toMatchObject({ error: 'invalid_proof', reason: 'key_attestation_key_not_attested' });
   });
 });

@@ -27,9 +27,16 @@ export class KeyAttestations {
    * An `attestation` proof (OID4VCI 1.0 Appendix F.3): one key attestation of a trusted attester
    * whose nonce is a c_nonce the caller accepts; its attested keys are the keys to bind.
    */
-  async verifyAttestationProof(jwt: string, now: Date, nonceUsable: (nonce: string) => Promise<boolean>): Promise<{ holderJwks: JWK[]; nonce: string }> {
+  async verifyAttestationProof(
+    jwt: string,
+    now: Date,
+    nonceUsable: (nonce: string) => Promise<boolean>,
+  ): Promise<{ holderJwks: JWK[]; nonce: string }> {
     const trust = this.config.authorization?.trusted_key_attesters ?? {};
-    const attestation = await verifyKeyAttestation(jwt, { trustedAttesters: { keys: trust.keys as JWK[] | undefined, roots: trust.roots }, now });
+    const attestation = await verifyKeyAttestation(jwt, {
+      trustedAttesters: { keys: trust.keys as JWK[] | undefined, roots: trust.roots },
+      now,
+    });
     if (!attestation.nonce) throw new Oid4vcError('key_attestation_nonce_missing');
     if (!(await nonceUsable(attestation.nonce))) throw new Oid4vcError('proof_nonce_invalid');
     return { holderJwks: attestation.attestedKeys, nonce: attestation.nonce };
@@ -38,9 +45,14 @@ export class KeyAttestations {
   async check(proofs: VerifiedCredentialProof[], thumbprints: string[], now: Date): Promise<void> {
     const trust = this.config.authorization?.trusted_key_attesters ?? {};
     for (const [i, proof] of proofs.entries()) {
-      if (!proof.keyAttestation) throw new Oid4vcError('key_attestation_missing', proofs.length > 1 ? `proof ${i + 1} has none` : undefined);
-      const attestation = await verifyKeyAttestation(proof.keyAttestation, { trustedAttesters: { keys: trust.keys as JWK[] | undefined, roots: trust.roots }, now });
-      if (!attestation.attestedKeyThumbprints.includes(thumbprints[i])) throw new Oid4vcError('key_attestation_key_not_attested');
+      if (!proof.keyAttestation)
+        throw new Oid4vcError('key_attestation_missing', proofs.length > 1 ? `proof ${i + 1} has none` : undefined);
+      const attestation = await verifyKeyAttestation(proof.keyAttestation, {
+        trustedAttesters: { keys: trust.keys as JWK[] | undefined, roots: trust.roots },
+        now,
+      });
+      if (!attestation.attestedKeyThumbprints.includes(thumbprints[i]))
+        throw new Oid4vcError('key_attestation_key_not_attested');
     }
   }
 }

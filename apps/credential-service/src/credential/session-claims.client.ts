@@ -1,6 +1,13 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { Oid4vcError } from '@hallmark/oid4vc';
-import { PLATFORM_CONFIG, SESSION_CLAIMS_SOURCE, callOfferService, type PlatformConfig, type SessionClaims, type SessionClaimsSource } from '@hallmark/platform';
+import {
+  PLATFORM_CONFIG,
+  SESSION_CLAIMS_SOURCE,
+  callOfferService,
+  type PlatformConfig,
+  type SessionClaims,
+  type SessionClaimsSource,
+} from '@hallmark/platform';
 
 /**
  * Asks the offer service, the only holder of session data keys, for a session's claims at the

@@ -30,12 +30,18 @@ export class IssuerMetadataController {
   @Get('*')
   @Header('cache-control', 'public, max-age=300')
   getForPath(@Req() request: FastifyRequest): Record<string, unknown> {
-    const requested = new URL(request.url, 'http://x').pathname.replace('/.well-known/openid-credential-issuer', '').replace(/\/$/, '');
+    const requested = new URL(request.url, 'http://x').pathname
+      .replace('/.well-known/openid-credential-issuer', '')
+      .replace(/\/$/, '');
     if (requested !== this.issuerPath) throw this.notHere();
     return this.metadata;
   }
 
   private notHere(): OAuthError {
-    return new OAuthError(404, 'not_found', `the metadata of this issuer is at /.well-known/openid-credential-issuer${this.issuerPath}`);
+    return new OAuthError(
+      404,
+      'not_found',
+      `the metadata of this issuer is at /.well-known/openid-credential-issuer${this.issuerPath}`,
+    );
   }
 }

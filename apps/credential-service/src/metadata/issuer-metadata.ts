@@ -9,11 +9,23 @@ const binding = {
   proof_types_supported: { jwt: { proof_signing_alg_values_supported: ['ES256'] } },
 };
 
-function configurationMetadata(c: CredentialConfiguration, keyAttestations: { required: boolean; trusted: boolean }): Record<string, unknown> {
-  const jwt = { ...binding.proof_types_supported.jwt, ...(keyAttestations.required ? { key_attestations_required: {} } : {}) };
+function configurationMetadata(
+  c: CredentialConfiguration,
+  keyAttestations: { required: boolean; trusted: boolean },
+): Record<string, unknown> {
+  const jwt = {
+    ...binding.proof_types_supported.jwt,
+    ...(keyAttestations.required ? { key_attestations_required: {} } : {}),
+  };
   // The attestation proof type (Appendix F.3) is a key attestation itself: offered when attesters are configured.
-  const attestation = keyAttestations.trusted ? { attestation: { proof_signing_alg_values_supported: ['ES256'], key_attestations_required: {} } } : {};
-  const claims = (c.claims ?? []).map(({ path, display, mandatory }) => ({ path, ...(display ? { display } : {}), ...(mandatory !== undefined ? { mandatory } : {}) }));
+  const attestation = keyAttestations.trusted
+    ? { attestation: { proof_signing_alg_values_supported: ['ES256'], key_attestations_required: {} } }
+    : {};
+  const claims = (c.claims ?? []).map(({ path, display, mandatory }) => ({
+    path,
+    ...(display ? { display } : {}),
+    ...(mandatory !== undefined ? { mandatory } : {}),
+  }));
   return {
     format: c.format,
     ...(c.scope ? { scope: c.scope } : {}),
@@ -22,7 +34,9 @@ function configurationMetadata(c: CredentialConfiguration, keyAttestations: { re
     ...binding,
     // OID4VCI 1.0 Section 12.2.4: an (empty) key_attestations_required object says a key attestation must come with each proof.
     proof_types_supported: { jwt, ...attestation },
-    ...(c.display || claims.length ? { credential_metadata: { ...(c.display ? { display: c.display } : {}), ...(claims.length ? { claims } : {}) } } : {}),
+    ...(c.display || claims.length
+      ? { credential_metadata: { ...(c.display ? { display: c.display } : {}), ...(claims.length ? { claims } : {}) } }
+      : {}),
   };
 }
 
@@ -31,16 +45,26 @@ function configurationMetadata(c: CredentialConfiguration, keyAttestations: { re
  * or notification endpoint, no encryption, no mso_mdoc until they exist.
  */
 export function issuerMetadata(config: IssuerConfig, publicUrl: string): Record<string, unknown> {
-  const supported = Object.entries(config.credential_configurations_supported).filter(([, c]) => c.format === 'dc+sd-jwt' || c.format === 'jwt_vc_json');
+  const supported = Object.entries(config.credential_configurations_supported).filter(
+    ([, c]) => c.format === 'dc+sd-jwt' || c.format === 'jwt_vc_json',
+  );
   return {
     credential_issuer: publicUrl,
     credential_endpoint: `${publicUrl}/credential`,
     nonce_endpoint: `${publicUrl}/nonce`,
     batch_credential_issuance: { batch_size: config.batch_size ?? DEFAULT_BATCH_SIZE },
     ...(config.display ? { display: config.display } : {}),
-    credential_configurations_supported: Object.fromEntries(supported.map(([id, c]) => [id, configurationMetadata(c, {
+    credential_configurations_supported: Object.fromEntries(
+      supported.map(([id, c]) => [
+        id,
+        configurationMetadata(c, {
           required: config.authorization?.key_attestations_required === true,
-          trusted: Boolean((config.authorization?.trusted_key_attesters?.keys?.length ?? 0) + (config.authorization?.trusted_key_attesters?.roots?.length ?? 0)),
-        })])),
+          trusted: Boolean(
+            (config.authorization?.trusted_key_attesters?.keys?.length ?? 0) +
+            (config.authorization?.trusted_key_attesters?.roots?.length ?? 0),
+          ),
+        }),
+      ]),
+    ),
   };
 }

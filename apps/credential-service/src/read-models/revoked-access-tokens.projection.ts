@@ -15,7 +15,11 @@ export class RevokedAccessTokensProjection implements OnModuleInit {
   ) {}
 
   async onModuleInit(): Promise<void> {
-    await this.consumers.subscribe([topicOf('authorization-server')], (event) => this.apply(event), 'revoked-access-tokens');
+    await this.consumers.subscribe(
+      [topicOf('authorization-server')],
+      (event) => this.apply(event),
+      'revoked-access-tokens',
+    );
   }
 
   async apply(event: EventEnvelope): Promise<void> {
@@ -30,7 +34,9 @@ export class RevokedAccessTokensProjection implements OnModuleInit {
   }
 
   async isRevoked(tokenIdHash: string): Promise<boolean> {
-    const rows: unknown[] = await this.db.query('SELECT 1 FROM revoked_access_tokens WHERE token_id_hash = $1', [tokenIdHash]);
+    const rows: unknown[] = await this.db.query('SELECT 1 FROM revoked_access_tokens WHERE token_id_hash = $1', [
+      tokenIdHash,
+    ]);
     return rows.length > 0;
   }
 }

@@ -16,7 +16,8 @@ export class SessionKeys {
     @Inject(PLATFORM_CONFIG) config: PlatformConfig,
     private readonly store: EventStore,
   ) {
-    if (!config.masterKey) throw new ConfigError('HALLMARK_MASTER_KEY is required by the offer service (32 bytes, base64)');
+    if (!config.masterKey)
+      throw new ConfigError('HALLMARK_MASTER_KEY is required by the offer service (32 bytes, base64)');
     this.masterKey = config.masterKey;
   }
 
@@ -26,12 +27,17 @@ export class SessionKeys {
   }
 
   async save(tx: EventStoreTransaction, sessionId: string, key: Buffer): Promise<void> {
-    await tx.query('INSERT INTO session_data_keys (session_id, wrapped_key) VALUES ($1, $2)', [sessionId, wrapKey(this.masterKey, key, sessionId)]);
+    await tx.query('INSERT INTO session_data_keys (session_id, wrapped_key) VALUES ($1, $2)', [
+      sessionId,
+      wrapKey(this.masterKey, key, sessionId),
+    ]);
   }
 
   /** The session's data key, or null once the session was erased. */
   async find(sessionId: string): Promise<Buffer | null> {
-    const rows = await this.store.dataSource.query('SELECT wrapped_key FROM session_data_keys WHERE session_id = $1', [sessionId]);
+    const rows = await this.store.dataSource.query('SELECT wrapped_key FROM session_data_keys WHERE session_id = $1', [
+      sessionId,
+    ]);
     return rows.length ? unwrapKey(this.masterKey, rows[0].wrapped_key, sessionId) : null;
   }
 

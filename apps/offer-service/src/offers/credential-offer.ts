@@ -11,7 +11,10 @@ export interface OfferSecrets {
 }
 
 /** The credential offer object (OID4VCI 1.0 Section 4.1.1) as a wallet receives it. */
-export function buildCredentialOffer(offer: Pick<OfferCreatedV1, 'credential_issuer' | 'credential_configuration_ids' | 'grant'>, secrets: OfferSecrets): Record<string, unknown> {
+export function buildCredentialOffer(
+  offer: Pick<OfferCreatedV1, 'credential_issuer' | 'credential_configuration_ids' | 'grant'>,
+  secrets: OfferSecrets,
+): Record<string, unknown> {
   const grants =
     offer.grant.type === 'pre-authorized_code'
       ? {
@@ -21,10 +24,17 @@ export function buildCredentialOffer(offer: Pick<OfferCreatedV1, 'credential_iss
           },
         }
       : { authorization_code: { issuer_state: secrets.issuer_state } };
-  return { credential_issuer: offer.credential_issuer, credential_configuration_ids: offer.credential_configuration_ids, grants };
+  return {
+    credential_issuer: offer.credential_issuer,
+    credential_configuration_ids: offer.credential_configuration_ids,
+    grants,
+  };
 }
 
 export const offerUris = (publicUrl: string, offerRef: string): { credential_offer_uri: string; offer_url: string } => {
   const credential_offer_uri = `${publicUrl}/offers/${offerRef}`;
-  return { credential_offer_uri, offer_url: `openid-credential-offer://?credential_offer_uri=${encodeURIComponent(credential_offer_uri)}` };
+  return {
+    credential_offer_uri,
+    offer_url: `openid-credential-offer://?credential_offer_uri=${encodeURIComponent(credential_offer_uri)}`,
+  };
 };

@@ -10,7 +10,8 @@ import { decide, foldSession, SessionRejected } from '../sessions/session.decide
 import { sessionStream } from '../sessions/create-session.handler';
 import { buildCredentialOffer, type OfferSecrets } from './credential-offer';
 
-const notFound = (refusal: { error: string; error_description: string }) => new OAuthError(404, refusal.error, refusal.error_description);
+const notFound = (refusal: { error: string; error_description: string }) =>
+  new OAuthError(404, refusal.error, refusal.error_description);
 
 /**
  * GET /offers/{ref}: the wallet fetches the offer by reference; every fetch appends
@@ -25,7 +26,10 @@ export class RetrieveOfferHandler {
   ) {}
 
   async handle(offerRef: string, request: RequestContext): Promise<Record<string, unknown>> {
-    const [row] = await this.store.dataSource.query('SELECT session_id, offer_id FROM offers WHERE offer_ref_hash = $1', [secretHash(offerRef)]);
+    const [row] = await this.store.dataSource.query(
+      'SELECT session_id, offer_id FROM offers WHERE offer_ref_hash = $1',
+      [secretHash(offerRef)],
+    );
     if (!row) throw await this.unknown(request);
     const sessionId: string = row.session_id;
     const state = foldSession(await this.store.readStream(sessionStream(sessionId)));
@@ -47,7 +51,11 @@ export class RetrieveOfferHandler {
     // Retrievals commute, so no expected version: concurrent fetches both count.
     await this.store.append(sessionStream(sessionId), sessionId, 'any', events);
     return buildCredentialOffer(
-      { credential_issuer: state.credentialIssuer!, credential_configuration_ids: state.credentialConfigurationIds!, grant: state.grant },
+      {
+        credential_issuer: state.credentialIssuer!,
+        credential_configuration_ids: state.credentialConfigurationIds!,
+        grant: state.grant,
+      },
       secrets,
     );
   }
@@ -56,7 +64,9 @@ export class RetrieveOfferHandler {
   private async unknown(request: RequestContext): Promise<OAuthError> {
     const data: OfferRetrievalRefusedV1 = { ...new Oid4vcError('offer_unknown').toDiagnostic(), request };
     const requestId = currentRequestScope()?.requestId ?? newId();
-    await this.store.append(`request:${requestId}`, unattributedSessionId(requestId), 'any', [{ event_type: 'offer_retrieval_refused', data: data as unknown as Record<string, unknown> }]);
+    await this.store.append(`request:${requestId}`, unattributedSessionId(requestId), 'any', [
+      { event_type: 'offer_retrieval_refused', data: data as unknown as Record<string, unknown> },
+    ]);
     return notFound(data);
   }
 }

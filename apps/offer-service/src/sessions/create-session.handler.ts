@@ -16,7 +16,9 @@ export const sessionStream = (sessionId: string): string => `session:${sessionId
 const randomToken = (): string => randomBytes(32).toString('base64url');
 const TEXT_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
 const generateTxCode = (mode: 'numeric' | 'text', length: number): string =>
-  Array.from({ length }, () => (mode === 'numeric' ? String(randomInt(10)) : TEXT_ALPHABET[randomInt(TEXT_ALPHABET.length)])).join('');
+  Array.from({ length }, () =>
+    mode === 'numeric' ? String(randomInt(10)) : TEXT_ALPHABET[randomInt(TEXT_ALPHABET.length)],
+  ).join('');
 
 /** POST /admin/sessions: validates, seals secrets and personal data, appends session_created + offer_created. */
 @Injectable()
@@ -27,13 +29,15 @@ export class CreateSessionHandler {
     @Inject(ISSUER_CONFIG) private readonly issuerConfig: IssuerConfig,
     @Inject(PLATFORM_CONFIG) private readonly config: PlatformConfig,
   ) {
-    if (!config.grantKey) throw new ConfigError('HALLMARK_GRANT_KEY is required by the offer service (32 bytes, base64)');
+    if (!config.grantKey)
+      throw new ConfigError('HALLMARK_GRANT_KEY is required by the offer service (32 bytes, base64)');
   }
 
   async handle(body: unknown): Promise<Record<string, unknown>> {
     const request = validateBody<CreateSessionRequest>(createSessionRequestSchema, body ?? {});
     const problems = checkCreateSession(request, this.issuerConfig);
-    if (problems.length) throw new ProblemError(400, 'Invalid request body', 'the request contradicts the issuer configuration', problems);
+    if (problems.length)
+      throw new ProblemError(400, 'Invalid request body', 'the request contradicts the issuer configuration', problems);
 
     const sessionId = newId();
     const offerId = newId();
@@ -44,7 +48,11 @@ export class CreateSessionHandler {
       const mode = request.tx_code.input_mode ?? 'numeric';
       const length = request.tx_code.length ?? request.tx_code.value?.length ?? 6;
       txCodeValue = request.tx_code.value ?? generateTxCode(mode, length);
-      txCode = { input_mode: mode, length, ...(request.tx_code.description ? { description: request.tx_code.description } : {}) };
+      txCode = {
+        input_mode: mode,
+        length,
+        ...(request.tx_code.description ? { description: request.tx_code.description } : {}),
+      };
     }
     const now = new Date();
     // Both grant secrets are self-contained (sealed for the authorization server), so the token and
@@ -67,7 +75,10 @@ export class CreateSessionHandler {
       ...(txCodeValue ? { tx_code: txCodeValue } : {}),
     };
     const key = this.keys.newKey();
-    const personal = request.claims || request.subject_id ? { subject_id: request.subject_id ?? null, claims: request.claims ?? {} } : null;
+    const personal =
+      request.claims || request.subject_id
+        ? { subject_id: request.subject_id ?? null, claims: request.claims ?? {} }
+        : null;
     const events = decide(
       {
         type: 'create_session',
@@ -85,7 +96,11 @@ export class CreateSessionHandler {
     await this.store.transaction(async (tx) => {
       await tx.append(sessionStream(sessionId), sessionId, 0, events);
       await this.keys.save(tx, sessionId, key);
-      await tx.query('INSERT INTO offers (offer_ref_hash, offer_id, session_id) VALUES ($1, $2, $3)', [secretHash(secrets.offer_ref), offerId, sessionId]);
+      await tx.query('INSERT INTO offers (offer_ref_hash, offer_id, session_id) VALUES ($1, $2, $3)', [
+        secretHash(secrets.offer_ref),
+        offerId,
+        sessionId,
+      ]);
     });
     const offer = events[1].data as unknown as OfferCreatedV1;
     return {

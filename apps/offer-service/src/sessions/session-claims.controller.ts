@@ -1,7 +1,15 @@
 import { Body, Controller, Headers, HttpCode, Inject, Param, Post } from '@nestjs/common';
 import { createHash, timingSafeEqual } from 'crypto';
 import { EventStore } from '@hallmark/event-store';
-import { ConfigError, ISSUER_CONFIG, OAuthError, PLATFORM_CONFIG, ProblemError, type PlatformConfig, type SessionClaims } from '@hallmark/platform';
+import {
+  ConfigError,
+  ISSUER_CONFIG,
+  OAuthError,
+  PLATFORM_CONFIG,
+  ProblemError,
+  type PlatformConfig,
+  type SessionClaims,
+} from '@hallmark/platform';
 import type { IssuerConfig } from '@hallmark/issuer-config';
 import { seal } from '../data-keys/sealing';
 import { checkCreateSession, decide, initialSessionState } from './session.decider';
@@ -41,7 +49,8 @@ export class SessionClaimsController {
 
   private authenticate(authorization: string | undefined): void {
     const presented = /^Bearer (.+)$/.exec(authorization ?? '')?.[1] ?? '';
-    if (!timingSafeEqual(digest(presented), digest(this.token))) throw new OAuthError(401, 'invalid_token', 'internal calls need HALLMARK_INTERNAL_TOKEN');
+    if (!timingSafeEqual(digest(presented), digest(this.token)))
+      throw new OAuthError(401, 'invalid_token', 'internal calls need HALLMARK_INTERNAL_TOKEN');
   }
 
   /**
@@ -50,14 +59,26 @@ export class SessionClaimsController {
    */
   @Post(':session_id')
   @HttpCode(201)
-  async create(@Param('session_id') sessionId: string, @Body() body: CreateLoginSessionBody, @Headers('authorization') authorization?: string): Promise<{ session_id: string }> {
+  async create(
+    @Param('session_id') sessionId: string,
+    @Body() body: CreateLoginSessionBody,
+    @Headers('authorization') authorization?: string,
+  ): Promise<{ session_id: string }> {
     this.authenticate(authorization);
-    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(sessionId)) throw new ProblemError(400, 'Invalid session id', 'a session id is a UUID');
-    const ids = Array.isArray(body?.credential_configuration_ids) ? body.credential_configuration_ids.filter((id): id is string => typeof id === 'string') : [];
+    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(sessionId))
+      throw new ProblemError(400, 'Invalid session id', 'a session id is a UUID');
+    const ids = Array.isArray(body?.credential_configuration_ids)
+      ? body.credential_configuration_ids.filter((id): id is string => typeof id === 'string')
+      : [];
     const claims = body?.claims && typeof body.claims === 'object' ? body.claims : {};
-    if (ids.length === 0 || typeof body?.subject_id !== 'string') throw new ProblemError(400, 'Invalid request body', 'credential_configuration_ids and subject_id are required');
-    const problems = checkCreateSession({ credential_configuration_ids: ids, claims, grant_type: 'authorization_code' }, this.issuer);
-    if (problems.length) throw new ProblemError(400, 'Invalid request body', 'the request contradicts the issuer configuration', problems);
+    if (ids.length === 0 || typeof body?.subject_id !== 'string')
+      throw new ProblemError(400, 'Invalid request body', 'credential_configuration_ids and subject_id are required');
+    const problems = checkCreateSession(
+      { credential_configuration_ids: ids, claims, grant_type: 'authorization_code' },
+      this.issuer,
+    );
+    if (problems.length)
+      throw new ProblemError(400, 'Invalid request body', 'the request contradicts the issuer configuration', problems);
     const key = this.keys.newKey();
     const now = new Date();
     const events = decide(
@@ -80,7 +101,10 @@ export class SessionClaimsController {
 
   @Post(':session_id/claims')
   @HttpCode(200)
-  async claims(@Param('session_id') sessionId: string, @Headers('authorization') authorization?: string): Promise<SessionClaims> {
+  async claims(
+    @Param('session_id') sessionId: string,
+    @Headers('authorization') authorization?: string,
+  ): Promise<SessionClaims> {
     this.authenticate(authorization);
     const claims = await this.reader.claimsFor(sessionId);
     if (!claims) throw new OAuthError(404, 'invalid_request', 'unknown or erased session');

@@ -15,8 +15,12 @@ export class SessionClaimsReader implements SessionClaimsSource {
   ) {}
 
   async claimsFor(sessionId: string): Promise<SessionClaims | null> {
-    const [events, key] = await Promise.all([this.store.readStream(sessionStream(sessionId)), this.keys.find(sessionId)]);
-    const created = events.find((e) => e.event_type === 'session_created')?.data as unknown as SessionCreatedV1 | undefined;
+    const [events, key] = await Promise.all([
+      this.store.readStream(sessionStream(sessionId)),
+      this.keys.find(sessionId),
+    ]);
+    const created = events.find((e) => e.event_type === 'session_created')?.data as unknown as
+      SessionCreatedV1 | undefined;
     if (!created || !key || events.some((e) => e.event_type === 'session_erased')) return null;
     if (!created.personal_data) return { subject_id: null, claims: {} };
     return open(key, created.personal_data, sessionId);

@@ -73,25 +73,42 @@ export function checkCreateSession(request: CreateSessionRequest, config: Issuer
   const problems: FieldProblem[] = [];
   const known = config.credential_configurations_supported;
   request.credential_configuration_ids.forEach((id, i) => {
-    if (!known[id]) problems.push({ field: `credential_configuration_ids.${i}`, message: `unknown credential configuration ${JSON.stringify(id)}; known: ${Object.keys(known).join(', ')}` });
+    if (!known[id])
+      problems.push({
+        field: `credential_configuration_ids.${i}`,
+        message: `unknown credential configuration ${JSON.stringify(id)}; known: ${Object.keys(known).join(', ')}`,
+      });
   });
   const grant = request.grant_type ?? 'pre-authorized_code';
   const tx = request.tx_code;
-  if (tx && grant !== 'pre-authorized_code') problems.push({ field: 'tx_code', message: 'a tx_code goes only with the pre-authorized_code grant' });
+  if (tx && grant !== 'pre-authorized_code')
+    problems.push({ field: 'tx_code', message: 'a tx_code goes only with the pre-authorized_code grant' });
   if (tx?.value !== undefined) {
     const mode = tx.input_mode ?? 'numeric';
-    if (tx.length !== undefined && tx.value.length !== tx.length) problems.push({ field: 'tx_code.value', message: `has ${tx.value.length} characters but tx_code.length is ${tx.length}` });
-    if (mode === 'numeric' && !/^[0-9]+$/.test(tx.value)) problems.push({ field: 'tx_code.value', message: 'must contain digits only when input_mode is numeric' });
+    if (tx.length !== undefined && tx.value.length !== tx.length)
+      problems.push({
+        field: 'tx_code.value',
+        message: `has ${tx.value.length} characters but tx_code.length is ${tx.length}`,
+      });
+    if (mode === 'numeric' && !/^[0-9]+$/.test(tx.value))
+      problems.push({ field: 'tx_code.value', message: 'must contain digits only when input_mode is numeric' });
     if (tx.value.length < 4) problems.push({ field: 'tx_code.value', message: 'must be at least 4 characters' });
   }
   for (const [configId, claims] of Object.entries(request.claims ?? {})) {
     if (!request.credential_configuration_ids.includes(configId)) {
-      problems.push({ field: `claims.${configId}`, message: 'claims given for a configuration this session does not offer' });
+      problems.push({
+        field: `claims.${configId}`,
+        message: 'claims given for a configuration this session does not offer',
+      });
       continue;
     }
     const declared = known[configId] ? claimNamesOf(known[configId]) : [];
     for (const name of Object.keys(claims)) {
-      if (declared.length && !declared.includes(name)) problems.push({ field: `claims.${configId}.${name}`, message: `not a claim of ${configId}; declared: ${declared.join(', ')}` });
+      if (declared.length && !declared.includes(name))
+        problems.push({
+          field: `claims.${configId}.${name}`,
+          message: `not a claim of ${configId}; declared: ${declared.join(', ')}`,
+        });
     }
   }
   return problems;
@@ -164,7 +181,11 @@ export function decide(command: SessionCommand, state: SessionState): NewEvent[]
         expires_at: expiresAt,
         grant:
           grantType === 'pre-authorized_code'
-            ? { type: 'pre-authorized_code', pre_authorized_code_hash: command.grantSecretHash, tx_code: command.txCode }
+            ? {
+                type: 'pre-authorized_code',
+                pre_authorized_code_hash: command.grantSecretHash,
+                tx_code: command.txCode,
+              }
             : { type: 'authorization_code', issuer_state_hash: command.grantSecretHash },
         sealed_secrets: command.sealedSecrets,
       };
@@ -185,17 +206,36 @@ export function decide(command: SessionCommand, state: SessionState): NewEvent[]
         claim_names: command.claimNames,
         personal_data: command.personalData,
       };
-      return [{ event_type: 'session_created', data: created as unknown as Record<string, unknown>, occurred_at: command.now.toISOString() }];
+      return [
+        {
+          event_type: 'session_created',
+          data: created as unknown as Record<string, unknown>,
+          occurred_at: command.now.toISOString(),
+        },
+      ];
     }
     case 'retrieve_offer': {
-      if (state.status === 'none' || state.offerId !== command.offerId) throw new SessionRejected('not_found', 'no such offer');
+      if (state.status === 'none' || state.offerId !== command.offerId)
+        throw new SessionRejected('not_found', 'no such offer');
       if (state.status === 'erased') throw new SessionRejected('erased', 'the session was erased');
       if (state.expiresAt && new Date(state.expiresAt) <= command.now) {
         // Recorded, not only refused: a wallet that scans an old QR code is a common mistake.
         const refusal = new Oid4vcError('offer_expired', `at ${state.expiresAt}`).toDiagnostic();
-        return [{ event_type: 'offer_retrieval_refused', data: { offer_id: command.offerId, ...refusal, request: command.request }, occurred_at: command.now.toISOString() }];
+        return [
+          {
+            event_type: 'offer_retrieval_refused',
+            data: { offer_id: command.offerId, ...refusal, request: command.request },
+            occurred_at: command.now.toISOString(),
+          },
+        ];
       }
-      return [{ event_type: 'offer_retrieved', data: { offer_id: command.offerId, request: command.request }, occurred_at: command.now.toISOString() }];
+      return [
+        {
+          event_type: 'offer_retrieved',
+          data: { offer_id: command.offerId, request: command.request },
+          occurred_at: command.now.toISOString(),
+        },
+      ];
     }
     case 'erase_session': {
       if (state.status === 'none') throw new SessionRejected('not_found', 'no such session');

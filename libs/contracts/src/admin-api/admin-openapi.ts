@@ -9,7 +9,14 @@ const problem = {
     title: { type: 'string' },
     status: { type: 'integer' },
     detail: { type: 'string' },
-    errors: { type: 'array', items: { type: 'object', required: ['field', 'message'], properties: { field: { type: 'string' }, message: { type: 'string' } } } },
+    errors: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['field', 'message'],
+        properties: { field: { type: 'string' }, message: { type: 'string' } },
+      },
+    },
   },
 };
 
@@ -17,7 +24,21 @@ const sessionSummary = {
   type: 'object',
   properties: {
     session_id: { type: 'string' },
-    status: { enum: ['created', 'offer_created', 'offer_retrieved', 'authorization_requested', 'authorized', 'token_issued', 'credential_issued', 'credential_deferred', 'failed', 'expired', 'erased'] },
+    status: {
+      enum: [
+        'created',
+        'offer_created',
+        'offer_retrieved',
+        'authorization_requested',
+        'authorized',
+        'token_issued',
+        'credential_issued',
+        'credential_deferred',
+        'failed',
+        'expired',
+        'erased',
+      ],
+    },
     grant_type: { type: ['string', 'null'] },
     credential_configuration_ids: { type: 'array', items: { type: 'string' } },
     created_at: { type: 'string', format: 'date-time' },
@@ -28,7 +49,12 @@ const sessionSummary = {
     last_error: {
       type: ['object', 'null'],
       description: 'the latest warning or error entry; reason is the catalogue reason of a refusal',
-      properties: { type: { type: 'string' }, message: { type: 'string' }, occurred_at: { type: 'string', format: 'date-time' }, reason: { type: 'string' } },
+      properties: {
+        type: { type: 'string' },
+        message: { type: 'string' },
+        occurred_at: { type: 'string', format: 'date-time' },
+        reason: { type: 'string' },
+      },
     },
   },
 };
@@ -60,7 +86,10 @@ const timelineEntry = {
         help: { type: 'string' },
         spec_ref: { type: 'string' },
         error: { type: 'string' },
-        compares: { type: 'string', description: 'for a comparison: what was checked, e.g. htu claim of the DPoP proof' },
+        compares: {
+          type: 'string',
+          description: 'for a comparison: what was checked, e.g. htu claim of the DPoP proof',
+        },
         expected: { type: 'string', description: 'the value the issuer expected (never a secret)' },
         provided: { type: 'string', description: 'the value the wallet sent (never a secret)' },
       },
@@ -69,33 +98,70 @@ const timelineEntry = {
 };
 
 const errors = (...codes: number[]) =>
-  Object.fromEntries(codes.map((c) => [String(c), { description: { 400: 'invalid request', 401: 'no or unknown token', 403: 'read-only token', 404: 'not found' }[c], content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } }]));
+  Object.fromEntries(
+    codes.map((c) => [
+      String(c),
+      {
+        description: { 400: 'invalid request', 401: 'no or unknown token', 403: 'read-only token', 404: 'not found' }[
+          c
+        ],
+        content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
+      },
+    ]),
+  );
 
 /** The admin API as an OpenAPI 3.1 document, built from the same schemas the services validate with. */
 export function adminOpenApiDocument(serverUrl: string): Record<string, unknown> {
   return {
     openapi: '3.1.0',
-    info: { title: 'Hallmark admin API', version: '1', description: 'Issuance sessions, credential offers and the session inspection views.' },
+    info: {
+      title: 'Hallmark admin API',
+      version: '1',
+      description: 'Issuance sessions, credential offers and the session inspection views.',
+    },
     servers: [{ url: serverUrl }],
     security: [{ bearer: [] }],
     paths: {
       '/admin/sessions': {
         post: {
           summary: 'Create an issuance session and its credential offer (admin token)',
-          requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/CreateSessionRequest' } } } },
-          responses: { 201: { description: 'created', content: { 'application/json': { schema: { $ref: '#/components/schemas/CreateSessionResponse' } } } }, ...errors(400, 401, 403) },
+          requestBody: {
+            required: true,
+            content: { 'application/json': { schema: { $ref: '#/components/schemas/CreateSessionRequest' } } },
+          },
+          responses: {
+            201: {
+              description: 'created',
+              content: { 'application/json': { schema: { $ref: '#/components/schemas/CreateSessionResponse' } } },
+            },
+            ...errors(400, 401, 403),
+          },
         },
         get: {
           summary: 'List sessions, newest first (admin or auditor token)',
           parameters: [
-            ...['status', 'credential_configuration_id', 'grant_type', 'cursor'].map((name) => ({ name, in: 'query', schema: { type: 'string' } })),
+            ...['status', 'credential_configuration_id', 'grant_type', 'cursor'].map((name) => ({
+              name,
+              in: 'query',
+              schema: { type: 'string' },
+            })),
             ...['from', 'to'].map((name) => ({ name, in: 'query', schema: { type: 'string', format: 'date-time' } })),
             { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 200, default: 50 } },
           ],
           responses: {
             200: {
               description: 'a page of sessions',
-              content: { 'application/json': { schema: { type: 'object', properties: { sessions: { type: 'array', items: { $ref: '#/components/schemas/SessionSummary' } }, next_cursor: { type: ['string', 'null'] } } } } },
+              content: {
+                'application/json': {
+                  schema: {
+                    type: 'object',
+                    properties: {
+                      sessions: { type: 'array', items: { $ref: '#/components/schemas/SessionSummary' } },
+                      next_cursor: { type: ['string', 'null'] },
+                    },
+                  },
+                },
+              },
             },
             ...errors(400, 401),
           },
@@ -108,14 +174,30 @@ export function adminOpenApiDocument(serverUrl: string): Record<string, unknown>
           parameters: [
             { name: 'cursor', in: 'query', schema: { type: 'string' } },
             { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 500, default: 100 } },
-            { name: 'collapse', in: 'query', schema: { type: 'boolean', default: true }, description: 'show runs of identical entries once, with count and first_occurred_at' },
+            {
+              name: 'collapse',
+              in: 'query',
+              schema: { type: 'boolean', default: true },
+              description: 'show runs of identical entries once, with count and first_occurred_at',
+            },
           ],
           responses: {
             200: {
               description: 'the session',
               content: {
                 'application/json': {
-                  schema: { allOf: [{ $ref: '#/components/schemas/SessionSummary' }, { type: 'object', properties: { timeline: { type: 'array', items: { $ref: '#/components/schemas/TimelineEntry' } }, timeline_next_cursor: { type: ['string', 'null'] } } }] },
+                  schema: {
+                    allOf: [
+                      { $ref: '#/components/schemas/SessionSummary' },
+                      {
+                        type: 'object',
+                        properties: {
+                          timeline: { type: 'array', items: { $ref: '#/components/schemas/TimelineEntry' } },
+                          timeline_next_cursor: { type: ['string', 'null'] },
+                        },
+                      },
+                    ],
+                  },
                 },
               },
             },
@@ -123,28 +205,47 @@ export function adminOpenApiDocument(serverUrl: string): Record<string, unknown>
           },
         },
         delete: {
-          summary: 'Erase a session: its data key is destroyed, its personal data and secrets become unreadable (admin token)',
+          summary:
+            'Erase a session: its data key is destroyed, its personal data and secrets become unreadable (admin token)',
           responses: { 204: { description: 'erased' }, ...errors(401, 403, 404) },
         },
       },
       '/admin/sessions/{session_id}/stream': {
         parameters: [{ name: 'session_id', in: 'path', required: true, schema: { type: 'string' } }],
         get: {
-          summary: "Server-sent events: the session's timeline entries, oldest first, then each new one as it is projected (admin or auditor token; resume with Last-Event-ID)",
-          responses: { 200: { description: '`event: entry`, `id: <seq>`, `data: <TimelineEntry>`', content: { 'text/event-stream': { schema: { type: 'string' } } } }, ...errors(401, 404) },
+          summary:
+            "Server-sent events: the session's timeline entries, oldest first, then each new one as it is projected (admin or auditor token; resume with Last-Event-ID)",
+          responses: {
+            200: {
+              description: '`event: entry`, `id: <seq>`, `data: <TimelineEntry>`',
+              content: { 'text/event-stream': { schema: { type: 'string' } } },
+            },
+            ...errors(401, 404),
+          },
         },
       },
       '/admin/sessions/{session_id}/report': {
         parameters: [{ name: 'session_id', in: 'path', required: true, schema: { type: 'string' } }],
         get: {
-          summary: 'A self-contained interop report: the flow, each step and outcome, each problem explained, trace ids (JSON, or Markdown with ?format=md or Accept: text/markdown)',
+          summary:
+            'A self-contained interop report: the flow, each step and outcome, each problem explained, trace ids (JSON, or Markdown with ?format=md or Accept: text/markdown)',
           parameters: [{ name: 'format', in: 'query', schema: { enum: ['json', 'md'] } }],
-          responses: { 200: { description: 'the report', content: { 'application/json': { schema: { type: 'object' } }, 'text/markdown': { schema: { type: 'string' } } } }, ...errors(401, 404) },
+          responses: {
+            200: {
+              description: 'the report',
+              content: {
+                'application/json': { schema: { type: 'object' } },
+                'text/markdown': { schema: { type: 'string' } },
+              },
+            },
+            ...errors(401, 404),
+          },
         },
       },
       '/admin/requests': {
         get: {
-          summary: 'Wallet requests no session could be tied to (nonce requests, foreign codes, bad tokens), newest first (admin or auditor token)',
+          summary:
+            'Wallet requests no session could be tied to (nonce requests, foreign codes, bad tokens), newest first (admin or auditor token)',
           parameters: [
             { name: 'outcome', in: 'query', schema: { enum: ['ok', 'error'] } },
             { name: 'type', in: 'query', schema: { type: 'string' }, description: 'event type, e.g. token_rejected' },
@@ -155,7 +256,17 @@ export function adminOpenApiDocument(serverUrl: string): Record<string, unknown>
           responses: {
             200: {
               description: 'a page of requests',
-              content: { 'application/json': { schema: { type: 'object', properties: { requests: { type: 'array', items: { $ref: '#/components/schemas/TimelineEntry' } }, next_cursor: { type: ['string', 'null'] } } } } },
+              content: {
+                'application/json': {
+                  schema: {
+                    type: 'object',
+                    properties: {
+                      requests: { type: 'array', items: { $ref: '#/components/schemas/TimelineEntry' } },
+                      next_cursor: { type: ['string', 'null'] },
+                    },
+                  },
+                },
+              },
             },
             ...errors(400, 401),
           },
@@ -163,7 +274,13 @@ export function adminOpenApiDocument(serverUrl: string): Record<string, unknown>
       },
     },
     components: {
-      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'HALLMARK_ADMIN_TOKEN, or HALLMARK_AUDITOR_TOKEN for reading' } },
+      securitySchemes: {
+        bearer: {
+          type: 'http',
+          scheme: 'bearer',
+          description: 'HALLMARK_ADMIN_TOKEN, or HALLMARK_AUDITOR_TOKEN for reading',
+        },
+      },
       schemas: {
         CreateSessionRequest: createSessionRequestSchema,
         CreateSessionResponse: createSessionResponseSchema,

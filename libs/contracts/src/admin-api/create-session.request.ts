@@ -17,7 +17,13 @@ export const createSessionRequestSchema = {
   required: ['credential_configuration_ids'],
   additionalProperties: false,
   properties: {
-    credential_configuration_ids: { type: 'array', minItems: 1, maxItems: 32, uniqueItems: true, items: { type: 'string', minLength: 1, maxLength: 128 } },
+    credential_configuration_ids: {
+      type: 'array',
+      minItems: 1,
+      maxItems: 32,
+      uniqueItems: true,
+      items: { type: 'string', minLength: 1, maxLength: 128 },
+    },
     grant_type: { enum: ['pre-authorized_code', 'authorization_code'], default: 'pre-authorized_code' },
     tx_code: {
       type: 'object',

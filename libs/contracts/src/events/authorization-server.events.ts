@@ -1,4 +1,10 @@
-import { comparisonProperties, requestContextSchema, secretHashSchema, type Comparison, type RequestContext } from './common.schemas';
+import {
+  comparisonProperties,
+  requestContextSchema,
+  secretHashSchema,
+  type Comparison,
+  type RequestContext,
+} from './common.schemas';
 
 /** token_issued v1: an access token was issued for the session (never the token itself). */
 export interface TokenIssuedV1 {
@@ -39,10 +45,20 @@ export interface TokenRejectedV1 {
 
 export const tokenIssuedV1Schema = {
   type: 'object',
-  required: ['grant_type', 'credential_configuration_ids', 'token_type', 'dpop_jkt', 'token_id_hash', 'expires_at', 'request'],
+  required: [
+    'grant_type',
+    'credential_configuration_ids',
+    'token_type',
+    'dpop_jkt',
+    'token_id_hash',
+    'expires_at',
+    'request',
+  ],
   additionalProperties: false,
   properties: {
-    grant_type: { enum: ['urn:ietf:params:oauth:grant-type:pre-authorized_code', 'authorization_code', 'refresh_token'] },
+    grant_type: {
+      enum: ['urn:ietf:params:oauth:grant-type:pre-authorized_code', 'authorization_code', 'refresh_token'],
+    },
     client_id: { type: 'string', maxLength: 512 },
     authorization_details: { type: 'boolean' },
     refresh_token_id_hash: secretHashSchema,
@@ -141,7 +157,19 @@ export interface TokensRevokedV1 {
 
 const summarySchema = {
   type: 'object',
-  required: ['client_id', 'redirect_uri', 'credential_configuration_ids', 'scope', 'authorization_details', 'code_challenge', 'code_challenge_method', 'dpop_jkt', 'state_sealed', 'issuer_initiated', 'client_attestation'],
+  required: [
+    'client_id',
+    'redirect_uri',
+    'credential_configuration_ids',
+    'scope',
+    'authorization_details',
+    'code_challenge',
+    'code_challenge_method',
+    'dpop_jkt',
+    'state_sealed',
+    'issuer_initiated',
+    'client_attestation',
+  ],
   additionalProperties: false,
   properties: {
     client_id: { type: 'string', maxLength: 512 },
@@ -160,7 +188,11 @@ const summarySchema = {
       type: ['object', 'null'],
       required: ['wallet_provider', 'instance_jkt', 'trusted_by'],
       additionalProperties: false,
-      properties: { wallet_provider: { type: 'string' }, instance_jkt: { type: 'string' }, trusted_by: { type: 'string' } },
+      properties: {
+        wallet_provider: { type: 'string' },
+        instance_jkt: { type: 'string' },
+        trusted_by: { type: 'string' },
+      },
     },
   },
 } as const;
@@ -169,7 +201,11 @@ export const parRequestStoredV1Schema = {
   type: 'object',
   required: ['authorization', 'expires_at', 'request'],
   additionalProperties: false,
-  properties: { authorization: summarySchema, expires_at: { type: 'string', format: 'date-time' }, request: requestContextSchema },
+  properties: {
+    authorization: summarySchema,
+    expires_at: { type: 'string', format: 'date-time' },
+    request: requestContextSchema,
+  },
 } as const;
 
 export const authorizationRequestedV1Schema = {
@@ -183,7 +219,12 @@ export const authorizationCodeIssuedV1Schema = {
   type: 'object',
   required: ['code_hash', 'expires_at', 'user', 'request'],
   additionalProperties: false,
-  properties: { code_hash: secretHashSchema, expires_at: { type: 'string', format: 'date-time' }, user: { enum: ['offer', 'login'] }, request: requestContextSchema },
+  properties: {
+    code_hash: secretHashSchema,
+    expires_at: { type: 'string', format: 'date-time' },
+    user: { enum: ['offer', 'login'] },
+    request: requestContextSchema,
+  },
 } as const;
 
 export const authorizationDeniedV1Schema = {
@@ -207,5 +248,9 @@ export const tokensRevokedV1Schema = {
   type: 'object',
   required: ['token_id_hashes', 'reason', 'request'],
   additionalProperties: false,
-  properties: { token_id_hashes: { type: 'array', items: secretHashSchema }, reason: { type: 'string' }, request: requestContextSchema },
+  properties: {
+    token_id_hashes: { type: 'array', items: secretHashSchema },
+    reason: { type: 'string' },
+    request: requestContextSchema,
+  },
 } as const;

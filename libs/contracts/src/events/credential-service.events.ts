@@ -40,7 +40,13 @@ export const nonceIssuedV1Schema = {
 export interface CredentialRequestMappedV1 {
   credential_configuration_id: string;
   /** What the wallet sent instead of credential_configuration_id / proofs. */
-  from: { format?: string; vct?: string; doctype?: string; credential_definition_type?: string[]; singular_proof: boolean };
+  from: {
+    format?: string;
+    vct?: string;
+    doctype?: string;
+    credential_definition_type?: string[];
+    singular_proof: boolean;
+  };
   reason: string;
   spec_ref: string;
   error_description: string;
@@ -89,7 +95,16 @@ const hash = { type: 'string', pattern: '^[A-Za-z0-9_-]{43}$' } as const;
 
 export const credentialIssuedV1Schema = {
   type: 'object',
-  required: ['credential_configuration_id', 'format', 'count', 'holder_key_thumbprints', 'credential_hashes', 'claim_names', 'expires_at', 'request'],
+  required: [
+    'credential_configuration_id',
+    'format',
+    'count',
+    'holder_key_thumbprints',
+    'credential_hashes',
+    'claim_names',
+    'expires_at',
+    'request',
+  ],
   additionalProperties: false,
   properties: {
     credential_configuration_id: { type: 'string' },

@@ -1,4 +1,10 @@
-import { RequestContext, SealedValue, requestContextSchema, sealedValueSchema, secretHashSchema } from './common.schemas';
+import {
+  RequestContext,
+  SealedValue,
+  requestContextSchema,
+  sealedValueSchema,
+  secretHashSchema,
+} from './common.schemas';
 
 export type GrantType = 'pre-authorized_code' | 'authorization_code';
 
