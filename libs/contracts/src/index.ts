@@ -8,3 +8,6 @@ export * from './events/authorization-server.events';
 export * from './events/credential-service.events';
 export * from './admin-api/create-session.request';
 export * from './admin-api/admin-openapi';
+export * from './decider/decider';
+export * from './decider/decider-specification';
+export * from './streams';
