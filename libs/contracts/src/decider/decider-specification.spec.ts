@@ -1,4 +1,5 @@
-import { deciderSpecification, fold, type Decider } from '@hallmark/contracts';
+import { fold, type Decider } from './decider';
+import { deciderSpecification } from './decider-specification';
 
 type CounterEvent =
   { event_type: 'incremented'; data: { by: number } } | { event_type: 'increment_refused'; data: { reason: string } };
