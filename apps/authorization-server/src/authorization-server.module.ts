@@ -6,11 +6,18 @@ import {
   PLATFORM_CONFIG,
   type PlatformConfig,
 } from '@hallmark/platform';
-import { AuthorizationFlow } from './authorization/authorization-flow.service';
-import { AuthorizeController } from './authorization/authorize.controller';
+import { AuthorizationDenials } from './authorization/authorization-denials';
+import { AuthorizationRequests } from './authorization/authorization-requests';
+import { AuthorizationResponses } from './authorization/authorization-responses';
 import { ClientAuthentication } from './authorization/client-authentication';
-import { ParController } from './authorization/par.controller';
+import { SealedHandles } from './authorization/sealed-handles';
 import { UpstreamLogin } from './authorization/upstream-login';
+import { AuthorizationOutcomes } from './authorize/authorization-outcomes';
+import { AuthorizeController } from './authorize/authorize.controller';
+import { AuthorizeHandler } from './authorize/authorize.handler';
+import { ConsentHandler } from './authorize/consent.handler';
+import { Interactions } from './authorize/interactions';
+import { LoginCallbackHandler } from './authorize/login-callback.handler';
 import { AttestationChallenges, DpopNonces } from './dpop/dpop-nonces';
 import { DpopProofs } from './dpop/dpop-proofs';
 import { AttestationChallengeController } from './authorization/attestation-challenge.controller';
@@ -18,8 +25,14 @@ import { AuthorizationServerMetadataController } from './metadata/authorization-
 import { AuthorizationServer1732780003000 } from './migrations/1732780003000-authorization-server';
 import { TokenEndpoint1732780005000 } from './migrations/1732780005000-token-endpoint';
 import { OfferGrantsProjection } from './read-models/offer-grants.projection';
+import { ParController } from './par/par.controller';
+import { PushAuthorizationRequestHandler } from './par/push-authorization-request.handler';
 import { AccessTokens } from './token/access-tokens';
-import { RedeemPreAuthorizedCodeHandler } from './token/redeem-pre-authorized-code.handler';
+import { AuthorizationCodeGrant } from './token/grants/authorization-code.grant';
+import { PreAuthorizedCodeGrant } from './token/grants/pre-authorized-code.grant';
+import { RefreshTokenGrant } from './token/grants/refresh-token.grant';
+import { RefreshTokens } from './token/refresh-tokens';
+import { TokenRefusals } from './token/token-refusals';
 import { TokenController } from './token/token.controller';
 
 /** OAuth 2.0 for wallets: metadata, JWKS, PAR, authorize and the token endpoint (pre-authorized and authorization code, refresh, DPoP, wallet attestation). */
@@ -43,12 +56,27 @@ import { TokenController } from './token/token.controller';
     OfferGrantsProjection,
     issuerKeysProvider,
     DpopReplayLedger,
+    SealedHandles,
     AccessTokens,
+    RefreshTokens,
     DpopProofs,
-    RedeemPreAuthorizedCodeHandler,
     ClientAuthentication,
     UpstreamLogin,
-    AuthorizationFlow,
+    // The authorization code flow: shared parts, then one handler per endpoint.
+    AuthorizationRequests,
+    AuthorizationResponses,
+    AuthorizationDenials,
+    Interactions,
+    AuthorizationOutcomes,
+    PushAuthorizationRequestHandler,
+    AuthorizeHandler,
+    ConsentHandler,
+    LoginCallbackHandler,
+    // The token endpoint: one handler per grant type, and the refusals no decider recorded.
+    PreAuthorizedCodeGrant,
+    AuthorizationCodeGrant,
+    RefreshTokenGrant,
+    TokenRefusals,
     {
       provide: DpopNonces,
       inject: [PLATFORM_CONFIG],

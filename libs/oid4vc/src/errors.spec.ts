@@ -123,6 +123,21 @@ describe('the error catalogue', () => {
     expect(Object.keys(error.toDiagnostic()).sort()).toEqual(['error', 'error_description', 'reason', 'spec_ref']);
   });
 
+  it('answers a recorded refusal exactly as it was recorded (the rejection event is the source)', () => {
+    const recorded = new Oid4vcError('authorization_code_redirect_uri_missing', 'expected openid://', {
+      expected: 'openid://',
+      provided: null,
+    });
+    const answered = Oid4vcError.fromDiagnostic(JSON.parse(JSON.stringify(recorded.toDiagnostic())));
+    expect(answered).toBeInstanceOf(Oid4vcError);
+    expect(answered.toDiagnostic()).toEqual(recorded.toDiagnostic());
+    expect(answered.toResponseBody()).toEqual(recorded.toResponseBody());
+    expect(answered.message).toBe(recorded.error_description);
+    expect(() => Oid4vcError.fromDiagnostic({ reason: 'no_such_reason', error_description: 'x' })).toThrow(
+      /not a reason/,
+    );
+  });
+
   it('cuts long descriptions', () => {
     expect(toErrorDescription('x'.repeat(1000))).toHaveLength(400);
   });

@@ -1090,6 +1090,11 @@ export interface Oid4vcDiagnostic {
   provided?: string;
 }
 
+/** A diagnostic as a rejection event stores it (its `reason` a plain string). */
+export type RecordedDiagnostic = Pick<Oid4vcDiagnostic, 'error_description' | 'expected' | 'provided'> & {
+  reason: string;
+};
+
 /**
  * A protocol failure. `error` and `error_description` go on the wire; `reason`, `spec_ref` and,
  * for a comparison, `expected` / `provided` go to the diagnostics timeline.
@@ -1118,6 +1123,23 @@ export class Oid4vcError extends Error {
     this.spec_ref = entry.spec_ref;
     if (entry.compares && options && 'expected' in options) this.expected = comparedValue(options.expected);
     if (entry.compares && options && 'provided' in options) this.provided = comparedValue(options.provided);
+  }
+
+  /**
+   * The error a recorded refusal answers with: a rejection event (`token_rejected`,
+   * `authorization_denied`, ...) holds the diagnostic, and the wire answer is derived from it, so
+   * what the wallet is told and what the timeline shows cannot differ.
+   */
+  static fromDiagnostic(diagnostic: RecordedDiagnostic): Oid4vcError {
+    if (!Object.prototype.hasOwnProperty.call(OID4VC_REASONS, diagnostic.reason))
+      throw new Error(`not a reason of the error catalogue: ${diagnostic.reason}`);
+    const error = new Oid4vcError(diagnostic.reason as Oid4vcReason);
+    return Object.assign(error, {
+      message: diagnostic.error_description,
+      error_description: diagnostic.error_description,
+      ...(diagnostic.expected !== undefined ? { expected: diagnostic.expected } : {}),
+      ...(diagnostic.provided !== undefined ? { provided: diagnostic.provided } : {}),
+    });
   }
 
   /** The JSON error body of the response. */

@@ -1,5 +1,5 @@
 export { OID4VC_REASONS, Oid4vcError, explain, isOid4vcError, toErrorDescription } from './errors';
-export type { Oid4vcErrorCode, Oid4vcExplanation, Oid4vcReason } from './errors';
+export type { Oid4vcDiagnostic, Oid4vcErrorCode, Oid4vcExplanation, Oid4vcReason, RecordedDiagnostic } from './errors';
 export {
   ASYMMETRIC_SIGNING_ALGS,
   accessTokenHash,

@@ -1,5 +1,5 @@
 import { Oid4vcError } from '@hallmark/oid4vc';
-import { AuthorizationRequestError, type AuthorizationParameters } from './authorization-request';
+import type { AuthorizationParameters } from './authorization-request';
 
 /**
  * The parameters of a query or form as single strings. A parameter sent twice is an error (RFC
@@ -10,12 +10,7 @@ export function singleParameters(input: unknown): AuthorizationParameters {
   if (!input || typeof input !== 'object') return out;
   for (const [name, value] of Object.entries(input as Record<string, unknown>)) {
     if (Array.isArray(value))
-      throw new AuthorizationRequestError(
-        new Oid4vcError('authorization_request_invalid', `${name.slice(0, 40)} is sent more than once`),
-        null,
-        null,
-        null,
-      );
+      throw new Oid4vcError('authorization_request_invalid', `${name.slice(0, 40)} is sent more than once`);
     if (typeof value === 'string') out[name] = value;
   }
   return out;

@@ -1,6 +1,14 @@
 import type { AuthorizationConfig, IssuerConfig } from '@hallmark/issuer-config';
 import { Oid4vcError, checkPkceChallenge, type GrantCodePayload } from '@hallmark/oid4vc';
 
+export const REQUEST_URI_PREFIX = 'urn:ietf:params:oauth:request_uri:';
+
+/** The authorization a request_uri names (RFC 9126 Section 2.2), or undefined when it is not one of ours. */
+export const authorizationIdOf = (requestUri: string | undefined): string | undefined =>
+  requestUri?.startsWith(REQUEST_URI_PREFIX) && requestUri.length > REQUEST_URI_PREFIX.length
+    ? requestUri.slice(REQUEST_URI_PREFIX.length)
+    : undefined;
+
 /** The parameters of an authorization request, from the query or a pushed form (the first value of each). */
 export type AuthorizationParameters = Record<string, string | undefined>;
 

@@ -1,17 +1,19 @@
-import type { AuthorizationRequestSummary, NewEvent } from '@hallmark/contracts';
+import { deciderSpecification, fold, type AuthorizationRequestSummary } from '@hallmark/contracts';
+import { Oid4vcError, type Oid4vcReason } from '@hallmark/oid4vc';
 import {
-  decideIssueCode,
-  decideOpenPushedRequest,
-  decideRedeemCode,
-  decideRefresh,
-  foldAuthorization,
+  authorizationDecider,
+  type AuthorizationEvent,
+  type IssueCode,
+  type OpenPushedRequest,
   type RedeemCode,
+  type Refresh,
 } from './authorization.decider';
 
 // RFC 7636 Appendix B.
 const VERIFIER = 'dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk';
 const CHALLENGE = 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM';
 const JKT = '0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I';
+const INSTANCE = 'i'.repeat(43);
 const request = { method: 'POST', path: '/token' };
 const now = new Date('2026-11-28T12:00:00Z');
 const later = (s: number) => new Date(now.getTime() + s * 1000);
@@ -29,11 +31,13 @@ const summary: AuthorizationRequestSummary = {
   issuer_initiated: true,
   client_attestation: null,
 };
-const pushed = (over: Partial<AuthorizationRequestSummary> = {}): NewEvent => ({
+const pushed = (over: Partial<AuthorizationRequestSummary> = {}): AuthorizationEvent => ({
   event_type: 'par_request_stored',
   data: { authorization: { ...summary, ...over }, expires_at: later(60).toISOString(), request },
 });
-const codeIssued: NewEvent = {
+const attested = () =>
+  pushed({ client_attestation: { wallet_provider: 'w', instance_jkt: INSTANCE, trusted_by: 'k' } });
+const codeIssued: AuthorizationEvent = {
   event_type: 'authorization_code_issued',
   data: { code_hash: 'code-hash', expires_at: later(60).toISOString(), user: 'offer', request },
 };
@@ -44,102 +48,215 @@ const token = {
   refresh_token_id_hash: 'r'.repeat(43),
   refresh_generation: 0,
 };
+const open = (over: Partial<OpenPushedRequest> = {}): OpenPushedRequest => ({
+  type: 'open_pushed_request',
+  now,
+  clientId: 'did:jwk:wallet',
+  registeredRedirectUri: null,
+  request,
+  ...over,
+});
+const issue = (over: Partial<IssueCode> = {}): IssueCode =>
+  ({ type: 'issue_code', now, codeHash: 'h', expiresAt: later(60), user: 'offer', request, ...over }) as IssueCode;
 const redeem = (over: Partial<RedeemCode> = {}): RedeemCode => ({
+  type: 'redeem_code',
   now: later(5),
   codeHash: 'code-hash',
   clientId: 'did:jwk:wallet',
   redirectUri: 'openid://',
   codeVerifier: VERIFIER,
   dpopJkt: JKT,
+  walletInstanceJkt: null,
   request,
   token,
   ...over,
 });
-const types = (events: NewEvent[]) => events.map((e) => e.event_type);
+const refresh = (over: Partial<Refresh> = {}): Refresh => ({
+  type: 'refresh',
+  now: later(100),
+  generation: 0,
+  clientId: 'did:jwk:wallet',
+  dpopJkt: JKT,
+  walletInstanceJkt: null,
+  request,
+  token: { ...token, refresh_generation: 1 },
+  ...over,
+});
+
+/** The rejection event of a token request, as the catalogue describes the reason. */
+const tokenRejected = (
+  grant: 'authorization_code' | 'refresh_token',
+  command: { now: Date },
+  reason: Oid4vcReason,
+  detail?: string,
+): AuthorizationEvent => ({
+  event_type: 'token_rejected',
+  data: { grant_type: grant, ...new Oid4vcError(reason, detail).toDiagnostic(), request },
+  occurred_at: command.now.toISOString(),
+});
+const denied = (reason: Oid4vcReason, clientId: string | null, redirected: boolean, at = now): AuthorizationEvent => ({
+  event_type: 'authorization_denied',
+  data: {
+    endpoint: 'authorize',
+    client_id: clientId,
+    ...new Oid4vcError(reason).toDiagnostic(),
+    redirected,
+    request,
+  },
+  occurred_at: at.toISOString(),
+});
+const reasonsOf = (events: AuthorizationEvent[]) =>
+  events.map((e) =>
+    e.event_type === 'token_rejected' || e.event_type === 'authorization_denied' ? e.data.reason : e.event_type,
+  );
+
+const spec = deciderSpecification(authorizationDecider);
 
 describe('an authorization, given its events', () => {
   describe('when the wallet opens the authorization endpoint with its request_uri', () => {
-    it('then it is accepted for the client that pushed it, until a code is issued or it expires', () => {
-      expect(
-        decideOpenPushedRequest(foldAuthorization([pushed()]), { now, clientId: 'did:jwk:wallet' }),
-      ).toBeUndefined();
+    const requested: AuthorizationEvent = {
+      event_type: 'authorization_requested',
+      data: { via: 'par', request },
+      occurred_at: now.toISOString(),
+    };
+
+    it('then it is accepted for the client that pushed it, also a second time before a code is issued', () => {
+      spec.given([pushed()]).when(open()).then([requested]);
       // Reusable before authentication completes (FAPI 2.0): opening twice is fine.
-      expect(
-        decideOpenPushedRequest(
-          foldAuthorization([pushed(), { event_type: 'authorization_requested', data: { via: 'par', request } }]),
-          { now, clientId: 'did:jwk:wallet' },
-        ),
-      ).toBeUndefined();
-      expect(decideOpenPushedRequest(foldAuthorization([]), { now, clientId: 'did:jwk:wallet' })?.reason).toBe(
-        'par_request_uri_unknown',
-      );
-      expect(decideOpenPushedRequest(foldAuthorization([pushed()]), { now, clientId: 'other' })?.reason).toBe(
-        'par_request_uri_client_mismatch',
-      );
-      expect(
-        decideOpenPushedRequest(foldAuthorization([pushed(), codeIssued]), { now, clientId: 'did:jwk:wallet' })?.reason,
-      ).toBe('par_request_uri_used');
-      expect(
-        decideOpenPushedRequest(foldAuthorization([pushed()]), { now: later(61), clientId: 'did:jwk:wallet' })?.reason,
-      ).toBe('par_request_uri_expired');
+      spec.given([pushed(), requested]).when(open()).then([requested]);
+    });
+
+    it('then an unknown, used or expired request_uri is denied, redirected only for the client that pushed it', () => {
+      spec
+        .given([])
+        .when(open())
+        .then([denied('par_request_uri_unknown', 'did:jwk:wallet', false)]);
+      spec
+        .given([pushed()])
+        .when(open({ clientId: 'other' }))
+        .thenEvents((events) => {
+          expect(events).toEqual([
+            expect.objectContaining({
+              data: expect.objectContaining({
+                reason: 'par_request_uri_client_mismatch',
+                client_id: 'other',
+                expected: 'did:jwk:wallet',
+                provided: 'other',
+                redirected: false,
+              }),
+            }),
+          ]);
+        });
+      spec
+        .given([pushed(), codeIssued])
+        .when(open())
+        .then([denied('par_request_uri_used', 'did:jwk:wallet', true)]);
+      spec
+        .given([pushed()])
+        .when(open({ now: later(61) }))
+        .then([denied('par_request_uri_expired', 'did:jwk:wallet', true, later(61))]);
+    });
+
+    it('then an error for a client that sent no redirect_uri goes to its registered one, else is not redirected', () => {
+      spec
+        .given([pushed({ redirect_uri: null }), codeIssued])
+        .when(open())
+        .then([denied('par_request_uri_used', 'did:jwk:wallet', false)]);
+      spec
+        .given([pushed({ redirect_uri: null }), codeIssued])
+        .when(open({ registeredRedirectUri: 'https://wallet.example/cb' }))
+        .then([denied('par_request_uri_used', 'did:jwk:wallet', true)]);
     });
   });
 
-  it('issues one code per authorization', () => {
-    expect(
-      types(
-        decideIssueCode(foldAuthorization([pushed()]), {
-          now,
-          codeHash: 'h',
-          expiresAt: later(60),
-          user: 'offer',
-          request,
-        }).events,
-      ),
-    ).toEqual(['authorization_code_issued']);
-    expect(
-      decideIssueCode(foldAuthorization([pushed(), codeIssued]), {
-        now,
-        codeHash: 'h',
-        expiresAt: later(60),
-        user: 'offer',
-        request,
-      }).rejection?.reason,
-    ).toBe('par_request_uri_used');
+  describe('when the user is known', () => {
+    const issued: AuthorizationEvent = {
+      event_type: 'authorization_code_issued',
+      data: { code_hash: 'h', expires_at: later(60).toISOString(), user: 'offer', request },
+      occurred_at: now.toISOString(),
+    };
+
+    it('then one code is issued per authorization', () => {
+      spec.given([pushed()]).when(issue()).then([issued]);
+      spec
+        .given([pushed(), codeIssued])
+        .when(issue())
+        .then([denied('par_request_uri_used', 'did:jwk:wallet', true)]);
+    });
+
+    it('then a login for an offer must be the offer subject; without one anyone who logs in is the user', () => {
+      const login = (offerSubject: string | null) =>
+        issue({ user: 'login', offerSubject, loggedInSubject: 'alice-hash' } as Partial<IssueCode>);
+      const loggedIn = { ...issued, data: { ...issued.data, user: 'login' as const } };
+      spec.given([pushed()]).when(login('alice-hash')).then([loggedIn]);
+      spec.given([pushed()]).when(login(null)).then([loggedIn]);
+      spec
+        .given([pushed()])
+        .when(login('bob-hash'))
+        .then([denied('authorization_subject_mismatch', 'did:jwk:wallet', true)]);
+      // A wallet-initiated authorization has no offer subject to match.
+      spec
+        .given([pushed({ issuer_initiated: false })])
+        .when(login('bob-hash'))
+        .then([loggedIn]);
+    });
+
+    it('then a denial (the user said no, the login failed) is recorded and redirected', () => {
+      spec
+        .given([pushed()])
+        .when({ type: 'deny', now, rejection: new Oid4vcError('authorization_access_denied'), request })
+        .then([denied('authorization_access_denied', 'did:jwk:wallet', true)]);
+      spec
+        .given([])
+        .when({ type: 'deny', now, rejection: new Oid4vcError('authorization_access_denied'), request })
+        .thenThrows(/needs an authorization request/);
+    });
   });
 
   describe('when the wallet redeems the code', () => {
     it('then a token is issued for the client, the configurations and the DPoP key', () => {
-      const d = decideRedeemCode(foldAuthorization([pushed(), codeIssued]), redeem());
-      expect(d.rejection).toBeUndefined();
-      expect(d.events).toEqual([
-        expect.objectContaining({
-          event_type: 'token_issued',
-          data: expect.objectContaining({
-            grant_type: 'authorization_code',
-            client_id: 'did:jwk:wallet',
-            credential_configuration_ids: ['pid'],
-            dpop_jkt: JKT,
-          }),
-        }),
-      ]);
+      spec
+        .given([pushed(), codeIssued])
+        .when(redeem())
+        .then([
+          {
+            event_type: 'token_issued',
+            data: {
+              grant_type: 'authorization_code',
+              client_id: 'did:jwk:wallet',
+              authorization_details: false,
+              credential_configuration_ids: ['pid'],
+              dpop_jkt: JKT,
+              ...token,
+              request,
+            },
+            occurred_at: later(5).toISOString(),
+          },
+        ]);
     });
 
     it('then a missing redirect_uri is invalid_grant naming the expected value (the openid:// wallet)', () => {
-      const d = decideRedeemCode(foldAuthorization([pushed(), codeIssued]), redeem({ redirectUri: undefined }));
-      expect(d.rejection).toMatchObject({ error: 'invalid_grant', reason: 'authorization_code_redirect_uri_missing' });
-      expect(d.rejection?.error_description).toContain('expected openid://');
-      expect(d.rejection?.toDiagnostic()).toMatchObject({ expected: 'openid://', provided: 'null' });
-      expect(types(d.events)).toEqual(['token_rejected']);
+      spec
+        .given([pushed(), codeIssued])
+        .when(redeem({ redirectUri: undefined }))
+        .thenEvents(([event, ...rest]) => {
+          expect(rest).toEqual([]);
+          expect(event.event_type).toBe('token_rejected');
+          expect(event.data).toMatchObject({
+            error: 'invalid_grant',
+            reason: 'authorization_code_redirect_uri_missing',
+            expected: 'openid://',
+            provided: 'null',
+          });
+          expect((event.data as { error_description: string }).error_description).toContain('expected openid://');
+        });
     });
 
     it('then no redirect_uri is needed when none was sent at authorize', () => {
-      expect(
-        decideRedeemCode(
-          foldAuthorization([pushed({ redirect_uri: null }), codeIssued]),
-          redeem({ redirectUri: undefined }),
-        ).rejection,
-      ).toBeUndefined();
+      spec
+        .given([pushed({ redirect_uri: null }), codeIssued])
+        .when(redeem({ redirectUri: undefined }))
+        .thenEvents((events) => expect(reasonsOf(events)).toEqual(['token_issued']));
     });
 
     it.each([
@@ -150,66 +267,121 @@ describe('an authorization, given its events', () => {
       [{ codeVerifier: undefined }, 'pkce_verifier_missing'],
       [{ codeVerifier: `${VERIFIER.slice(0, -1)}x` }, 'pkce_verifier_mismatch'],
     ] as const)('then %p is refused with invalid_grant (%s)', (change, reason) => {
-      const d = decideRedeemCode(foldAuthorization([pushed(), codeIssued]), redeem(change));
-      expect(d.rejection).toMatchObject({ error: 'invalid_grant', reason });
-      expect(types(d.events)).toEqual(['token_rejected']);
+      spec
+        .given([pushed(), codeIssued])
+        .when(redeem(change))
+        .thenEvents((events) => {
+          expect(reasonsOf(events)).toEqual([reason]);
+          expect(events[0].data).toMatchObject({ error: 'invalid_grant', grant_type: 'authorization_code' });
+        });
     });
 
     it('then the DPoP key must be the one bound by dpop_jkt at PAR', () => {
-      const given = foldAuthorization([pushed({ dpop_jkt: JKT }), codeIssued]);
-      expect(decideRedeemCode(given, redeem({ dpopJkt: 'x'.repeat(43) })).rejection?.reason).toBe(
-        'token_dpop_key_mismatch',
-      );
-      expect(decideRedeemCode(given, redeem()).rejection).toBeUndefined();
+      const given = spec.given([pushed({ dpop_jkt: JKT }), codeIssued]);
+      given
+        .when(redeem({ dpopJkt: 'x'.repeat(43) }))
+        .then([tokenRejected('authorization_code', redeem(), 'token_dpop_key_mismatch')]);
+      given.when(redeem()).thenEvents((events) => expect(reasonsOf(events)).toEqual(['token_issued']));
+    });
+
+    it('then a client attested at PAR must redeem as the same wallet instance', () => {
+      const given = spec.given([attested(), codeIssued]);
+      given
+        .when(redeem({ walletInstanceJkt: 'other'.padEnd(43, 'x') }))
+        .then([
+          tokenRejected(
+            'authorization_code',
+            redeem(),
+            'client_attestation_client_id_mismatch',
+            'another wallet instance than at PAR',
+          ),
+        ]);
+      given
+        .when(redeem())
+        .thenEvents((events) => expect(reasonsOf(events)).toEqual(['client_attestation_client_id_mismatch']));
+      given
+        .when(redeem({ walletInstanceJkt: INSTANCE }))
+        .thenEvents((events) => expect(reasonsOf(events)).toEqual(['token_issued']));
     });
 
     it('then a second redemption is refused and revokes the tokens of the first, once', () => {
-      const first = decideRedeemCode(foldAuthorization([pushed(), codeIssued]), redeem());
-      const afterFirst = [pushed(), codeIssued, ...first.events];
-      const second = decideRedeemCode(foldAuthorization(afterFirst), redeem());
-      expect(second.rejection?.reason).toBe('authorization_code_reused');
-      expect(types(second.events)).toEqual(['token_rejected', 'tokens_revoked']);
-      expect(second.events[1].data).toMatchObject({ token_id_hashes: [token.token_id_hash] });
-      const third = decideRedeemCode(foldAuthorization([...afterFirst, ...second.events]), redeem());
-      expect(types(third.events)).toEqual(['token_rejected']);
+      const first = authorizationDecider.decide(redeem(), fold(authorizationDecider, [pushed(), codeIssued]));
+      const afterFirst = [pushed(), codeIssued, ...first];
+      spec
+        .given(afterFirst)
+        .when(redeem())
+        .then([
+          tokenRejected('authorization_code', redeem(), 'authorization_code_reused'),
+          {
+            event_type: 'tokens_revoked',
+            data: { token_id_hashes: [token.token_id_hash], reason: 'authorization_code_reused', request },
+            occurred_at: later(5).toISOString(),
+          },
+        ]);
+      const second = authorizationDecider.decide(redeem(), fold(authorizationDecider, afterFirst));
+      spec
+        .given([...afterFirst, ...second])
+        .when(redeem())
+        .then([tokenRejected('authorization_code', redeem(), 'authorization_code_reused')]);
     });
   });
 
   describe('when the wallet refreshes', () => {
-    const issued = () => [
-      pushed(),
+    const issued = (first: AuthorizationEvent = pushed()) => [
+      first,
       codeIssued,
-      ...decideRedeemCode(foldAuthorization([pushed(), codeIssued]), redeem()).events,
+      ...authorizationDecider.decide(
+        redeem({ walletInstanceJkt: INSTANCE }),
+        fold(authorizationDecider, [first, codeIssued]),
+      ),
     ];
-    const refresh = {
-      now: later(100),
-      generation: 0,
-      clientId: 'did:jwk:wallet',
-      dpopJkt: JKT,
-      request,
-      token: { ...token, refresh_generation: 1 },
-    };
 
     it('then the latest refresh token works with the same client and DPoP key, and rotates', () => {
-      const d = decideRefresh(foldAuthorization(issued()), refresh);
-      expect(d.rejection).toBeUndefined();
-      const rotated = foldAuthorization([...issued(), ...d.events]);
-      expect(rotated.refreshGeneration).toBe(1);
-      expect(decideRefresh(rotated, refresh).rejection?.reason).toBe('refresh_token_invalid');
+      spec
+        .given(issued())
+        .when(refresh())
+        .thenEvents((events, state) => {
+          expect(state.refreshGeneration).toBe(0);
+          expect(reasonsOf(events)).toEqual(['token_issued']);
+          expect(events[0].data).toMatchObject({ grant_type: 'refresh_token', refresh_generation: 1 });
+          spec
+            .given([...issued(), ...events])
+            .when(refresh())
+            .then([tokenRejected('refresh_token', refresh(), 'refresh_token_invalid')]);
+        });
     });
 
     it('then another DPoP key, another client or a revoked authorization is refused', () => {
-      expect(
-        decideRefresh(foldAuthorization(issued()), { ...refresh, dpopJkt: 'y'.repeat(43) }).rejection?.reason,
-      ).toBe('refresh_token_binding_mismatch');
-      expect(decideRefresh(foldAuthorization(issued()), { ...refresh, clientId: 'other' }).rejection?.reason).toBe(
-        'refresh_token_binding_mismatch',
-      );
-      const revoked = foldAuthorization([
-        ...issued(),
-        { event_type: 'tokens_revoked', data: { token_id_hashes: [], reason: 'x', request } },
-      ]);
-      expect(decideRefresh(revoked, refresh).rejection?.reason).toBe('refresh_token_invalid');
+      spec
+        .given(issued())
+        .when(refresh({ dpopJkt: 'y'.repeat(43) }))
+        .then([tokenRejected('refresh_token', refresh(), 'refresh_token_binding_mismatch', 'another DPoP key')]);
+      spec
+        .given(issued())
+        .when(refresh({ clientId: 'other' }))
+        .then([tokenRejected('refresh_token', refresh(), 'refresh_token_binding_mismatch', 'another client_id')]);
+      spec
+        .given([...issued(), { event_type: 'tokens_revoked', data: { token_id_hashes: [], reason: 'x', request } }])
+        .when(refresh())
+        .then([tokenRejected('refresh_token', refresh(), 'refresh_token_invalid')]);
+    });
+
+    it('then a client attested at PAR refreshes as the same wallet instance only', () => {
+      spec
+        .given(issued(attested()))
+        .when(refresh({ walletInstanceJkt: 'other'.padEnd(43, 'x') }))
+        .then([tokenRejected('refresh_token', refresh(), 'refresh_token_binding_mismatch', 'another wallet instance')]);
+      spec
+        .given(issued(attested()))
+        .when(refresh({ walletInstanceJkt: INSTANCE }))
+        .thenEvents((events) => expect(reasonsOf(events)).toEqual(['token_issued']));
+    });
+
+    it('then an authorization that never existed is refused', () => {
+      spec
+        .given([])
+        .when(refresh())
+        .then([tokenRejected('refresh_token', refresh(), 'refresh_token_invalid')]);
     });
   });
 });

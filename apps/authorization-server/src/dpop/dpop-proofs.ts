@@ -30,6 +30,11 @@ export class DpopProofs {
     return verified.jkt;
   }
 
+  /** The key a token request's tokens are bound to: a DPoP proof is required unless bearer tokens are allowed. */
+  async tokenRequestKey(proof: string | undefined, now: Date): Promise<string | null> {
+    return proof !== undefined || !this.config.allowBearerTokens ? this.verify(proof, '/token', now) : null;
+  }
+
   /** Headers of a refusal the wallet can retry after (RFC 9449 Section 8; attestation challenges). */
   retryHeaders(error: string, now = new Date()): Record<string, string> {
     if (error === 'use_dpop_nonce') return { 'dpop-nonce': this.nonces.current(now) };

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { createHash, randomBytes } from 'crypto';
 import { SignJWT } from 'jose';
+import type { AuthorizationRequestSummary } from '@hallmark/contracts';
 import type { IssuerKeys } from '@hallmark/issuer-keys';
 import { ISSUER_KEYS, PLATFORM_CONFIG, type PlatformConfig } from '@hallmark/platform';
 
@@ -31,6 +32,15 @@ export interface MintedAccessToken {
   expiresIn: number;
 }
 
+/** The token response (RFC 6749 Section 5.1; OID4VCI 1.0 Section 6.2). */
+export interface TokenResponseBody {
+  access_token: string;
+  token_type: 'DPoP' | 'Bearer';
+  expires_in: number;
+  refresh_token?: string;
+  authorization_details?: AuthorizationDetail[];
+}
+
 export const sha256Base64url = (s: string): string => createHash('sha256').update(s).digest('base64url');
 
 /**
@@ -40,6 +50,26 @@ export const sha256Base64url = (s: string): string => createHash('sha256').updat
  */
 export const credentialIdentifiersFor = (ids: string[]): AuthorizationDetail[] =>
   ids.map((id) => ({ type: 'openid_credential', credential_configuration_id: id, credential_identifiers: [id] }));
+
+/** What an authorization of the authorization code flow grants: its client, configurations and, when asked with them, authorization_details. */
+export function authorizationGrant(
+  sessionId: string,
+  summary: AuthorizationRequestSummary,
+  dpopJkt: string | null,
+  now: Date,
+): AccessTokenGrant {
+  return {
+    sessionId,
+    clientId: summary.client_id,
+    credentialConfigurationIds: summary.credential_configuration_ids,
+    dpopJkt,
+    keyAttestationRequired: summary.key_attestation_required === true,
+    ...(summary.authorization_details
+      ? { authorizationDetails: credentialIdentifiersFor(summary.credential_configuration_ids) }
+      : {}),
+    now,
+  };
+}
 
 /** RFC 9068 access tokens, signed with the authorization server's key and bound to the DPoP key by cnf.jkt. */
 @Injectable()
@@ -85,6 +115,22 @@ export class AccessTokens {
       tokenIdHash: prepared.tokenIdHash,
       expiresAt: prepared.expiresAt,
       expiresIn: this.config.accessTokenTtlSeconds,
+    };
+  }
+
+  /** Signs the prepared token and answers with it, the refresh token and the authorization_details when there are. */
+  async respond(
+    grant: AccessTokenGrant,
+    prepared: { jti: string; tokenIdHash: string; expiresAt: Date },
+    refreshToken?: string,
+  ): Promise<TokenResponseBody> {
+    const minted = await this.sign(grant, prepared);
+    return {
+      access_token: minted.token,
+      token_type: minted.tokenType,
+      expires_in: minted.expiresIn,
+      ...(refreshToken ? { refresh_token: refreshToken } : {}),
+      ...(grant.authorizationDetails ? { authorization_details: grant.authorizationDetails } : {}),
     };
   }
 }

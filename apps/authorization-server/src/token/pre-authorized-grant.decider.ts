@@ -1,7 +1,12 @@
-import type { NewEvent, RequestContext, TokenIssuedV1, TokenRejectedV1 } from '@hallmark/contracts';
+import type { Decider, RequestContext, TokenIssuedV1, TokenRejectedV1 } from '@hallmark/contracts';
 import { Oid4vcError, type Oid4vcReason } from '@hallmark/oid4vc';
 
 export const PRE_AUTHORIZED_GRANT_TYPE = 'urn:ietf:params:oauth:grant-type:pre-authorized_code';
+
+/** The events of a pre-authorized code's stream (`streams.grant`). */
+export type GrantEvent =
+  | { event_type: 'token_issued'; data: TokenIssuedV1; occurred_at?: string }
+  | { event_type: 'token_rejected'; data: TokenRejectedV1; occurred_at?: string };
 
 /** A pre-authorized code as the authorization server knows it, folded from its own events. */
 export interface GrantState {
@@ -9,25 +14,6 @@ export interface GrantState {
   failedTxCodeAttempts: number;
   locked: boolean;
 }
-
-export const initialGrantState: GrantState = { redeemed: false, failedTxCodeAttempts: 0, locked: false };
-
-type GrantEvent = Pick<NewEvent, 'event_type' | 'data'>;
-
-export function evolve(state: GrantState, event: GrantEvent): GrantState {
-  if (event.event_type === 'token_issued') return { ...state, redeemed: true };
-  if (event.event_type === 'token_rejected') {
-    const d = event.data as unknown as TokenRejectedV1;
-    return {
-      ...state,
-      failedTxCodeAttempts: d.failed_tx_code_attempts ?? state.failedTxCodeAttempts,
-      locked: state.locked || d.locked === true,
-    };
-  }
-  return state;
-}
-
-export const foldGrant = (events: GrantEvent[]): GrantState => events.reduce(evolve, initialGrantState);
 
 export interface RedeemPreAuthorizedCode {
   now: Date;
@@ -43,36 +29,39 @@ export interface RedeemPreAuthorizedCode {
   token: Pick<TokenIssuedV1, 'token_type' | 'dpop_jkt' | 'token_id_hash' | 'expires_at'>;
 }
 
-/** The events a redemption appends, and the error to answer when it is refused. */
-export interface Decision {
-  events: NewEvent[];
-  rejection?: Oid4vcError;
+function evolve(state: GrantState, event: GrantEvent): GrantState {
+  switch (event.event_type) {
+    case 'token_issued':
+      return { ...state, redeemed: true };
+    case 'token_rejected':
+      return {
+        ...state,
+        failedTxCodeAttempts: event.data.failed_tx_code_attempts ?? state.failedTxCodeAttempts,
+        locked: state.locked || event.data.locked === true,
+      };
+    default:
+      return state;
+  }
 }
 
 /**
  * Single use, transaction code and attempt limit (OID4VCI 1.0 Section 6.1, RFC 6749 Section 5.2).
- * A wrong tx_code does not burn the code until the attempt limit locks it.
+ * A wrong tx_code does not burn the code until the attempt limit locks it. A refusal is a
+ * `token_rejected` event; the handler answers with the error it records.
  */
-export function decideRedemption(command: RedeemPreAuthorizedCode, state: GrantState): Decision {
-  const reject = (reason: Oid4vcReason, extra: Partial<TokenRejectedV1> = {}, detail?: string): Decision => {
-    const rejection = new Oid4vcError(reason, detail);
-    const data: TokenRejectedV1 = {
-      grant_type: PRE_AUTHORIZED_GRANT_TYPE,
-      ...rejection.toDiagnostic(),
-      ...extra,
-      request: command.request,
-    };
-    return {
-      events: [
-        {
-          event_type: 'token_rejected',
-          data: data as unknown as Record<string, unknown>,
-          occurred_at: command.now.toISOString(),
-        },
-      ],
-      rejection,
-    };
-  };
+function decide(command: RedeemPreAuthorizedCode, state: GrantState): GrantEvent[] {
+  const reject = (reason: Oid4vcReason, extra: Partial<TokenRejectedV1> = {}, detail?: string): GrantEvent[] => [
+    {
+      event_type: 'token_rejected',
+      data: {
+        grant_type: PRE_AUTHORIZED_GRANT_TYPE,
+        ...new Oid4vcError(reason, detail).toDiagnostic(),
+        ...extra,
+        request: command.request,
+      },
+      occurred_at: command.now.toISOString(),
+    },
+  ];
   if (state.locked) return reject('token_code_locked');
   if (state.redeemed) return reject('token_code_used');
   if (command.txCodeExpected && !command.txCodeProvided) return reject('token_tx_code_missing');
@@ -86,19 +75,22 @@ export function decideRedemption(command: RedeemPreAuthorizedCode, state: GrantS
       locked ? undefined : `${command.maxTxCodeAttempts - attempts} attempts left`,
     );
   }
-  const issued: TokenIssuedV1 = {
-    grant_type: PRE_AUTHORIZED_GRANT_TYPE,
-    credential_configuration_ids: command.credentialConfigurationIds,
-    ...command.token,
-    request: command.request,
-  };
-  return {
-    events: [
-      {
-        event_type: 'token_issued',
-        data: issued as unknown as Record<string, unknown>,
-        occurred_at: command.now.toISOString(),
+  return [
+    {
+      event_type: 'token_issued',
+      data: {
+        grant_type: PRE_AUTHORIZED_GRANT_TYPE,
+        credential_configuration_ids: command.credentialConfigurationIds,
+        ...command.token,
+        request: command.request,
       },
-    ],
-  };
+      occurred_at: command.now.toISOString(),
+    },
+  ];
 }
+
+export const preAuthorizedGrantDecider: Decider<RedeemPreAuthorizedCode, GrantEvent, GrantState> = {
+  decide,
+  evolve,
+  initialState: () => ({ redeemed: false, failedTxCodeAttempts: 0, locked: false }),
+};

@@ -3,15 +3,17 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Oid4vcError } from '@hallmark/oid4vc';
 import { OAuthError, requestContextOf } from '@hallmark/platform';
 import { DpopProofs } from '../dpop/dpop-proofs';
-import { singleParameters } from './authorization-parameters';
-import { AuthorizationFlow } from './authorization-flow.service';
-import { AuthorizationRequestError, type AuthorizationParameters } from './authorization-request';
+import { singleParameters } from '../authorization/authorization-parameters';
+import { AuthorizationDenials } from '../authorization/authorization-denials';
+import { AuthorizationRequestError, type AuthorizationParameters } from '../authorization/authorization-request';
+import { PushAuthorizationRequestHandler } from './push-authorization-request.handler';
 
 /** The pushed authorization request endpoint (RFC 9126). */
 @Controller('par')
 export class ParController {
   constructor(
-    private readonly flow: AuthorizationFlow,
+    private readonly handler: PushAuthorizationRequestHandler,
+    private readonly denials: AuthorizationDenials,
     private readonly dpop: DpopProofs,
   ) {}
 
@@ -33,7 +35,7 @@ export class ParController {
         // A DPoP proof at PAR binds the code to its key (RFC 9449 Section 10.1).
         dpopJkt = await this.dpop.verify(headers.dpop, '/par', new Date());
       }
-      return await this.flow.push(
+      return await this.handler.push(
         params,
         { attestation: headers['oauth-client-attestation'], pop: headers['oauth-client-attestation-pop'] },
         dpopJkt,
@@ -45,7 +47,7 @@ export class ParController {
           ? new AuthorizationRequestError(caught, null, params.client_id ?? null, null)
           : caught;
       if (!(failure instanceof AuthorizationRequestError)) throw caught;
-      await this.flow.recordDenial(
+      await this.denials.record(
         'par',
         params,
         new AuthorizationRequestError(failure.rejection, null, failure.clientId, null),

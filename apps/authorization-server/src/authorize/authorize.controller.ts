@@ -2,9 +2,13 @@ import { Body, Controller, Get, Inject, Post, Query, Req, Res } from '@nestjs/co
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { explain, Oid4vcError } from '@hallmark/oid4vc';
 import { PLATFORM_CONFIG, requestContextOf, type PlatformConfig } from '@hallmark/platform';
-import { singleParameters } from './authorization-parameters';
-import { AuthorizationFlow, type AuthorizeOutcome } from './authorization-flow.service';
-import { AuthorizationRequestError, type AuthorizationParameters } from './authorization-request';
+import { singleParameters } from '../authorization/authorization-parameters';
+import { AuthorizationDenials } from '../authorization/authorization-denials';
+import { AuthorizationRequestError, type AuthorizationParameters } from '../authorization/authorization-request';
+import { AuthorizationResponses } from '../authorization/authorization-responses';
+import { AuthorizeHandler, type AuthorizeOutcome } from './authorize.handler';
+import { ConsentHandler } from './consent.handler';
+import { LoginCallbackHandler } from './login-callback.handler';
 
 const escapeHtml = (s: string): string => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
@@ -20,7 +24,11 @@ const page = (title: string, body: string): string =>
 @Controller('authorize')
 export class AuthorizeController {
   constructor(
-    private readonly flow: AuthorizationFlow,
+    private readonly authorizeHandler: AuthorizeHandler,
+    private readonly consentHandler: ConsentHandler,
+    private readonly loginCallback: LoginCallbackHandler,
+    private readonly denials: AuthorizationDenials,
+    private readonly responses: AuthorizationResponses,
     @Inject(PLATFORM_CONFIG) private readonly config: PlatformConfig,
   ) {}
 
@@ -34,7 +42,7 @@ export class AuthorizeController {
       () => params,
       async () => {
         params = singleParameters(query);
-        return this.flow.authorize(params, requestContextOf(request));
+        return this.authorizeHandler.authorize(params, requestContextOf(request));
       },
     );
   }
@@ -49,7 +57,7 @@ export class AuthorizeController {
       'authorize',
       () => ({}),
       () =>
-        this.flow.consent(
+        this.consentHandler.consent(
           typeof form.interaction === 'string' ? form.interaction : undefined,
           typeof form.decision === 'string' ? form.decision : undefined,
           requestContextOf(request),
@@ -65,7 +73,7 @@ export class AuthorizeController {
       request,
       'authorize',
       () => ({}),
-      () => this.flow.loginCallback(new URL(request.url, this.config.publicUrl), requestContextOf(request)),
+      () => this.loginCallback.complete(new URL(request.url, this.config.publicUrl), requestContextOf(request)),
     );
   }
 
@@ -97,11 +105,11 @@ export class AuthorizeController {
     } catch (caught) {
       const failure = caught instanceof Oid4vcError ? new AuthorizationRequestError(caught, null, null, null) : caught;
       if (!(failure instanceof AuthorizationRequestError)) throw caught;
-      if (!failure.recorded) await this.flow.recordDenial(endpoint, params(), failure, requestContextOf(request));
+      if (!failure.recorded) await this.denials.record(endpoint, params(), failure, requestContextOf(request));
       if (failure.redirectUri) {
         await reply
           .status(303)
-          .header('location', this.flow.errorLocation(failure.redirectUri, failure.rejection, failure.state))
+          .header('location', this.responses.errorLocation(failure.redirectUri, failure.rejection, failure.state))
           .send();
         return;
       }
