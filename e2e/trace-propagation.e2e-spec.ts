@@ -5,7 +5,7 @@ import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trac
 import { randomBytes } from 'crypto';
 import { AuditProjectorModule } from '@hallmark/audit-projector';
 import { OfferServiceModule } from '@hallmark/offer-service';
-import { PlatformModule, createHttpApp, readPlatformConfig } from '@hallmark/platform';
+import { PlatformModule, createHttpApp, readServiceConfig } from '@hallmark/platform';
 import { initTelemetry, shutdownTelemetry } from '@hallmark/telemetry';
 import { createDatabase } from '@hallmark/testing';
 import { eventually, newTraceparent } from './support/http';
@@ -28,7 +28,7 @@ describe('trace context end to end', () => {
     context.disable();
     propagation.disable();
     initTelemetry({ serviceName: 'trace-test', exporter });
-    const config = readPlatformConfig({
+    const config = readServiceConfig('offer-service', {
       ...process.env,
       DATABASE_URL: await createDatabase(process.env.DATABASE_URL!, 'hallmark_e2e_trace'),
       HALLMARK_TRANSPORT: 'kafka',

@@ -1,13 +1,17 @@
 import { Module } from '@nestjs/common';
-import { PlatformModule, readPlatformConfig, serve } from '@hallmark/platform';
+import { PlatformModule, loadServiceConfig, serve } from '@hallmark/platform';
 import { AuditProjectorModule } from './audit-projector.module';
 
+// Read and checked before anything starts: a missing or malformed variable exits here, named.
+const config = loadServiceConfig('audit-projector');
+
 @Module({
-  imports: [
-    PlatformModule.forRoot({ processName: 'audit-projector', config: readPlatformConfig() }),
-    AuditProjectorModule,
-  ],
+  imports: [PlatformModule.forRoot({ processName: 'audit-projector', config }), AuditProjectorModule],
 })
 class AuditProjectorApp {}
 
-void serve(AuditProjectorApp, { processName: 'audit-projector', port: Number(process.env.PORT ?? 8084) });
+void serve(AuditProjectorApp, {
+  processName: 'audit-projector',
+  port: config.port,
+  trustProxyHops: config.trustProxyHops,
+});

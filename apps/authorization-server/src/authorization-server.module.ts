@@ -80,12 +80,12 @@ import { TokenController } from './token/token.controller';
     {
       provide: DpopNonces,
       inject: [PLATFORM_CONFIG],
-      useFactory: (config: PlatformConfig) => new DpopNonces(config.grantKey ?? Buffer.alloc(32)),
+      useFactory: (config: PlatformConfig) => new DpopNonces(config.grantKeys.dpopNonces),
     },
     {
       provide: AttestationChallenges,
       inject: [PLATFORM_CONFIG],
-      useFactory: (config: PlatformConfig) => new AttestationChallenges(config.grantKey ?? Buffer.alloc(32)),
+      useFactory: (config: PlatformConfig) => new AttestationChallenges(config.grantKeys.attestationChallenges),
     },
   ],
 })

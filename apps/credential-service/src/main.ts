@@ -1,13 +1,13 @@
 import { Module } from '@nestjs/common';
-import { PlatformModule, readPlatformConfig, serve } from '@hallmark/platform';
+import { PlatformModule, loadServiceConfig, serve } from '@hallmark/platform';
 import { CredentialServiceModule } from './credential-service.module';
 
+// Read and checked before anything starts: a missing or malformed variable exits here, named.
+const config = loadServiceConfig('credential-service');
+
 @Module({
-  imports: [
-    PlatformModule.forRoot({ processName: 'credential-service', config: readPlatformConfig() }),
-    CredentialServiceModule,
-  ],
+  imports: [PlatformModule.forRoot({ processName: 'credential-service', config }), CredentialServiceModule],
 })
 class App {}
 
-void serve(App, { processName: 'credential-service', port: Number(process.env.PORT ?? 8083) });
+void serve(App, { processName: 'credential-service', port: config.port, trustProxyHops: config.trustProxyHops });

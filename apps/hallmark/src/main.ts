@@ -1,5 +1,5 @@
-import { join, resolve } from 'path';
-import { readPlatformConfig, serve } from '@hallmark/platform';
+import { join } from 'path';
+import { embeddedHost, http, loadConcerns, loadServiceConfig, logging, serve } from '@hallmark/platform';
 import { JsonLogger } from '@hallmark/telemetry';
 import { startEmbeddedDatabase } from './embedded-database';
 import { HallmarkModule } from './hallmark.module';
@@ -10,31 +10,32 @@ import { loadOrCreateSecrets } from './local-secrets';
  * event transport. DATABASE_URL, when set, replaces the embedded database.
  */
 async function main(): Promise<void> {
-  const logger = new JsonLogger('hallmark');
-  const port = Number(process.env.PORT ?? 8080);
-  const dataDir = resolve(process.env.HALLMARK_DATA_DIR ?? '.hallmark/data');
+  // The data directory first: it holds the generated secrets the rest of the configuration falls back on.
+  const boot = loadConcerns('hallmark', [http, logging, embeddedHost]);
+  const logger = new JsonLogger('hallmark', boot.logLevel);
+  const { dataDir, port } = boot;
   const started = Date.now();
   const secrets = loadOrCreateSecrets(dataDir);
-  const database = process.env.DATABASE_URL ? undefined : await startEmbeddedDatabase(dataDir, logger);
-  const config = readPlatformConfig({
-    HALLMARK_TRANSPORT: 'in-process',
+  const database = boot.externalDatabaseUrl ? undefined : await startEmbeddedDatabase(dataDir, logger);
+  // What the environment leaves unset: the generated secrets, the keys in the data directory, the embedded database.
+  const config = loadServiceConfig('hallmark', {
     HALLMARK_ADMIN_TOKEN: secrets.admin_token,
     HALLMARK_MASTER_KEY: secrets.master_key,
     HALLMARK_GRANT_KEY: secrets.grant_key,
     HALLMARK_INTERNAL_TOKEN: secrets.internal_token,
     HALLMARK_OFFER_SERVICE_URL: `http://127.0.0.1:${port}`,
     HALLMARK_KEYS_DIR: join(dataDir, 'keys'),
-    ...process.env,
-    ...(database ? { DATABASE_URL: database.url } : {}),
-    PORT: String(port),
+    DATABASE_URL: database?.url,
   });
   await serve(HallmarkModule.forRoot({ processName: 'hallmark', config }), {
     processName: 'hallmark',
     port,
+    trustProxyHops: config.trustProxyHops,
     afterClose: async () => database?.stop(),
   });
   const adminToken = config.adminToken!;
-  const tokenShown = process.env.HALLMARK_ADMIN_TOKEN
+  const tokenFromEnv = adminToken !== secrets.admin_token;
+  const tokenShown = tokenFromEnv
     ? '(from HALLMARK_ADMIN_TOKEN)'
     : secrets.created
       ? adminToken
@@ -55,7 +56,7 @@ async function main(): Promise<void> {
       `  Admin token:   ${tokenShown}`,
       '',
       'Create an offer:',
-      `  curl -s -X POST ${config.publicUrl}/admin/sessions -H 'authorization: Bearer ${process.env.HALLMARK_ADMIN_TOKEN ? '$HALLMARK_ADMIN_TOKEN' : adminToken}' -H 'content-type: application/json' -d '${body}'`,
+      `  curl -s -X POST ${config.publicUrl}/admin/sessions -H 'authorization: Bearer ${tokenFromEnv ? '$HALLMARK_ADMIN_TOKEN' : adminToken}' -H 'content-type: application/json' -d '${body}'`,
       '',
       'Receive the credential with the test wallet (offer_url and tx_code from the answer):',
       `  npm run wallet -- '<offer_url>' --tx-code <tx_code>`,

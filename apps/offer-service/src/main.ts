@@ -1,10 +1,13 @@
 import { Module } from '@nestjs/common';
-import { PlatformModule, readPlatformConfig, serve } from '@hallmark/platform';
+import { PlatformModule, loadServiceConfig, serve } from '@hallmark/platform';
 import { OfferServiceModule } from './offer-service.module';
 
+// Read and checked before anything starts: a missing or malformed variable exits here, named.
+const config = loadServiceConfig('offer-service');
+
 @Module({
-  imports: [PlatformModule.forRoot({ processName: 'offer-service', config: readPlatformConfig() }), OfferServiceModule],
+  imports: [PlatformModule.forRoot({ processName: 'offer-service', config }), OfferServiceModule],
 })
 class OfferServiceApp {}
 
-void serve(OfferServiceApp, { processName: 'offer-service', port: Number(process.env.PORT ?? 8081) });
+void serve(OfferServiceApp, { processName: 'offer-service', port: config.port, trustProxyHops: config.trustProxyHops });

@@ -189,7 +189,7 @@ export class IssuerConfigError extends Error {}
 export const DEFAULT_CONFIG_PATH = 'config/issuer.json';
 
 /** Loads and checks the configuration at start; every problem is named with its JSON path. */
-export function loadIssuerConfig(path = process.env.HALLMARK_CONFIG ?? DEFAULT_CONFIG_PATH): IssuerConfig {
+export function loadIssuerConfig(path = DEFAULT_CONFIG_PATH): IssuerConfig {
   const file = resolve(path);
   let parsed: unknown;
   try {

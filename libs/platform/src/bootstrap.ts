@@ -3,7 +3,7 @@ import { parse as parseForm } from 'querystring';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { JsonLogger, initTelemetry } from '@hallmark/telemetry';
-import { readPlatformConfig } from './config';
+import { ConfigError, exitOnConfigError } from './config';
 import { UnparsableBody } from './unparsable-body';
 import { traceRequests } from './http-tracing';
 
@@ -27,6 +27,8 @@ export interface ServeOptions {
   processName: string;
   port: number;
   host?: string;
+  /** HALLMARK_TRUST_PROXY: proxy hops trusted to set X-Forwarded-For (0: none). */
+  trustProxyHops?: number;
   /** Runs after the application closed, before the process exits (e.g. stop an embedded database). */
   afterClose?: () => Promise<void>;
 }
@@ -35,12 +37,14 @@ export interface ServeOptions {
 export async function createHttpApp(
   rootModule: Parameters<typeof NestFactory.create>[0],
   processName: string,
+  options: { trustProxyHops?: number } = {},
 ): Promise<NestFastifyApplication> {
   initTelemetry({ serviceName: processName });
   const app = await NestFactory.create<NestFastifyApplication>(
     rootModule,
-    new FastifyAdapter({ bodyLimit: BODY_LIMIT, trustProxy: readPlatformConfig().trustProxyHops || false }),
-    { logger: new NestJsonLogger(new JsonLogger(processName)), bufferLogs: false },
+    new FastifyAdapter({ bodyLimit: BODY_LIMIT, trustProxy: options.trustProxyHops || false }),
+    // abortOnError false: a failure while the modules start rejects here, so serve() can say what failed.
+    { logger: new NestJsonLogger(new JsonLogger(processName)), bufferLogs: false, abortOnError: false },
   );
   traceRequests(app.getHttpAdapter().getInstance());
   // A wallet's malformed JSON reaches its handler as an UnparsableBody, so the refusal is explained
@@ -79,7 +83,15 @@ export async function serve(
   options: ServeOptions,
 ): Promise<INestApplication> {
   const logger = new JsonLogger(options.processName);
-  const app = await createHttpApp(rootModule, options.processName);
+  let app: NestFastifyApplication;
+  try {
+    app = await createHttpApp(rootModule, options.processName, { trustProxyHops: options.trustProxyHops });
+  } catch (err) {
+    // A setting only a module can check (e.g. a secret the issuer configuration calls for) fails as the others do.
+    if (err instanceof ConfigError) exitOnConfigError(err);
+    logger.error('failed to start', { error: err as Error });
+    process.exit(1);
+  }
   await app.listen(options.port, options.host ?? '0.0.0.0');
   logger.info('listening', { port: options.port });
   let closing = false;

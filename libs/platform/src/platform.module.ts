@@ -19,7 +19,7 @@ export interface PlatformOptions {
   config: PlatformConfig;
   /** Supplied by a host that shares one transport between modules (tests, the embedded process). */
   transport?: EventTransport;
-  /** Defaults to the file named by HALLMARK_CONFIG. */
+  /** Defaults to the file named by HALLMARK_CONFIG (`config.issuerConfigPath`). */
   issuerConfig?: IssuerConfig;
 }
 
@@ -59,7 +59,7 @@ class TransportLifecycle implements OnModuleInit, OnApplicationShutdown {
 @Module({})
 export class PlatformModule {
   static forRoot(options: PlatformOptions): DynamicModule {
-    const logger = new JsonLogger(options.processName);
+    const logger = new JsonLogger(options.processName, options.config.logLevel);
     useRedactionPolicy(options.config.redaction);
     const transport = options.transport ?? createTransport(options.config, options.processName, logger);
     return {
@@ -70,7 +70,7 @@ export class PlatformModule {
         { provide: LOGGER, useValue: logger },
         { provide: JsonLogger, useValue: logger },
         { provide: EVENT_TRANSPORT, useValue: transport },
-        { provide: ISSUER_CONFIG, useValue: options.issuerConfig ?? loadIssuerConfig() },
+        { provide: ISSUER_CONFIG, useValue: options.issuerConfig ?? loadIssuerConfig(options.config.issuerConfigPath) },
         ReadinessRegistry,
         TransportLifecycle,
         AdminAuthGuard,

@@ -4,6 +4,13 @@ import { currentRequestScope } from './request-scope';
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
+let defaultLevel: LogLevel = 'info';
+
+/** The level of loggers created without one: the process's LOG_LEVEL, set once its configuration is read. */
+export function setDefaultLogLevel(level: LogLevel): void {
+  defaultLevel = level;
+}
+
 /**
  * Structured JSON logs, one object per line, with the trace and request ids of the active request.
  * Callers pass facts (ids, counts, error names), never secrets or claim values: log fields are
@@ -12,7 +19,7 @@ const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 
 export class JsonLogger {
   constructor(
     private readonly service: string,
-    private readonly minLevel: LogLevel = (process.env.LOG_LEVEL as LogLevel) ?? 'info',
+    private readonly minLevel: LogLevel = defaultLevel,
     private readonly write: (line: string) => void = (line) => process.stdout.write(line + '\n'),
   ) {}
 

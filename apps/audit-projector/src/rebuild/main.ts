@@ -1,12 +1,12 @@
 import { openDatabase, EVENT_STORE_MIGRATIONS } from '@hallmark/event-store';
-import { readPlatformConfig } from '@hallmark/platform';
+import { loadConfig } from '@hallmark/platform';
 import { AuditProjections1732780002000 } from '../migrations/1732780002000-audit-projections';
 import { UnattributedRequests1732780007000 } from '../migrations/1732780007000-unattributed-requests';
-import { projectionChecksum, rebuildProjections, replaySourcesFromEnv } from './rebuild-projections';
+import { projectionChecksum, rebuildProjections, replaySources } from './rebuild-projections';
 
 /** `npm run projections:rebuild`: drop the projections and replay every service's event store. */
 async function main(): Promise<void> {
-  const config = readPlatformConfig();
+  const config = loadConfig('projections-rebuild');
   const db = await openDatabase({
     url: config.databaseUrl,
     preparedStatements: config.preparedStatements,
@@ -16,7 +16,7 @@ async function main(): Promise<void> {
   try {
     const before = await projectionChecksum(db);
     const started = Date.now();
-    const { events } = await rebuildProjections(db, replaySourcesFromEnv(process.env, config.databaseUrl));
+    const { events } = await rebuildProjections(db, replaySources(config.replaySources, config.databaseUrl));
     const after = await projectionChecksum(db);
     process.stdout.write(
       JSON.stringify({

@@ -1,17 +1,11 @@
 import { DataSource } from 'typeorm';
 import type { ServiceName } from '@hallmark/contracts';
 import { EventStore } from '@hallmark/event-store';
+import type { ReplaySource } from '@hallmark/platform';
 import { applyEvents } from '../session-projection.writer';
 
 /** Events applied at once, as the live consumer's largest batches: a replay costs a few statements per batch. */
 const REPLAY_BATCH = 500;
-
-/** An event store to replay: the producing service, its database and schema. */
-export interface ReplaySource {
-  service: ServiceName;
-  url: string;
-  schema: string;
-}
 
 /** Where each producing service keeps its events (override with HALLMARK_REBUILD_SOURCES). */
 export const SERVICE_SCHEMAS: Array<[ServiceName, string]> = [
@@ -20,15 +14,9 @@ export const SERVICE_SCHEMAS: Array<[ServiceName, string]> = [
   ['credential-service', 'hallmark_credential'],
 ];
 
-/** `service=url#schema,...`, or every producing service in DATABASE_URL. */
-export function replaySourcesFromEnv(env: NodeJS.ProcessEnv, databaseUrl: string): ReplaySource[] {
-  if (!env.HALLMARK_REBUILD_SOURCES)
-    return SERVICE_SCHEMAS.map(([service, schema]) => ({ service, url: databaseUrl, schema }));
-  return env.HALLMARK_REBUILD_SOURCES.split(',').map((item) => {
-    const m = /^([\w-]+)=(.+)#(\w+)$/.exec(item.trim());
-    if (!m) throw new Error(`HALLMARK_REBUILD_SOURCES entry ${item} is not service=url#schema`);
-    return { service: m[1] as ServiceName, url: m[2], schema: m[3] };
-  });
+/** The configured sources (HALLMARK_REBUILD_SOURCES), or every producing service's schema in DATABASE_URL. */
+export function replaySources(configured: ReplaySource[] | undefined, databaseUrl: string): ReplaySource[] {
+  return configured ?? SERVICE_SCHEMAS.map(([service, schema]) => ({ service, url: databaseUrl, schema }));
 }
 
 /**

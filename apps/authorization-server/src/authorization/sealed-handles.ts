@@ -1,8 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { hkdfSync } from 'crypto';
 import { CompactEncrypt, compactDecrypt } from 'jose';
 import { isObject, openGrantCode, type GrantCodePayload, type GrantUse } from '@hallmark/oid4vc';
-import { ConfigError, PLATFORM_CONFIG, type PlatformConfig } from '@hallmark/platform';
+import { PLATFORM_CONFIG, type PlatformConfig } from '@hallmark/platform';
 
 /** The kinds of handle the authorization server hands out and reads back. */
 export type HandleKind = 'code' | 'refresh' | 'state' | 'interaction';
@@ -12,22 +11,18 @@ const MAX_LENGTH = 4096;
 /**
  * Self-contained handles, so any replica opens them without a look-up; single use and rotation
  * are decided on the streams. Ours (authorization codes, refresh tokens, interactions, the
- * wallet's sealed `state`) are compact JWEs (`dir`, A256GCM) under a key derived from the grant
- * key; the offer service's (pre-authorized codes, `issuer_state`) are sealed with the grant key
- * itself. The one holder of the grant key in this service.
+ * wallet's sealed `state`) are compact JWEs (`dir`, A256GCM) under the grant key's handles key;
+ * the offer service's (pre-authorized codes, `issuer_state`) under its grant-code key, which both
+ * services derive alike (`GrantKeys`, libs/platform/src/config/grant-keys.ts).
  */
 @Injectable()
 export class SealedHandles {
-  private readonly grantKey: Buffer;
+  private readonly grantCodeKey: Uint8Array;
   private readonly key: Uint8Array;
 
   constructor(@Inject(PLATFORM_CONFIG) config: PlatformConfig) {
-    if (!config.grantKey)
-      throw new ConfigError('HALLMARK_GRANT_KEY is required by the authorization server (32 bytes, base64)');
-    this.grantKey = config.grantKey;
-    this.key = new Uint8Array(
-      hkdfSync('sha256', config.grantKey, Buffer.alloc(0), 'hallmark authorization handles', 32),
-    );
+    this.grantCodeKey = config.grantKeys.grantCodes;
+    this.key = config.grantKeys.authorizationHandles;
   }
 
   seal(kind: HandleKind, payload: Record<string, unknown>): Promise<string> {
@@ -56,7 +51,7 @@ export class SealedHandles {
 
   /** An offer's pre-authorized code or issuer_state; throws the catalogue's refusal when it is not one of ours or expired. */
   openOffer(value: string, now: Date, use: GrantUse = 'pre-authorized_code'): Promise<GrantCodePayload> {
-    return openGrantCode(this.grantKey, value, now, use);
+    return openGrantCode(this.grantCodeKey, value, now, use);
   }
 
   /** The wallet's value sealed as `state` (its own state, the offer's subject hash), or null. */

@@ -56,7 +56,9 @@ export class UpstreamLogin {
   }
 
   private verifier(authorizationId: string): string {
-    return createHmac('sha256', this.config.grantKey!).update(`upstream login ${authorizationId}`).digest('base64url');
+    return createHmac('sha256', this.config.grantKeys.upstreamLogin)
+      .update(`upstream login ${authorizationId}`)
+      .digest('base64url');
   }
 
   /** Where to send the user agent to log in; `state` is our sealed interaction handle. */

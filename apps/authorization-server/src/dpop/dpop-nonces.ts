@@ -1,4 +1,4 @@
-import { createHmac, hkdfSync } from 'crypto';
+import { createHmac } from 'crypto';
 
 const WINDOW_SECONDS = 60;
 const WINDOWS_ACCEPTED = 5;
@@ -7,14 +7,10 @@ const WINDOWS_ACCEPTED = 5;
  * Server-provided nonces that every replica issues and accepts without shared state: an HMAC of
  * the current minute under a key derived from the grant key, valid for about five minutes. The
  * DPoP nonces (RFC 9449 Section 8) and the wallet attestation challenges are two of them, each
- * with its own derived key.
+ * with its own derived key (`GrantKeys`).
  */
 export class ServerNonces {
-  private readonly key: Buffer;
-
-  constructor(secret: Buffer, purpose: string) {
-    this.key = Buffer.from(hkdfSync('sha256', secret, Buffer.alloc(0), `hallmark ${purpose}`, 32));
-  }
+  constructor(private readonly key: Uint8Array) {}
 
   private forWindow(window: number): string {
     return createHmac('sha256', this.key).update(String(window)).digest('base64url').slice(0, 32);
@@ -32,15 +28,7 @@ export class ServerNonces {
 }
 
 /** DPoP nonces (RFC 9449 Section 8). */
-export class DpopNonces extends ServerNonces {
-  constructor(secret: Buffer) {
-    super(secret, 'dpop nonce');
-  }
-}
+export class DpopNonces extends ServerNonces {}
 
 /** Challenges for wallet attestation PoPs (draft-ietf-oauth-attestation-based-client-auth-07 Section 8). */
-export class AttestationChallenges extends ServerNonces {
-  constructor(secret: Buffer) {
-    super(secret, 'attestation challenge');
-  }
-}
+export class AttestationChallenges extends ServerNonces {}

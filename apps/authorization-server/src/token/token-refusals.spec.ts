@@ -1,14 +1,14 @@
 import { streams, type NewEvent } from '@hallmark/contracts';
 import type { EventStore } from '@hallmark/event-store';
 import { Oid4vcError, sealGrantCode } from '@hallmark/oid4vc';
-import type { PlatformConfig } from '@hallmark/platform';
+import { deriveGrantKeys, type PlatformConfig } from '@hallmark/platform';
 import { SealedHandles } from '../authorization/sealed-handles';
 import { PRE_AUTHORIZED_GRANT_TYPE } from './pre-authorized-grant.decider';
 import { TokenRefusal, TokenRefusals } from './token-refusals';
 import type { TokenRequest } from './token-request';
 
-const grantKey = Buffer.alloc(32, 7);
-const handles = new SealedHandles({ grantKey } as PlatformConfig);
+const grantKeys = deriveGrantKeys(Buffer.alloc(32, 7));
+const handles = new SealedHandles({ grantKeys } as PlatformConfig);
 const request = { method: 'POST', path: '/token' };
 const inSeconds = (s: number) => Math.floor(Date.now() / 1000) + s;
 
@@ -71,7 +71,7 @@ describe('token refusals no decider recorded', () => {
 
   it('go on the grant of a pre-authorized code sent along, whatever the grant type', async () => {
     const { store, appended } = storeWith('none', 'none');
-    const code = await sealGrantCode(grantKey, { sid: 'session-3', exp: inSeconds(60), cfg: ['pid'] });
+    const code = await sealGrantCode(grantKeys.grantCodes, { sid: 'session-3', exp: inSeconds(60), cfg: ['pid'] });
     const refusals = new TokenRefusals(store, handles);
     await refusals.record(
       tokenRequest({ grant_type: PRE_AUTHORIZED_GRANT_TYPE, 'pre-authorized_code': code }),

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { PLATFORM_CONFIG, type PlatformConfig, ConfigError } from '@hallmark/platform';
+import { PLATFORM_CONFIG, type PlatformConfig } from '@hallmark/platform';
 import type { EventStoreTransaction } from '@hallmark/event-store';
 import { EventStore } from '@hallmark/event-store';
 import { newDataKey, unwrapKey, wrapKey } from './sealing';
@@ -16,8 +16,6 @@ export class SessionKeys {
     @Inject(PLATFORM_CONFIG) config: PlatformConfig,
     private readonly store: EventStore,
   ) {
-    if (!config.masterKey)
-      throw new ConfigError('HALLMARK_MASTER_KEY is required by the offer service (32 bytes, base64)');
     this.masterKey = config.masterKey;
   }
 

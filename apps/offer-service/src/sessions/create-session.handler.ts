@@ -9,7 +9,6 @@ import { seal, secretHash } from '../data-keys/sealing';
 import { buildCredentialOffer, offerUris, type OfferSecrets } from '../offers/credential-offer';
 import { createSessionRequestSchema, type CreateSessionRequest } from '@hallmark/contracts';
 import { sealGrantCode, subjectIdHash } from '@hallmark/oid4vc';
-import { ConfigError } from '@hallmark/platform';
 import { checkCreateSession, decide, initialSessionState, offerExpiry } from './session.decider';
 
 export const sessionStream = (sessionId: string): string => `session:${sessionId}`;
@@ -28,10 +27,7 @@ export class CreateSessionHandler {
     private readonly keys: SessionKeys,
     @Inject(ISSUER_CONFIG) private readonly issuerConfig: IssuerConfig,
     @Inject(PLATFORM_CONFIG) private readonly config: PlatformConfig,
-  ) {
-    if (!config.grantKey)
-      throw new ConfigError('HALLMARK_GRANT_KEY is required by the offer service (32 bytes, base64)');
-  }
+  ) {}
 
   async handle(body: unknown): Promise<Record<string, unknown>> {
     const request = validateBody<CreateSessionRequest>(createSessionRequestSchema, body ?? {});
@@ -57,7 +53,7 @@ export class CreateSessionHandler {
     const now = new Date();
     // Both grant secrets are self-contained (sealed for the authorization server), so the token and
     // authorization endpoints can use them without waiting for these events, on any replica.
-    const grantSecret = await sealGrantCode(this.config.grantKey!, {
+    const grantSecret = await sealGrantCode(this.config.grantKeys.grantCodes, {
       sid: sessionId,
       exp: Math.floor(offerExpiry(now, request).getTime() / 1000),
       cfg: request.credential_configuration_ids,

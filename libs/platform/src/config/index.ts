@@ -1,0 +1,5 @@
+export * from './variables';
+export * from './concern';
+export * from './concerns';
+export * from './grant-keys';
+export * from './processes';
