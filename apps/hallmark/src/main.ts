@@ -1,5 +1,5 @@
 import { join } from 'path';
-import { embeddedHost, http, loadConcerns, loadServiceConfig, logging, serve } from '@hallmark/platform';
+import { embeddedHost, http, loadConcerns, loadConfig, logging, serve, type PlatformConfig } from '@hallmark/platform';
 import { JsonLogger } from '@hallmark/telemetry';
 import { startEmbeddedDatabase } from './embedded-database';
 import { HallmarkModule } from './hallmark.module';
@@ -16,17 +16,18 @@ async function main(): Promise<void> {
   const { dataDir, port } = boot;
   const started = Date.now();
   const secrets = loadOrCreateSecrets(dataDir);
-  const database = boot.externalDatabaseUrl ? undefined : await startEmbeddedDatabase(dataDir, logger);
-  // What the environment leaves unset: the generated secrets, the keys in the data directory, the embedded database.
-  const config = loadServiceConfig('hallmark', {
+  // Every variable is checked before the embedded database starts. What the environment leaves
+  // unset: the generated secrets and the keys in the data directory.
+  const checked = loadConfig('hallmark', {
     HALLMARK_ADMIN_TOKEN: secrets.admin_token,
     HALLMARK_MASTER_KEY: secrets.master_key,
     HALLMARK_GRANT_KEY: secrets.grant_key,
     HALLMARK_INTERNAL_TOKEN: secrets.internal_token,
     HALLMARK_OFFER_SERVICE_URL: `http://127.0.0.1:${port}`,
     HALLMARK_KEYS_DIR: join(dataDir, 'keys'),
-    DATABASE_URL: database?.url,
   });
+  const database = checked.externalDatabaseUrl ? undefined : await startEmbeddedDatabase(dataDir, logger);
+  const config: PlatformConfig = database ? { ...checked, databaseUrl: database.url } : checked;
   await serve(HallmarkModule.forRoot({ processName: 'hallmark', config }), {
     processName: 'hallmark',
     port,

@@ -1,4 +1,4 @@
-import { ConfigError, readVariable, type ProcessName, type ValueType, type Variable } from './variables';
+import { ConfigError, PROCESSES, readVariable, type ProcessName, type Variable } from './variables';
 
 /** A variable whose value is always there when it is read: it has a default, or is required. */
 export type Present<T> = Variable<T> & { readonly present: true };
@@ -12,14 +12,7 @@ export const setting = <T>(spec: Spec<T> & { default: NoInfer<T> }): Present<T> 
 /** A variable every process that reads it requires. */
 export const required = <T>(spec: Omit<Spec<T>, 'requiredBy' | 'default'>): Present<T> => ({
   ...spec,
-  requiredBy: [
-    'offer-service',
-    'authorization-server',
-    'credential-service',
-    'audit-projector',
-    'hallmark',
-    'projections-rebuild',
-  ],
+  requiredBy: PROCESSES,
   present: true,
 });
 /** A variable that may be unset (or is required by some processes only, in `requiredBy`). */
@@ -80,7 +73,7 @@ export function readConcerns<C extends readonly AnyConcern[]>(
           return [name, readVariable(variable, process, env[name] || fallbacks[name] || undefined)];
         } catch (err) {
           if (!(err instanceof ConfigError)) throw err;
-          problems.push(err.message);
+          if (!problems.includes(err.message)) problems.push(err.message); // a variable two concerns read
           return [name, undefined];
         }
       }),
@@ -102,5 +95,3 @@ export function readConcerns<C extends readonly AnyConcern[]>(
   });
   return built as ConfigOf<C>;
 }
-
-export type { ValueType };

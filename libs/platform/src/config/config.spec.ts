@@ -89,6 +89,11 @@ describe('configuration read at start', () => {
     expect(error!.problems.map((p) => p.split(' ')[0])).toEqual(['PORT', 'HALLMARK_GRANT_KEY']);
   });
 
+  it('reports a variable two concerns read once (the host reads DATABASE_URL before the rest)', () => {
+    const problems = problemsOf(() => readConfig('hallmark', { ...MINIMAL.hallmark, DATABASE_URL: 'mysql://db/x' }));
+    expect(problems).toEqual(['DATABASE_URL must be a postgres or postgresql URL']);
+  });
+
   it('reads only the concerns the process composes', () => {
     // The audit projector neither needs nor checks the keys.
     const config = readServiceConfig('audit-projector', { HALLMARK_GRANT_KEY: 'malformed', HALLMARK_MASTER_KEY: '' });

@@ -1,4 +1,4 @@
-import { setDefaultLogLevel } from '@hallmark/telemetry';
+import { setDefaultLogLevel, type LogLevel } from '@hallmark/telemetry';
 import { readConcerns, type AnyConcern, type ConfigOf, type Environment } from './concern';
 import {
   accessTokens,
@@ -74,33 +74,34 @@ export type NestProcessName = Exclude<ProcessName, 'projections-rebuild'>;
 
 /** Reads and checks a process's configuration; throws a ConfigError naming every bad variable. */
 export function readConfig<P extends ProcessName>(
-  process: P,
-  env: Environment = globalThis.process.env,
+  name: P,
+  env: Environment = process.env,
   fallbacks: Environment = {},
 ): ProcessConfig<P> {
-  const concerns: readonly AnyConcern[] = PROCESS_CONCERNS[process];
-  const config = readConcerns(process, concerns, env, fallbacks) as object;
-  if (process !== 'hallmark' && process !== 'projections-rebuild') guardUncomposed(process as NestProcessName, config);
+  const concerns: readonly AnyConcern[] = PROCESS_CONCERNS[name];
+  const config = readConcerns(name, concerns, env, fallbacks) as object;
+  if (name !== 'hallmark' && name !== 'projections-rebuild') guardUncomposed(name as NestProcessName, config);
   return config as ProcessConfig<P>;
 }
 
 /** A service's configuration, typed as what the modules inject. */
 export function readServiceConfig(
-  process: NestProcessName,
-  env: Environment = globalThis.process.env,
+  name: NestProcessName,
+  env: Environment = process.env,
   fallbacks: Environment = {},
 ): PlatformConfig {
-  return readConfig(process, env, fallbacks) as unknown as PlatformConfig;
+  return readConfig(name, env, fallbacks) as unknown as PlatformConfig;
 }
 
 /**
  * At a process's start: its configuration, or, when a variable is missing or malformed, a
  * message on stderr naming each one and exit code 78 (EX_CONFIG) before anything else starts.
+ * `fallbacks` fill what the environment leaves unset (the embedded host's generated secrets).
  */
-export function loadConfig<P extends ProcessName>(process: P, fallbacks: Environment = {}): ProcessConfig<P> {
+export function loadConfig<P extends ProcessName>(name: P, fallbacks: Environment = {}): ProcessConfig<P> {
   try {
-    const config = readConfig(process, globalThis.process.env, fallbacks);
-    setDefaultLogLevel((config as { logLevel: ProcessConfig<'hallmark'>['logLevel'] }).logLevel);
+    const config = readConfig(name, process.env, fallbacks);
+    setDefaultLogLevel((config as { logLevel: LogLevel }).logLevel);
     return config;
   } catch (err) {
     if (err instanceof ConfigError) exitOnConfigError(err);
@@ -109,23 +110,23 @@ export function loadConfig<P extends ProcessName>(process: P, fallbacks: Environ
 }
 
 /** Part of a process's configuration, at its start (the host reads its data directory before the rest). */
-export function loadConcerns<C extends readonly AnyConcern[]>(process: ProcessName, concerns: C): ConfigOf<C> {
+export function loadConcerns<C extends readonly AnyConcern[]>(name: ProcessName, concerns: C): ConfigOf<C> {
   try {
-    return readConcerns(process, concerns, globalThis.process.env);
+    return readConcerns(name, concerns, process.env);
   } catch (err) {
     if (err instanceof ConfigError) exitOnConfigError(err);
     throw err;
   }
 }
 
-export const loadServiceConfig = (process: NestProcessName, fallbacks: Environment = {}): PlatformConfig =>
-  loadConfig(process, fallbacks) as unknown as PlatformConfig;
+export const loadServiceConfig = (name: NestProcessName, fallbacks: Environment = {}): PlatformConfig =>
+  loadConfig(name, fallbacks) as unknown as PlatformConfig;
 
 export const CONFIG_EXIT_CODE = 78;
 
 export function exitOnConfigError(err: ConfigError): never {
-  globalThis.process.stderr.write(`configuration error: ${err.message}\n`);
-  globalThis.process.exit(CONFIG_EXIT_CODE);
+  process.stderr.write(`configuration error: ${err.message}\n`);
+  process.exit(CONFIG_EXIT_CODE);
 }
 
 /**
@@ -133,8 +134,8 @@ export function exitOnConfigError(err: ConfigError): never {
  * service does not compose) throws at once, naming the concern to add to PROCESS_CONCERNS,
  * instead of quietly yielding undefined.
  */
-function guardUncomposed(process: NestProcessName, config: object): void {
-  const composed = new Set<AnyConcern>(PROCESS_CONCERNS[process]);
+function guardUncomposed(name: NestProcessName, config: object): void {
+  const composed = new Set<AnyConcern>(PROCESS_CONCERNS[name]);
   for (const c of PROCESS_CONCERNS.hallmark) {
     if (composed.has(c)) continue;
     for (const setting of c.settings as readonly string[])
@@ -142,7 +143,7 @@ function guardUncomposed(process: NestProcessName, config: object): void {
         enumerable: false,
         get() {
           throw new ConfigError(
-            `${process} read config.${setting}, a setting of the ${c.name} concern it does not compose (libs/platform/src/config/processes.ts)`,
+            `${name} read config.${setting}, a setting of the ${c.name} concern it does not compose (libs/platform/src/config/processes.ts)`,
           );
         },
       });

@@ -1,8 +1,10 @@
 import { spawn } from 'child_process';
 import { randomBytes } from 'crypto';
+import { existsSync, mkdtempSync, rmSync } from 'fs';
+import { tmpdir } from 'os';
 import { join } from 'path';
 
-const ROOT = join(__dirname, '../../..');
+const ROOT = join(__dirname, '../../../..');
 
 /** Runs a service's main.ts as `npm run stack` does, with only the given Hallmark variables set. */
 function start(app: string, env: Record<string, string>): Promise<{ code: number | null; stderr: string }> {
@@ -26,7 +28,7 @@ function start(app: string, env: Record<string, string>): Promise<{ code: number
   );
 }
 
-describe('a service with a missing or malformed key does not start', () => {
+describe('a process with a missing or malformed variable does not start', () => {
   it('exits non-zero naming HALLMARK_GRANT_KEY when the authorization server has none', async () => {
     const { code, stderr } = await start('authorization-server', {});
     expect(code).toBe(78);
@@ -52,5 +54,24 @@ describe('a service with a missing or malformed key does not start', () => {
     expect(stderr).toContain('HALLMARK_MASTER_KEY must be 32 bytes');
     expect(stderr).toContain('HALLMARK_TOPIC_PARTITIONS must be an integer from 1 to 1000, got "NaN"');
     expect(stderr).toContain('HALLMARK_INTERNAL_TOKEN is required by offer-service');
+  }, 30000);
+
+  it('the one-process host checks what the operator set before it starts its database', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'hallmark-config-'));
+    try {
+      const { code, stderr } = await start('hallmark', {
+        HALLMARK_DATA_DIR: dataDir,
+        DATABASE_URL: '',
+        HALLMARK_GRANT_KEY: 'too-short',
+        HALLMARK_C_NONCE_TTL: '0',
+      });
+      expect(code).toBe(78);
+      expect(stderr).toContain('hallmark cannot start');
+      expect(stderr).toContain('HALLMARK_GRANT_KEY must be 32 bytes');
+      expect(stderr).toContain('HALLMARK_C_NONCE_TTL must be an integer from 1 to 3600 (seconds), got "0"');
+      expect(existsSync(join(dataDir, 'postgres'))).toBe(false); // the embedded database never started
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   }, 30000);
 });
