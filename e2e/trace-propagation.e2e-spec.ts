@@ -48,6 +48,7 @@ describe('trace context end to end', () => {
     })
     class TraceTestApp {}
     app = await createHttpApp(TraceTestApp, 'trace-test');
+    await app.startAllMicroservices();
     await app.init();
     await app.getHttpAdapter().getInstance().ready();
   }, 60000);

@@ -19,7 +19,13 @@ import { SessionProjectionConsumer } from './session-projection.consumer';
       publishes: false,
     }),
   ],
-  controllers: [OpenApiController, SessionStreamController, SessionsQueryController, RequestsQueryController],
-  providers: [SessionProjectionConsumer, TimelineNotifications],
+  controllers: [
+    OpenApiController,
+    SessionStreamController,
+    SessionsQueryController,
+    RequestsQueryController,
+    SessionProjectionConsumer,
+  ],
+  providers: [TimelineNotifications],
 })
 export class AuditProjectorModule {}

@@ -24,7 +24,7 @@ import { AttestationChallengeController } from './authorization/attestation-chal
 import { AuthorizationServerMetadataController } from './metadata/authorization-server-metadata.controller';
 import { AuthorizationServer1732780003000 } from './migrations/1732780003000-authorization-server';
 import { TokenEndpoint1732780005000 } from './migrations/1732780005000-token-endpoint';
-import { OfferGrantsProjection } from './read-models/offer-grants.projection';
+import { DropOfferGrants1732780008000 } from './migrations/1732780008000-drop-offer-grants';
 import { ParController } from './par/par.controller';
 import { PushAuthorizationRequestHandler } from './par/push-authorization-request.handler';
 import { AccessTokens } from './token/access-tokens';
@@ -41,7 +41,7 @@ import { TokenController } from './token/token.controller';
     ServiceStoreModule.forService({
       service: 'authorization-server',
       schema: 'hallmark_authorization',
-      migrations: [AuthorizationServer1732780003000, TokenEndpoint1732780005000],
+      migrations: [AuthorizationServer1732780003000, TokenEndpoint1732780005000, DropOfferGrants1732780008000],
       publishes: true,
     }),
   ],
@@ -53,7 +53,6 @@ import { TokenController } from './token/token.controller';
     AttestationChallengeController,
   ],
   providers: [
-    OfferGrantsProjection,
     issuerKeysProvider,
     DpopReplayLedger,
     SealedHandles,

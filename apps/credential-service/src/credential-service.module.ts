@@ -10,9 +10,10 @@ import { CredentialEndpoints1732780006000 } from './migrations/1732780006000-cre
 import { CNonces } from './nonce/c-nonces';
 import { NonceController } from './nonce/nonce.controller';
 import { CredentialService1732780004000 } from './migrations/1732780004000-credential-service';
-import { IssuanceSessionsProjection } from './read-models/issuance-sessions.projection';
+import { RevokedAccessTokensConsumer } from './read-models/revoked-access-tokens.consumer';
 import { RevokedAccessTokensProjection } from './read-models/revoked-access-tokens.projection';
 import { RevokedAccessTokens1732780007000 } from './migrations/1732780007000-revoked-access-tokens';
+import { DropIssuanceSessions1732780008000 } from './migrations/1732780008000-drop-issuance-sessions';
 
 /** Issuer metadata, the nonce endpoint and the credential endpoint (SD-JWT VC, JWT VC). */
 @Module({
@@ -20,13 +21,17 @@ import { RevokedAccessTokens1732780007000 } from './migrations/1732780007000-rev
     ServiceStoreModule.forService({
       service: 'credential-service',
       schema: 'hallmark_credential',
-      migrations: [CredentialService1732780004000, CredentialEndpoints1732780006000, RevokedAccessTokens1732780007000],
+      migrations: [
+        CredentialService1732780004000,
+        CredentialEndpoints1732780006000,
+        RevokedAccessTokens1732780007000,
+        DropIssuanceSessions1732780008000,
+      ],
       publishes: true,
     }),
   ],
-  controllers: [IssuerMetadataController, NonceController, CredentialController],
+  controllers: [IssuerMetadataController, NonceController, CredentialController, RevokedAccessTokensConsumer],
   providers: [
-    IssuanceSessionsProjection,
     RevokedAccessTokensProjection,
     issuerKeysProvider,
     DpopReplayLedger,

@@ -42,6 +42,7 @@ export interface Subscription {
  */
 export interface EventTransport {
   readonly kind: 'kafka' | 'in-process';
+  /** Idempotent: the platform and the consumer server both call it, whichever comes first. */
   start(): Promise<void>;
   publish(topic: string, events: readonly EventEnvelope[]): Promise<void>;
   subscribe(options: SubscribeOptions): Promise<Subscription>;

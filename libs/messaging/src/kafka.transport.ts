@@ -41,6 +41,7 @@ export class KafkaTransport implements EventTransport {
   private readonly producer: Producer;
   private readonly consumers = new Set<Consumer>();
   private producerConnected = false;
+  private started?: Promise<void>;
 
   constructor(private readonly options: KafkaTransportOptions) {
     this.kafka = new Kafka({
@@ -59,7 +60,13 @@ export class KafkaTransport implements EventTransport {
     return this.options.namespace ? `${this.options.namespace}.${name}` : name;
   }
 
-  async start(): Promise<void> {
+  /** Connects and creates the missing topics, once: later calls wait for the first. */
+  start(): Promise<void> {
+    this.started ??= this.connectAndCreateTopics();
+    return this.started;
+  }
+
+  private async connectAndCreateTopics(): Promise<void> {
     await this.admin.connect();
     const existing = new Set(await this.admin.listTopics());
     const missing = [...new Set([...this.options.topics, DEAD_LETTER_TOPIC])]

@@ -6,6 +6,7 @@ import { JsonLogger, initTelemetry } from '@hallmark/telemetry';
 import { ConfigError, exitOnConfigError } from './config';
 import { UnparsableBody } from './unparsable-body';
 import { traceRequests } from './http-tracing';
+import { connectEventConsumers } from './event-consumers';
 
 const BODY_LIMIT = 256 * 1024;
 
@@ -33,7 +34,10 @@ export interface ServeOptions {
   afterClose?: () => Promise<void>;
 }
 
-/** Creates the Nest application on Fastify (the platform's HTTP adapter everywhere). */
+/**
+ * Creates the Nest application on Fastify (the platform's HTTP adapter everywhere), its consumers
+ * connected: `app.startAllMicroservices()` before `app.listen()` or `app.init()` subscribes them.
+ */
 export async function createHttpApp(
   rootModule: Parameters<typeof NestFactory.create>[0],
   processName: string,
@@ -47,6 +51,7 @@ export async function createHttpApp(
     { logger: new NestJsonLogger(new JsonLogger(processName)), bufferLogs: false, abortOnError: false },
   );
   traceRequests(app.getHttpAdapter().getInstance());
+  connectEventConsumers(app);
   // A wallet's malformed JSON reaches its handler as an UnparsableBody, so the refusal is explained
   // and recorded like any other (on the session's timeline when the access token names one); the
   // admin API keeps Fastify's plain 400.
@@ -92,6 +97,9 @@ export async function serve(
     logger.error('failed to start', { error: err as Error });
     process.exit(1);
   }
+  // Before listen runs the lifecycle hooks: every group subscribes before an outbox relay starts,
+  // so that an in-process publish reaches them all.
+  await app.startAllMicroservices();
   await app.listen(options.port, options.host ?? '0.0.0.0');
   logger.info('listening', { port: options.port });
   let closing = false;

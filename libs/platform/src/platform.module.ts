@@ -8,6 +8,7 @@ import { WireErrorFilter } from './error.filter';
 import { HealthController } from './health.controller';
 import { MetricsController } from './metrics.controller';
 import { ReadinessRegistry } from './readiness';
+import { EventConsumerServer } from './event-consumers';
 import { EVENT_TRANSPORT, ISSUER_CONFIG, LOGGER, PLATFORM_CONFIG } from './tokens';
 import { loadIssuerConfig, type IssuerConfig } from '@hallmark/issuer-config';
 import { AdminAuthGuard } from './admin-auth.guard';
@@ -39,14 +40,11 @@ export function createTransport(config: PlatformConfig, clientId: string, logger
 
 @Injectable()
 class TransportLifecycle implements OnModuleInit, OnApplicationShutdown {
-  constructor(
-    @Inject(EVENT_TRANSPORT) private readonly transport: EventTransport,
-    private readonly readiness: ReadinessRegistry,
-  ) {}
+  constructor(@Inject(EVENT_TRANSPORT) private readonly transport: EventTransport) {}
 
+  /** Topics exist before the relays publish (the broker gates readiness only where a process consumes). */
   async onModuleInit(): Promise<void> {
     await this.transport.start();
-    this.readiness.register('broker', () => this.transport.isReachable(), { degradeAfterReady: true });
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -73,6 +71,7 @@ export class PlatformModule {
         { provide: ISSUER_CONFIG, useValue: options.issuerConfig ?? loadIssuerConfig(options.config.issuerConfigPath) },
         ReadinessRegistry,
         TransportLifecycle,
+        EventConsumerServer,
         AdminAuthGuard,
         { provide: APP_FILTER, useFactory: () => new WireErrorFilter(logger) },
       ],

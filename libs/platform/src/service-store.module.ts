@@ -10,7 +10,7 @@ import {
 import type { DataSource, MigrationInterface } from 'typeorm';
 import { topicOf, type ServiceName } from '@hallmark/contracts';
 import { EVENT_STORE_MIGRATIONS, EventStore, OutboxRelay, openDatabase } from '@hallmark/event-store';
-import type { BatchHandler, EventHandler, EventTransport, SubscribeOptions, Subscription } from '@hallmark/messaging';
+import type { EventTransport } from '@hallmark/messaging';
 import { JsonLogger } from '@hallmark/telemetry';
 import type { PlatformConfig } from './config';
 import { ReadinessRegistry } from './readiness';
@@ -34,43 +34,6 @@ export class OutboxRelayHolder {
   constructor(readonly relay: OutboxRelay | undefined) {}
 }
 
-/** Subscribes the service's consumer group and closes it on shutdown. */
-@Injectable()
-export class EventConsumers implements BeforeApplicationShutdown {
-  private readonly subscriptions: Subscription[] = [];
-
-  constructor(
-    @Inject(SERVICE_STORE_OPTIONS) private readonly options: ServiceStoreOptions,
-    @Inject(EVENT_TRANSPORT) private readonly transport: EventTransport,
-    private readonly readiness: ReadinessRegistry,
-  ) {}
-
-  /** Group id `hallmark.<service>[.<purpose>]`: one per read model keeps their offsets apart. */
-  subscribe(topics: readonly string[], handler: EventHandler, purpose?: string): Promise<void> {
-    return this.join({ groupId: this.groupId(purpose), topics, handler });
-  }
-
-  /** As `subscribe`, for a read model that applies consecutive events of a partition at once. */
-  subscribeBatches(topics: readonly string[], batchHandler: BatchHandler, purpose?: string): Promise<void> {
-    return this.join({ groupId: this.groupId(purpose), topics, batchHandler });
-  }
-
-  private groupId(purpose: string | undefined): string {
-    return `hallmark.${this.options.service}${purpose ? `.${purpose}` : ''}`;
-  }
-
-  private async join(options: SubscribeOptions): Promise<void> {
-    const { groupId } = options;
-    const subscription = await this.transport.subscribe(options);
-    this.subscriptions.push(subscription);
-    this.readiness.register(`consumer:${groupId}`, async () => subscription.isReady(), { degradeAfterReady: true });
-  }
-
-  async beforeApplicationShutdown(): Promise<void> {
-    await Promise.all(this.subscriptions.map((s) => s.close()));
-  }
-}
-
 @Injectable()
 class ServiceStoreLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
   constructor(
@@ -82,7 +45,10 @@ class ServiceStoreLifecycle implements OnApplicationBootstrap, BeforeApplication
     this.readiness.register(`database:${options.schema}`, async () => (await this.dataSource.query('SELECT 1'), true));
   }
 
-  /** Relays start after every module subscribed, so an in-process publish reaches all consumers. */
+  /**
+   * Relays start in the bootstrap hook, after `startAllMicroservices()` subscribed every consumer
+   * group (see `serve`), so an in-process publish reaches all of them.
+   */
   onApplicationBootstrap(): void {
     this.relay.relay?.start();
   }
@@ -96,7 +62,10 @@ class ServiceStoreLifecycle implements OnApplicationBootstrap, BeforeApplication
   }
 }
 
-/** A service's own database schema, event store, outbox relay and consumer group. */
+/**
+ * A service's own database schema, event store and outbox relay. Its consumers are handlers on its
+ * controllers (`@EventPattern`, `@EventBatchPattern`), subscribed by EventConsumerServer.
+ */
 @Module({})
 export class ServiceStoreModule {
   static forService(options: ServiceStoreOptions): DynamicModule {
@@ -136,10 +105,9 @@ export class ServiceStoreModule {
                 : undefined,
             ),
         },
-        EventConsumers,
         ServiceStoreLifecycle,
       ],
-      exports: [SERVICE_DATA_SOURCE, EventStore, EventConsumers, OutboxRelayHolder],
+      exports: [SERVICE_DATA_SOURCE, EventStore, OutboxRelayHolder],
     };
   }
 }

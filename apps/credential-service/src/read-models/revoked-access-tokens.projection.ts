@@ -1,26 +1,16 @@
-import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
-import { topicOf, type EventEnvelope, type TokensRevokedV1 } from '@hallmark/contracts';
-import { EventConsumers, SERVICE_DATA_SOURCE } from '@hallmark/platform';
+import type { EventEnvelope, TokensRevokedV1 } from '@hallmark/contracts';
+import { SERVICE_DATA_SOURCE } from '@hallmark/platform';
 
 /**
  * Which access tokens stop working before they expire: the authorization server revokes the
  * tokens of an authorization whose code was used twice (RFC 6749 Section 4.1.2). Idempotent.
+ * Fed by RevokedAccessTokensConsumer.
  */
 @Injectable()
-export class RevokedAccessTokensProjection implements OnModuleInit {
-  constructor(
-    private readonly consumers: EventConsumers,
-    @Inject(SERVICE_DATA_SOURCE) private readonly db: DataSource,
-  ) {}
-
-  async onModuleInit(): Promise<void> {
-    await this.consumers.subscribe(
-      [topicOf('authorization-server')],
-      (event) => this.apply(event),
-      'revoked-access-tokens',
-    );
-  }
+export class RevokedAccessTokensProjection {
+  constructor(@Inject(SERVICE_DATA_SOURCE) private readonly db: DataSource) {}
 
   async apply(event: EventEnvelope): Promise<void> {
     if (event.event_type !== 'tokens_revoked') return;
