@@ -114,6 +114,26 @@ describe('consumers as a Nest transport strategy', () => {
     expect(new Set(seen.batches.flatMap((b) => b.groups))).toEqual(new Set(['hallmark.audit-projector']));
   });
 
+  it('subscribes the topics its handlers name and dispatches whatever the cluster calls them (a namespace)', async () => {
+    const started = await start([ErasuresConsumer, ProjectionConsumer]);
+    app = started.app;
+    const subscribe = jest.spyOn(started.transport, 'subscribe');
+    await app.startAllMicroservices();
+    const options = new Map(subscribe.mock.calls.map(([o]) => [o.groupId, o]));
+    expect([...options.values()].map((o) => [o.groupId, o.topics])).toEqual([
+      ['hallmark.credential-service.erasures', [OFFERS]],
+      ['hallmark.audit-projector', [OFFERS]],
+    ]);
+    const delivery = { topic: `ns-1.${OFFERS}`, partition: 3, offset: '7', groupId: 'hallmark.audit-projector' };
+    const projector = options.get('hallmark.audit-projector')!;
+    const erasures = options.get('hallmark.credential-service.erasures')!;
+    if (!('batchHandler' in projector) || !('handler' in erasures)) throw new Error('wrong handler kinds');
+    await projector.batchHandler([{ event: event(1, 'a'), delivery }]);
+    await erasures.handler(event(2, 'a'), { ...delivery, groupId: 'hallmark.credential-service.erasures' });
+    expect(seen.batches).toEqual([{ ns: [1], groups: ['hallmark.audit-projector'] }]);
+    expect(seen.erasures).toEqual([{ n: 2, group: 'hallmark.credential-service.erasures', topic: `ns-1.${OFFERS}` }]);
+  });
+
   it('dead-letters what a handler refuses as poison and retries any other failure', async () => {
     const started = await start([ErasuresConsumer]);
     app = started.app;
@@ -188,7 +208,7 @@ describe('consumers as a Nest transport strategy', () => {
       [Ungrouped, 'name its group with consumerGroup(service, purpose)'],
       [Unknown, 'not an event type of the catalogue'],
       [Requests, 'nothing here answers requests'],
-      [Mixed, 'mixes batch and per-event handlers'],
+      [Mixed, "a batch handler is its group's only one"],
     ] as const) {
       const started = await start([controller]);
       await expect(started.app.startAllMicroservices()).rejects.toThrow(message);

@@ -32,12 +32,23 @@ export const consumerGroup = (service: ServiceName, purpose?: string): ConsumerG
  * The batch equivalent of `@EventPattern`: the handler gets consecutive events of one partition of
  * these topics at once (`readonly DeliveredEvent[]`, up to MAX_BATCH_RECORDS), to apply them in
  * one transaction, all or none (see BatchHandler). Declared by topic, not event type: a batch is a
- * run of a partition's records, whatever their types.
+ * run of a partition's records, whatever their types. A batch handler is its group's only one.
  */
 export const EventBatchPattern = (topics: readonly string[], group: ConsumerGroupExtras): MethodDecorator =>
-  EventPattern([...topics], { ...group, batch: true });
+  EventPattern<BatchPattern>({ topics: [...topics] }, { ...group, batch: true });
 
-/** A handler's second argument (`@Ctx()`): where each event it was handed came from. */
+interface BatchPattern {
+  topics: string[];
+}
+
+const isBatchPattern = (pattern: unknown): pattern is BatchPattern =>
+  Array.isArray((pattern as BatchPattern | null)?.topics) &&
+  (pattern as BatchPattern).topics.every((t) => typeof t === 'string');
+
+/**
+ * A handler's second argument (`@Ctx()`): where each event it was handed came from (the topic as
+ * named on the cluster, with HALLMARK_KAFKA_NAMESPACE's prefix).
+ */
 export class ConsumerContext extends BaseRpcContext<[readonly Delivery[]]> {
   /** One per event: one for an `@EventPattern` handler, one per event of an `@EventBatchPattern` batch. */
   getDeliveries(): readonly Delivery[] {
@@ -59,9 +70,10 @@ export class ConsumerFailuresFilter implements RpcExceptionFilter {
 
 interface ConsumerGroupPlan {
   groupId: string;
-  batch: boolean;
   topics: Set<string>;
-  /** The handler per event type (per-event group) or per topic (batch group). */
+  /** A batch group's one handler, for every record of its topics. */
+  batchHandler?: MessageHandler;
+  /** A per-event group's handler per event type. */
   handlers: Map<string, MessageHandler>;
   subscription?: Subscription;
 }
@@ -99,20 +111,33 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
   ): void {
     const named = `${isEventHandler ? '@EventPattern' : '@MessagePattern'}(${JSON.stringify(pattern)})`;
     if (!isEventHandler) throw new Error(`${named}: consumers handle events; nothing here answers requests`);
-    if (typeof pattern !== 'string') throw new Error(`${named}: the pattern is an event type or, for a batch, a topic`);
     const groupId = extras.consumerGroup;
     if (typeof groupId !== 'string') throw new Error(`${named}: name its group with consumerGroup(service, purpose)`);
     const batch = extras.batch === true;
+    if (batch ? !isBatchPattern(pattern) : typeof pattern !== 'string')
+      throw new Error(`${named}: the pattern is an event type, or the topics of @EventBatchPattern`);
+    const group = this.groupOf(groupId);
+    if (group.batchHandler || (batch && group.handlers.size))
+      throw new Error(`${named}: group ${groupId} has a handler already; a batch handler is its group's only one`);
+    if (isBatchPattern(pattern)) {
+      group.batchHandler = callback;
+      for (const topic of pattern.topics) group.topics.add(topic);
+    } else {
+      const eventType = pattern as string;
+      if (group.handlers.has(eventType)) throw new Error(`${named}: group ${groupId} has a handler for it already`);
+      group.topics.add(topicOfEventType(eventType));
+      group.handlers.set(eventType, callback);
+    }
+  }
+
+  private groupOf(groupId: string): ConsumerGroupPlan {
     let group = this.groups.get(groupId);
     if (!group) {
-      group = { groupId, batch, topics: new Set(), handlers: new Map() };
+      group = { groupId, topics: new Set(), handlers: new Map() };
       this.groups.set(groupId, group);
       this.registerReadiness(group);
     }
-    if (group.batch !== batch) throw new Error(`${named}: group ${groupId} mixes batch and per-event handlers`);
-    if (group.handlers.has(pattern)) throw new Error(`${named}: group ${groupId} has a handler for it already`);
-    group.handlers.set(pattern, callback);
-    group.topics.add(batch ? pattern : topicOfEventType(pattern));
+    return group;
   }
 
   /**
@@ -142,14 +167,13 @@ export class EventConsumerServer extends Server implements CustomTransportStrate
   }
 
   private options(group: ConsumerGroupPlan): SubscribeOptions {
-    const { groupId, handlers } = group;
+    const { groupId, handlers, batchHandler } = group;
     const topics = [...group.topics];
-    if (group.batch)
+    if (batchHandler)
       return {
         groupId,
         topics,
-        batchHandler: (events) =>
-          invoke(handlers.get(events[0].delivery.topic)!, events, new ConsumerContext([events.map((e) => e.delivery)])),
+        batchHandler: (events) => invoke(batchHandler, events, new ConsumerContext([events.map((e) => e.delivery)])),
       };
     return {
       groupId,
