@@ -164,12 +164,20 @@ describe.each(TARGETS)('personal data and secrets [%s]', (targetName) => {
       ...(received.credentials as string[]),
     ];
     expect(sent.length).toBeGreaterThanOrEqual(4);
+    // Each topic reaches the projector on its own: the summary can say credential_issued before the
+    // offer service's session_created is on the timeline.
     await eventually(
-      async () =>
-        (await call('GET', `${t.baseUrl}/admin/sessions/${sessionId}`, { token: t.adminToken })).body?.status ===
-        'credential_issued',
+      async () => {
+        const { body } = await call('GET', `${t.baseUrl}/admin/sessions/${sessionId}?collapse=false`, {
+          token: t.adminToken,
+        });
+        return (
+          body?.status === 'credential_issued' &&
+          body.timeline.some((e: { type: string }) => e.type === 'session_created')
+        );
+      },
       20000,
-      'credential_issued on the timeline',
+      'credential_issued and session_created on the timeline',
     );
   }, 180000);
   afterAll(async () => t?.stop());
