@@ -1,6 +1,6 @@
 import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
-import { newEventId, newId, unattributedSessionId, type EventEnvelope } from '@hallmark/contracts';
+import { newEventId, newId, unattributedSessionId, type RawEventEnvelope } from '@hallmark/contracts';
 import { openDatabase } from '@hallmark/event-store';
 import { AuditProjections1732780002000 } from './migrations/1732780002000-audit-projections';
 import { UnattributedRequests1732780007000 } from './migrations/1732780007000-unattributed-requests';
@@ -19,7 +19,7 @@ function event(
   event_type: string,
   second: number,
   data: Record<string, unknown> = {},
-): EventEnvelope {
+): RawEventEnvelope {
   return {
     event_id: newEventId(),
     event_type,
@@ -39,7 +39,7 @@ function event(
 }
 
 /** A session's flow; `failing` adds a locked token refusal (an error) and a warning. */
-function flow(sessionId: string, failing = false): EventEnvelope[] {
+function flow(sessionId: string, failing = false): RawEventEnvelope[] {
   return [
     event(sessionId, 'session_created', 1, {
       grant_type: 'pre-authorized_code',
@@ -96,7 +96,7 @@ const refusedCredential = (second: number) =>
   });
 
 /** The flows' events as several topics could deliver them: sessions interleaved, latest first. */
-const interleaved = (flows: EventEnvelope[][]): EventEnvelope[] =>
+const interleaved = (flows: RawEventEnvelope[][]): RawEventEnvelope[] =>
   flows[0].flatMap((_, j) => flows.map((f) => f[f.length - 1 - j])).filter((e) => e !== undefined);
 
 describe('batched session projection writer (real Postgres)', () => {

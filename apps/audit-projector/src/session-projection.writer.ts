@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { isUnattributed, type EventEnvelope } from '@hallmark/contracts';
+import { isUnattributed, type RawEventEnvelope } from '@hallmark/contracts';
 import { toTimelineEntry, type TimelineEntry } from './session-timeline/timeline-entry';
 import { SUMMARY_DATA_FIELDS, summarize, type SummaryInput } from './session-summary/session-summary';
 
@@ -46,7 +46,7 @@ const UNATTRIBUTED_RECORD = `event_id uuid, occurred_at timestamptz, type text, 
  * inserts nothing and changes nothing; a summary is recomputed from all the session's entries, so
  * arrival order does not matter.
  */
-export async function applyEvents(em: EntityManager, events: readonly EventEnvelope[]): Promise<void> {
+export async function applyEvents(em: EntityManager, events: readonly RawEventEnvelope[]): Promise<void> {
   const entries = events.map(toTimelineEntry);
   const attributed = entries.filter((e) => !isUnattributed(e.session_id));
   const unattributed = entries.filter((e) => isUnattributed(e.session_id));

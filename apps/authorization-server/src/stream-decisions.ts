@@ -1,32 +1,19 @@
 import {
   fold,
-  type AuthorizationDeniedV1,
   type Decider,
   type EventEnvelope,
+  type EventType,
   type NewEvent,
-  type TokenRejectedV1,
+  type StreamName,
 } from '@hallmark/contracts';
 import type { EventStore } from '@hallmark/event-store';
 import { Oid4vcError } from '@hallmark/oid4vc';
 
-/** What a decider here decides: catalogue events with today's payload interfaces. */
-interface DecidedEvent {
-  event_type: string;
-  data: object;
-  occurred_at?: string;
-}
-
-type StoredEvent = Pick<NewEvent, 'event_type' | 'data'>;
-
-/** A stream's events as a decider folds them (types it does not know fall through its evolve). */
-export const decidable = <E extends DecidedEvent>(history: readonly StoredEvent[]): E[] => history as unknown as E[];
-
-/** A decider's events as the store appends them. */
-export const appendable = (events: readonly DecidedEvent[]): NewEvent[] => events as unknown as NewEvent[];
-
-/** The state of a stream's events. */
-export const stateOf = <C, E extends DecidedEvent, S>(decider: Decider<C, E, S>, history: readonly StoredEvent[]): S =>
-  fold(decider, decidable<E>(history));
+/** The state of a stream's events (a stream's envelopes are its decider's events). */
+export const stateOf = <C, T extends EventType, S>(
+  decider: Decider<C, NewEvent<T>, S>,
+  history: readonly EventEnvelope<T>[],
+): S => fold(decider, history);
 
 /**
  * Decides a command on its stream and appends what was decided at the version it was decided
@@ -34,34 +21,32 @@ export const stateOf = <C, E extends DecidedEvent, S>(decider: Decider<C, E, S>,
  * session id (a stream that never existed) nothing is appended; the events still say what the
  * answer is.
  */
-export async function decideOnStream<C, E extends DecidedEvent, S>(
+export async function decideOnStream<C, T extends EventType, S>(
   store: EventStore,
-  streamId: string,
-  decider: Decider<C, E, S>,
+  streamId: StreamName<T>,
+  decider: Decider<C, NewEvent<T>, S>,
   command: NoInfer<C>,
-  sessionIdOf: (history: readonly EventEnvelope[]) => string | undefined,
-): Promise<{ events: E[]; state: S; sessionId: string | undefined }> {
+  sessionIdOf: (history: readonly EventEnvelope<T>[]) => string | undefined,
+): Promise<{ events: NewEvent<T>[]; state: S; sessionId: string | undefined }> {
   return store.decide(streamId, (history) => {
     const state = stateOf(decider, history);
     const sessionId = sessionIdOf(history);
     const events = decider.decide(command, state);
     return {
       sessionId: sessionId ?? '',
-      events: sessionId ? appendable(events) : [],
+      events: sessionId ? events : [],
       result: { events, state, sessionId },
     };
   });
 }
 
-type RejectionEvent =
-  | { event_type: 'token_rejected'; data: TokenRejectedV1 }
-  | { event_type: 'authorization_denied'; data: AuthorizationDeniedV1 };
+type RejectionEvent = NewEvent<'token_rejected' | 'authorization_denied'>;
 
-const isRejection = (event: DecidedEvent): event is RejectionEvent =>
+const isRejection = (event: NewEvent): event is RejectionEvent =>
   event.event_type === 'token_rejected' || event.event_type === 'authorization_denied';
 
 /** The error a refused decision answers with, derived from its rejection event; undefined when nothing was refused. */
-export function rejectionOf(events: readonly DecidedEvent[]): Oid4vcError | undefined {
+export function rejectionOf(events: readonly NewEvent[]): Oid4vcError | undefined {
   const rejection = events.find(isRejection);
   return rejection ? Oid4vcError.fromDiagnostic(rejection.data) : undefined;
 }

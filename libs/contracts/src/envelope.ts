@@ -1,16 +1,13 @@
 import { v7 as uuidv7 } from 'uuid';
+import type { EventData, EventType } from './event-catalog';
 
 /** The services that produce events. Each owns one Kafka topic and one event store. */
 export const SERVICES = ['offer-service', 'authorization-server', 'credential-service', 'audit-projector'] as const;
 export type ServiceName = (typeof SERVICES)[number];
 
-/**
- * One envelope for every event, with the same field names in Postgres, on Kafka and in the
- * in-process transport. `data` is the event type's payload at `schema_version`.
- */
-export interface EventEnvelope<T = Record<string, unknown>> {
+/** The envelope's fields besides the type and payload. */
+export interface EnvelopeMetadata {
   event_id: string;
-  event_type: string;
   schema_version: number;
   stream_id: string;
   stream_version: number;
@@ -22,15 +19,28 @@ export interface EventEnvelope<T = Record<string, unknown>> {
   causation_id: string | null;
   traceparent: string | null;
   tracestate: string | null;
-  data: T;
+}
+
+/**
+ * One envelope for every event, with the same field names in Postgres, on Kafka and in the
+ * in-process transport: a union over the catalogue's types (`EventEnvelope<'token_issued'>` for
+ * one), so narrowing on `event_type` narrows `data` to that type's current payload.
+ */
+export type EventEnvelope<T extends EventType = EventType> = NewEvent<T> & EnvelopeMetadata;
+
+/**
+ * An envelope of any type, as stored and carried (the outbox, the transports, the dead letter):
+ * also the types this build does not know, which pass through unchanged. Narrow it with
+ * `knownEvent` (after `upcastAndValidate`) to read its payload.
+ */
+export interface RawEventEnvelope extends EnvelopeMetadata {
+  event_type: string;
+  data: Record<string, unknown>;
 }
 
 /** What a handler decides: the type and payload; the store fills in the rest of the envelope. */
-export interface NewEvent<T = Record<string, unknown>> {
-  event_type: string;
-  data: T;
-  occurred_at?: string;
-}
+export type NewEvent<T extends EventType = EventType> = Extract<AnyNewEvent, { event_type: T }>;
+type AnyNewEvent = { [K in EventType]: { event_type: K; data: EventData<K>; occurred_at?: string } }[EventType];
 
 /** Time-ordered UUIDs keep event ids roughly in append order, which suits B-tree indexes. */
 export const newEventId = (): string => uuidv7();

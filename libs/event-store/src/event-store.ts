@@ -1,12 +1,19 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import {
+  EventContractError,
   assertAppendable,
+  belongsToStream,
+  isStreamEvent,
   newEventId,
   newId,
+  readEvent,
   upcastAndValidate,
   type EventEnvelope,
+  type EventType,
   type NewEvent,
+  type RawEventEnvelope,
   type ServiceName,
+  type StreamName,
 } from '@hallmark/contracts';
 import { activeTraceHeaders, currentRequestScope } from '@hallmark/telemetry';
 
@@ -26,9 +33,9 @@ export class ConcurrencyError extends Error {
 }
 
 /** What a command decided from a stream's history: the events to append (none: nothing happened) and what the caller gets back. */
-export interface StreamDecision<T> {
+export interface StreamDecision<T, E extends EventType = EventType> {
   sessionId: string;
-  events: NewEvent[];
+  events: NewEvent<E>[];
   result: T;
 }
 
@@ -46,7 +53,7 @@ export interface AppendOptions {
 export interface StoredEvent {
   position: string;
   transactionId: string;
-  envelope: EventEnvelope;
+  envelope: RawEventEnvelope;
 }
 
 const COLUMNS = `global_position, transaction_id::text AS transaction_id, event_id, event_type, schema_version,
@@ -98,13 +105,13 @@ export class EventStore {
   }
 
   /** Appends in a transaction of its own. */
-  async append(
-    streamId: string,
+  async append<E extends EventType>(
+    streamId: StreamName<E>,
     sessionId: string,
     expected: ExpectedVersion,
-    events: NewEvent[],
+    events: NewEvent<E>[],
     options: AppendOptions = {},
-  ): Promise<EventEnvelope[]> {
+  ): Promise<RawEventEnvelope[]> {
     const appended = await appendEvents(
       (sql, params) => this.dataSource.query(sql, params),
       this.source,
@@ -135,9 +142,9 @@ export class EventStore {
    * and no transaction held open while deciding; for writes beyond the stream's own events, use
    * `transaction` with `readStreamLocked`.
    */
-  async decide<T>(
-    streamId: string,
-    decide: (history: EventEnvelope[]) => StreamDecision<T>,
+  async decide<T, E extends EventType>(
+    streamId: StreamName<E>,
+    decide: (history: EventEnvelope<E>[]) => StreamDecision<T, E>,
     options: AppendOptions = {},
   ): Promise<T> {
     for (let attempt = 1; ; attempt++) {
@@ -152,20 +159,22 @@ export class EventStore {
     }
   }
 
-  async readStream(streamId: string): Promise<EventEnvelope[]> {
+  /** A stream's events, upcast and typed by the stream's name. */
+  async readStream<E extends EventType>(streamId: StreamName<E>): Promise<EventEnvelope<E>[]> {
     const rows = await this.dataSource.query(
       `SELECT ${COLUMNS} FROM events WHERE stream_id = $1 ORDER BY stream_version`,
       [streamId],
     );
-    return rows.map((r: Record<string, unknown>) => upcastAndValidate(rowToStoredEvent(r).envelope));
+    return rows.map((r: Record<string, unknown>) => streamEvent(streamId, r));
   }
 
+  /** Every stream's events of one session, upcast, in append order. */
   async readSession(sessionId: string): Promise<EventEnvelope[]> {
     const rows = await this.dataSource.query(
       `SELECT ${COLUMNS} FROM events WHERE session_id = $1 ORDER BY global_position`,
       [sessionId],
     );
-    return rows.map((r: Record<string, unknown>) => upcastAndValidate(rowToStoredEvent(r).envelope));
+    return rows.map((r: Record<string, unknown>) => readEvent(rowToStoredEvent(r).envelope));
   }
 
   /** Every committed event in publication order, for replays (projection rebuilds). */
@@ -204,18 +213,18 @@ export class EventStoreTransaction {
    * Locks the stream until the transaction ends and reads it: decide from this history and
    * append in the same transaction, and no concurrent command can decide from the same state.
    */
-  async readStreamLocked(streamId: string): Promise<EventEnvelope[]> {
+  async readStreamLocked<E extends EventType>(streamId: StreamName<E>): Promise<EventEnvelope<E>[]> {
     const rows = await this.manager.query(`SELECT ${COLUMNS} FROM read_stream_locked($1)`, [streamId]);
-    return rows.map((r: Record<string, unknown>) => upcastAndValidate(rowToStoredEvent(r).envelope));
+    return rows.map((r: Record<string, unknown>) => streamEvent(streamId, r));
   }
 
-  async append(
-    streamId: string,
+  async append<E extends EventType>(
+    streamId: StreamName<E>,
     sessionId: string,
     expected: ExpectedVersion,
-    events: NewEvent[],
+    events: NewEvent<E>[],
     options: AppendOptions = {},
-  ): Promise<EventEnvelope[]> {
+  ): Promise<RawEventEnvelope[]> {
     return appendEvents(
       (sql, params) => this.manager.query(sql, params),
       this.source,
@@ -230,6 +239,14 @@ export class EventStoreTransaction {
 
 type Query = (sql: string, params: unknown[]) => Promise<Record<string, unknown>[]>;
 
+/** A stored row of `streamId`, upcast and validated, typed by the stream (which it must belong to). */
+function streamEvent<E extends EventType>(streamId: StreamName<E>, row: Record<string, unknown>): EventEnvelope<E> {
+  const event = readEvent(rowToStoredEvent(row).envelope);
+  if (!isStreamEvent(streamId, event))
+    throw new EventContractError(`${event.event_type} does not belong in ${streamId}`);
+  return event;
+}
+
 /**
  * One round trip (`append_events`, see its migration): lock the stream, check the version the
  * decision was made from, insert. In a transaction of its own when `query` runs outside one.
@@ -242,9 +259,13 @@ async function appendEvents(
   expected: ExpectedVersion,
   events: NewEvent[],
   options: AppendOptions,
-): Promise<EventEnvelope[]> {
+): Promise<RawEventEnvelope[]> {
   if (events.length === 0) return [];
-  const versions = events.map((e) => assertAppendable(e, source));
+  const versions = events.map((e) => {
+    if (!belongsToStream(streamId, e.event_type))
+      throw new EventContractError(`${e.event_type} does not belong in ${streamId}`);
+    return assertAppendable(e, source);
+  });
   const trace = activeTraceHeaders();
   const correlationId = options.correlationId ?? currentRequestScope()?.requestId ?? newId();
   const now = new Date().toISOString();

@@ -1,6 +1,6 @@
 import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
-import type { EventEnvelope } from '@hallmark/contracts';
+import type { NewEvent, RawEventEnvelope } from '@hallmark/contracts';
 import { InProcessTransport, type EventTransport } from '@hallmark/messaging';
 import { JsonLogger } from '@hallmark/telemetry';
 import { EventStore, ConcurrencyError } from './event-store';
@@ -10,7 +10,7 @@ import { openDatabase } from './database';
 
 const url = process.env.DATABASE_URL!;
 const quiet = new JsonLogger('test', 'error');
-const retrieved = (n: number) => ({
+const retrieved = (n: number): NewEvent<'offer_retrieved'> => ({
   event_type: 'offer_retrieved',
   data: { offer_id: `o${n}`, request: { method: 'GET', path: '/offers/{offer_id}' } },
 });
@@ -20,7 +20,7 @@ describe('event store and outbox relay (real Postgres)', () => {
   let store: EventStore;
   let transport: InProcessTransport;
   let relay: OutboxRelay;
-  const received: EventEnvelope[] = [];
+  const received: RawEventEnvelope[] = [];
   const schema = `es_test_${process.pid}`;
 
   beforeAll(async () => {
@@ -101,6 +101,7 @@ describe('event store and outbox relay (real Postgres)', () => {
 
   it('rejects an event that breaks its contract, appending nothing', async () => {
     await expect(
+      // @ts-expect-error: the payload breaks the contract, which the type check already says
       store.append('s:bad', 'bad', 0, [{ event_type: 'offer_retrieved', data: { nope: 1 } }]),
     ).rejects.toThrow(/offer_id/);
     expect(await store.readStream('s:bad')).toEqual([]);
@@ -157,7 +158,7 @@ describe('event store and outbox relay (real Postgres)', () => {
 
   it('keeps events while the transport fails and delivers them in order once it recovers', async () => {
     let failing = true;
-    const got: EventEnvelope[] = [];
+    const got: RawEventEnvelope[] = [];
     // A transport whose broker is down until `failing` is cleared.
     const flaky: EventTransport = {
       kind: 'in-process',

@@ -1,4 +1,4 @@
-import type { EventEnvelope } from '@hallmark/contracts';
+import type { RawEventEnvelope } from '@hallmark/contracts';
 
 /** Where a delivered event came from (the provenance a dead letter keeps). */
 export interface Delivery {
@@ -8,10 +8,10 @@ export interface Delivery {
   groupId: string;
 }
 
-export type EventHandler = (event: EventEnvelope, delivery: Delivery) => Promise<void>;
+export type EventHandler = (event: RawEventEnvelope, delivery: Delivery) => Promise<void>;
 
 export interface DeliveredEvent {
-  event: EventEnvelope;
+  event: RawEventEnvelope;
   delivery: Delivery;
 }
 
@@ -44,7 +44,7 @@ export interface EventTransport {
   readonly kind: 'kafka' | 'in-process';
   /** Idempotent: the platform and the consumer server both call it, whichever comes first. */
   start(): Promise<void>;
-  publish(topic: string, events: readonly EventEnvelope[]): Promise<void>;
+  publish(topic: string, events: readonly RawEventEnvelope[]): Promise<void>;
   subscribe(options: SubscribeOptions): Promise<Subscription>;
   /** Reachability for /health/ready. */
   isReachable(): Promise<boolean>;

@@ -1,4 +1,4 @@
-import type { EventEnvelope } from '@hallmark/contracts';
+import type { RawEventEnvelope } from '@hallmark/contracts';
 import { SpanKind, activeTraceHeaders, contextFromHeaders, inSpan, type JsonLogger } from '@hallmark/telemetry';
 import type { EventTransport, SubscribeOptions, Subscription } from './event-transport';
 import { batchHandlerOf, chunks, processRecords, type RawRecord } from './consume-pipeline';
@@ -44,13 +44,13 @@ export class InProcessTransport implements EventTransport {
 
   async start(): Promise<void> {}
 
-  async publish(topic: string, events: readonly EventEnvelope[]): Promise<void> {
+  async publish(topic: string, events: readonly RawEventEnvelope[]): Promise<void> {
     const records = await Promise.all(events.map((e) => this.toRecord(topic, e)));
     const groups = [...this.groups.values()].filter((g) => g.options.topics.includes(topic));
     await Promise.all(groups.map((g) => this.deliver(g, records)));
   }
 
-  private async toRecord(topic: string, event: EventEnvelope): Promise<RawRecord> {
+  private async toRecord(topic: string, event: RawEventEnvelope): Promise<RawRecord> {
     return inSpan(
       `${topic} publish`,
       {

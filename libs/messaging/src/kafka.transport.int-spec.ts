@@ -1,4 +1,4 @@
-import { DEAD_LETTER_TOPIC, type EventEnvelope } from '@hallmark/contracts';
+import { DEAD_LETTER_TOPIC, type RawEventEnvelope } from '@hallmark/contracts';
 import { JsonLogger } from '@hallmark/telemetry';
 import { PoisonEventError, type BatchHandler, type DeliveredEvent } from './event-transport';
 import { KafkaTransport } from './kafka.transport';
@@ -47,7 +47,7 @@ describe('Kafka transport, batch consumers (real broker)', () => {
       sizes.push(batch.length);
       handled.push(...batch);
     };
-    const deadLetters: EventEnvelope[] = [];
+    const deadLetters: RawEventEnvelope[] = [];
     const dlq = await transport.subscribe({
       groupId: 'dlq-reader',
       topics: [DEAD_LETTER_TOPIC],

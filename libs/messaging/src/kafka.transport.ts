@@ -1,5 +1,5 @@
 import { Kafka, logLevel, type Admin, type Consumer, type IHeaders, type Producer } from 'kafkajs';
-import { DEAD_LETTER_TOPIC, type EventEnvelope } from '@hallmark/contracts';
+import { DEAD_LETTER_TOPIC, type RawEventEnvelope } from '@hallmark/contracts';
 import { SpanKind, activeTraceHeaders, contextFromHeaders, inSpan, type JsonLogger } from '@hallmark/telemetry';
 import type { EventTransport, SubscribeOptions, Subscription } from './event-transport';
 import { ConsumerStoppingError, batchHandlerOf, chunks, processRecords, type RawRecord } from './consume-pipeline';
@@ -86,7 +86,7 @@ export class KafkaTransport implements EventTransport {
     this.producerConnected = true;
   }
 
-  async publish(topic: string, events: readonly EventEnvelope[]): Promise<void> {
+  async publish(topic: string, events: readonly RawEventEnvelope[]): Promise<void> {
     if (!events.length) return;
     if (!this.producerConnected) {
       await this.producer.connect();

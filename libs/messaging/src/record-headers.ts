@@ -1,4 +1,4 @@
-import type { EventEnvelope } from '@hallmark/contracts';
+import type { RawEventEnvelope } from '@hallmark/contracts';
 
 /** Envelope fields repeated as Kafka headers, so routers and tools can read them without parsing the value. */
 export const HEADER_FIELDS = [
@@ -13,7 +13,7 @@ export const HEADER_FIELDS = [
 ] as const;
 
 export function envelopeHeaders(
-  event: EventEnvelope,
+  event: RawEventEnvelope,
   trace: { traceparent: string | null; tracestate: string | null },
 ): Record<string, string> {
   const headers: Record<string, string> = {};

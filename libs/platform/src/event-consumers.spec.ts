@@ -2,7 +2,7 @@ import { Controller, Module, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Ctx, EventPattern, MessagePattern, Payload } from '@nestjs/microservices';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
-import { topicOf, type EventEnvelope } from '@hallmark/contracts';
+import { topicOf, type RawEventEnvelope } from '@hallmark/contracts';
 import { InProcessTransport, PoisonEventError, type DeliveredEvent } from '@hallmark/messaging';
 import { JsonLogger } from '@hallmark/telemetry';
 import {
@@ -18,7 +18,7 @@ import { EVENT_TRANSPORT } from './tokens';
 const OFFERS = topicOf('offer-service');
 
 /** Event n of a session: `session_erased` (a catalogue type), or a type no handler declares. */
-const event = (n: number, session: string, type = 'session_erased'): EventEnvelope => ({
+const event = (n: number, session: string, type = 'session_erased'): RawEventEnvelope => ({
   event_id: `0192f3a0-7c2e-7b1a-9a4e-${String(n).padStart(12, '0')}`,
   event_type: type,
   schema_version: 1,
@@ -41,12 +41,12 @@ const seen = {
   batches: [] as Array<{ ns: number[]; groups: string[] }>,
   failuresLeft: 0,
 };
-const numberOf = (e: EventEnvelope): number => e.stream_version;
+const numberOf = (e: RawEventEnvelope): number => e.stream_version;
 
 @Controller()
 class ErasuresConsumer {
   @EventPattern('session_erased', consumerGroup('credential-service', 'erasures'))
-  async onErased(@Payload() erased: EventEnvelope, @Ctx() context: ConsumerContext): Promise<void> {
+  async onErased(@Payload() erased: RawEventEnvelope, @Ctx() context: ConsumerContext): Promise<void> {
     if (erased.data.reason === 'poison') throw new PoisonEventError('refused on purpose');
     if (seen.failuresLeft > 0) {
       seen.failuresLeft -= 1;

@@ -9,7 +9,7 @@ import {
   type MicroserviceOptions,
 } from '@nestjs/microservices';
 import { isObservable, lastValueFrom, throwError, type Observable } from 'rxjs';
-import { EVENT_CATALOG, topicOf, type ServiceName } from '@hallmark/contracts';
+import { eventDefinition, topicOf, type ServiceName } from '@hallmark/contracts';
 import type { Delivery, EventTransport, SubscribeOptions, Subscription } from '@hallmark/messaging';
 import { ReadinessRegistry } from './readiness';
 import { EVENT_TRANSPORT } from './tokens';
@@ -79,7 +79,7 @@ interface ConsumerGroupPlan {
 }
 
 const topicOfEventType = (eventType: string): string => {
-  const definition = EVENT_CATALOG[eventType];
+  const definition = eventDefinition(eventType);
   if (!definition) throw new Error(`@EventPattern('${eventType}'): not an event type of the catalogue`);
   return topicOf(definition.producer);
 };

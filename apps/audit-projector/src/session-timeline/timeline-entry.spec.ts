@@ -1,8 +1,8 @@
-import type { EventEnvelope } from '@hallmark/contracts';
+import type { RawEventEnvelope } from '@hallmark/contracts';
 import { redact, toTimelineEntry } from './timeline-entry';
 
 describe('timeline entry', () => {
-  const envelope: EventEnvelope = {
+  const envelope: RawEventEnvelope = {
     event_id: 'e1',
     event_type: 'offer_retrieved',
     schema_version: 2,

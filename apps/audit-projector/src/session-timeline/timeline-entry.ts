@@ -1,4 +1,4 @@
-import type { EventEnvelope, RequestContext } from '@hallmark/contracts';
+import type { RawEventEnvelope, RequestContext } from '@hallmark/contracts';
 import { traceIdOf } from '@hallmark/telemetry';
 
 export type Level = 'debug' | 'info' | 'warn' | 'error';
@@ -80,7 +80,7 @@ export function redact(value: unknown): unknown {
   return value;
 }
 
-export function toTimelineEntry(event: EventEnvelope): TimelineEntry {
+export function toTimelineEntry(event: RawEventEnvelope): TimelineEntry {
   const request = event.data.request as RequestContext | undefined;
   return {
     event_id: event.event_id,

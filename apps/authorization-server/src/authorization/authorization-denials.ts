@@ -5,10 +5,10 @@ import {
   unattributedSessionId,
   type AuthorizationDeniedV1,
   type RequestContext,
+  type NewEvent,
 } from '@hallmark/contracts';
 import { EventStore } from '@hallmark/event-store';
 import { currentRequestScope } from '@hallmark/telemetry';
-import { appendable } from '../stream-decisions';
 import {
   authorizationIdOf,
   type AuthorizationParameters,
@@ -41,7 +41,7 @@ export class AuthorizationDenials {
       redirected: failure.redirectUri !== null,
       request,
     };
-    const events = appendable([{ event_type: 'authorization_denied', data }]);
+    const events: NewEvent<'authorization_denied'>[] = [{ event_type: 'authorization_denied', data }];
     const offer = params.issuer_state
       ? await this.handles.openOffer(params.issuer_state, new Date(), 'issuer_state').catch(() => undefined)
       : undefined;

@@ -1,26 +1,14 @@
 import type {
-  AuthorizationCodeIssuedV1,
-  AuthorizationDeniedV1,
-  AuthorizationRequestedV1,
   AuthorizationRequestSummary,
+  AuthorizationStreamEvent,
   Decider,
-  ParRequestStoredV1,
   RequestContext,
   TokenIssuedV1,
-  TokenRejectedV1,
-  TokensRevokedV1,
 } from '@hallmark/contracts';
 import { Oid4vcError, verifyPkce, type Oid4vcReason } from '@hallmark/oid4vc';
 
 /** The events of one authorization's stream (`streams.authorization`). */
-export type AuthorizationEvent =
-  | { event_type: 'par_request_stored'; data: ParRequestStoredV1; occurred_at?: string }
-  | { event_type: 'authorization_requested'; data: AuthorizationRequestedV1; occurred_at?: string }
-  | { event_type: 'authorization_code_issued'; data: AuthorizationCodeIssuedV1; occurred_at?: string }
-  | { event_type: 'authorization_denied'; data: AuthorizationDeniedV1; occurred_at?: string }
-  | { event_type: 'token_issued'; data: TokenIssuedV1; occurred_at?: string }
-  | { event_type: 'token_rejected'; data: TokenRejectedV1; occurred_at?: string }
-  | { event_type: 'tokens_revoked'; data: TokensRevokedV1; occurred_at?: string };
+export type AuthorizationEvent = AuthorizationStreamEvent;
 
 /** One authorization (a pushed or direct request, its code, its tokens), folded from its stream. */
 export interface AuthorizationState {

@@ -22,7 +22,7 @@ import { AuthorizationRequests } from '../authorization/authorization-requests';
 import { AuthorizationResponses } from '../authorization/authorization-responses';
 import { ClientAuthentication } from '../authorization/client-authentication';
 import { UpstreamLogin } from '../authorization/upstream-login';
-import { appendable, rejectionOf, stateOf } from '../stream-decisions';
+import { rejectionOf, stateOf } from '../stream-decisions';
 import { AuthorizationOutcomes } from './authorization-outcomes';
 import { Interactions, type PendingAuthorization } from './interactions';
 
@@ -82,7 +82,7 @@ export class AuthorizeHandler {
       state,
     );
     // Opening commutes with itself (the request_uri is reusable until a code is issued): appended at any version.
-    if (stream && history.length > 0) await this.store.append(stream, history[0].session_id, 'any', appendable(events));
+    if (stream && history.length > 0) await this.store.append(stream, history[0].session_id, 'any', events);
     const rejection = rejectionOf(events);
     if (rejection) {
       const denied = events.find((e): e is Denied => e.event_type === 'authorization_denied');
@@ -127,12 +127,9 @@ export class AuthorizeHandler {
     const authorizationId = randomBytes(32).toString('base64url');
     const sessionId = parsed.offer?.sid ?? newId();
     const data: AuthorizationRequestedV1 = { via: 'query', authorization: summary, request };
-    await this.store.append(
-      streams.authorization(authorizationId),
-      sessionId,
-      0,
-      appendable([{ event_type: 'authorization_requested', data, occurred_at: now.toISOString() }]),
-    );
+    await this.store.append(streams.authorization(authorizationId), sessionId, 0, [
+      { event_type: 'authorization_requested', data, occurred_at: now.toISOString() },
+    ]);
     return { authorizationId, sessionId, summary };
   }
 

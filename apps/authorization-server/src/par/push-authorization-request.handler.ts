@@ -10,7 +10,6 @@ import {
 } from '../authorization/authorization-request';
 import { AuthorizationRequests } from '../authorization/authorization-requests';
 import { ClientAuthentication, type ClientAttestationHeaders } from '../authorization/client-authentication';
-import { appendable } from '../stream-decisions';
 
 export const PAR_TTL_SECONDS = 60;
 
@@ -51,12 +50,9 @@ export class PushAuthorizationRequestHandler {
       request,
     };
     // A wallet-initiated authorization gets its session id now; the session itself follows the login.
-    await this.store.append(
-      streams.authorization(authorizationId),
-      parsed.offer?.sid ?? newId(),
-      0,
-      appendable([{ event_type: 'par_request_stored', data, occurred_at: now.toISOString() }]),
-    );
+    await this.store.append(streams.authorization(authorizationId), parsed.offer?.sid ?? newId(), 0, [
+      { event_type: 'par_request_stored', data, occurred_at: now.toISOString() },
+    ]);
     return { request_uri: `${REQUEST_URI_PREFIX}${authorizationId}`, expires_in: PAR_TTL_SECONDS };
   }
 }

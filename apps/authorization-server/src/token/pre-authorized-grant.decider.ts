@@ -1,12 +1,10 @@
-import type { Decider, RequestContext, TokenIssuedV1, TokenRejectedV1 } from '@hallmark/contracts';
+import type { Decider, GrantStreamEvent, RequestContext, TokenIssuedV1, TokenRejectedV1 } from '@hallmark/contracts';
 import { Oid4vcError, type Oid4vcReason } from '@hallmark/oid4vc';
 
 export const PRE_AUTHORIZED_GRANT_TYPE = 'urn:ietf:params:oauth:grant-type:pre-authorized_code';
 
 /** The events of a pre-authorized code's stream (`streams.grant`). */
-export type GrantEvent =
-  | { event_type: 'token_issued'; data: TokenIssuedV1; occurred_at?: string }
-  | { event_type: 'token_rejected'; data: TokenRejectedV1; occurred_at?: string };
+export type GrantEvent = GrantStreamEvent;
 
 /** A pre-authorized code as the authorization server knows it, folded from its own events. */
 export interface GrantState {

@@ -1,10 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { newId, streams, unattributedSessionId, type TokenRejectedV1 } from '@hallmark/contracts';
+import { newId, streams, unattributedSessionId, type TokenRejectedV1, type NewEvent } from '@hallmark/contracts';
 import { EventStore } from '@hallmark/event-store';
 import type { Oid4vcError } from '@hallmark/oid4vc';
 import { currentRequestScope } from '@hallmark/telemetry';
 import { SealedHandles } from '../authorization/sealed-handles';
-import { appendable } from '../stream-decisions';
 import { tokenParameter, type TokenRequest } from './token-request';
 
 /** A refused token request, recorded: the one error the token endpoint turns into its wire answer. */
@@ -35,7 +34,7 @@ export class TokenRefusals {
       ...rejection.toDiagnostic(),
       request: request.request,
     };
-    const event = appendable([{ event_type: 'token_rejected', data }]);
+    const event: NewEvent<'token_rejected'>[] = [{ event_type: 'token_rejected', data }];
     const target = (await this.authorizationOf(grantType, request.body)) ?? (await this.offerOf(request.body));
     if (target) await this.store.append(target.streamId, target.sessionId, 'any', event);
     else {

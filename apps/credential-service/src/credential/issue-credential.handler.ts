@@ -2,11 +2,12 @@ import { Inject, Injectable } from '@nestjs/common';
 import { createHash, randomInt } from 'crypto';
 import {
   newId,
+  streams,
   unattributedSessionId,
   type CredentialIssuedV1,
   type CredentialRequestMappedV1,
   type CredentialRequestRejectedV1,
-  type NewEvent,
+  type CredentialsStreamEvent,
   type RequestContext,
 } from '@hallmark/contracts';
 import { currentRequestScope } from '@hallmark/telemetry';
@@ -29,7 +30,6 @@ import { parseCredentialRequest } from './credential-request';
 import { KeyAttestations } from './key-attestations';
 import { SessionClaimsClient } from './session-claims.client';
 
-export const credentialStream = (sessionId: string): string => `credentials:${sessionId}`;
 const sha256 = (s: string): string => createHash('sha256').update(s).digest('base64url');
 const DAY = 24 * 3600;
 
@@ -87,7 +87,7 @@ export class IssueCredentialHandler {
         };
         await this.record(auth.sessionId, {
           event_type: 'credential_request_mapped',
-          data: mapped as unknown as Record<string, unknown>,
+          data: mapped,
         });
       }
       const proofs: Array<{ holderJwk: JWK; nonce: string }> = [];
@@ -156,7 +156,7 @@ export class IssueCredentialHandler {
       };
       await this.record(auth.sessionId, {
         event_type: 'credential_issued',
-        data: issued as unknown as Record<string, unknown>,
+        data: issued,
       });
       return { credentials: credentials.map((credential) => ({ credential })) };
     } catch (err) {
@@ -168,7 +168,7 @@ export class IssueCredentialHandler {
         };
         await this.record(auth.sessionId, {
           event_type: 'credential_request_rejected',
-          data: rejected as unknown as Record<string, unknown>,
+          data: rejected,
         });
       }
       throw err;
@@ -203,17 +203,14 @@ export class IssueCredentialHandler {
   async recordRefusal(rejection: Oid4vcError, sessionId: string | undefined, request: RequestContext): Promise<void> {
     const event = {
       event_type: 'credential_request_rejected',
-      data: { ...rejection.toDiagnostic(), request } satisfies CredentialRequestRejectedV1 as unknown as Record<
-        string,
-        unknown
-      >,
-    };
+      data: { ...rejection.toDiagnostic(), request },
+    } as const satisfies CredentialsStreamEvent;
     if (sessionId) return this.record(sessionId, event);
     const requestId = currentRequestScope()?.requestId ?? newId();
-    await this.store.append(`request:${requestId}`, unattributedSessionId(requestId), 'any', [event]);
+    await this.store.append(streams.unattributedRequest(requestId), unattributedSessionId(requestId), 'any', [event]);
   }
 
-  private async record(sessionId: string, event: NewEvent): Promise<void> {
-    await this.store.append(credentialStream(sessionId), sessionId, 'any', [event]);
+  private async record(sessionId: string, event: CredentialsStreamEvent): Promise<void> {
+    await this.store.append(streams.credentials(sessionId), sessionId, 'any', [event]);
   }
 }

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { createHash, randomBytes } from 'crypto';
 import type { DataSource } from 'typeorm';
-import { newId, unattributedSessionId, type NonceIssuedV1, type RequestContext } from '@hallmark/contracts';
+import { newId, streams, unattributedSessionId, type NonceIssuedV1, type RequestContext } from '@hallmark/contracts';
 import { EventStore } from '@hallmark/event-store';
 import { PLATFORM_CONFIG, SERVICE_DATA_SOURCE, type PlatformConfig } from '@hallmark/platform';
 import { Oid4vcError } from '@hallmark/oid4vc';
@@ -29,9 +29,7 @@ export class CNonces {
     const issued: NonceIssuedV1 = { c_nonce_hash: hash(nonce), expires_at: expiresAt.toISOString(), request };
     const sessionId = unattributedSessionId(currentRequestScope()?.requestId ?? newId());
     await this.store.transaction(async (tx) => {
-      await tx.append(`nonce:${issued.c_nonce_hash}`, sessionId, 0, [
-        { event_type: 'nonce_issued', data: issued as unknown as Record<string, unknown> },
-      ]);
+      await tx.append(streams.nonce(issued.c_nonce_hash), sessionId, 0, [{ event_type: 'nonce_issued', data: issued }]);
       await tx.query('INSERT INTO c_nonces (nonce_hash, expires_at) VALUES ($1, $2)', [issued.c_nonce_hash, expiresAt]);
     });
     if (Math.random() < 0.01) await this.db.query(`DELETE FROM c_nonces WHERE expires_at < now() - interval '1 hour'`);

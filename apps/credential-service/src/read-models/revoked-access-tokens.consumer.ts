@@ -1,6 +1,6 @@
 import { Controller } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
-import type { EventEnvelope } from '@hallmark/contracts';
+import type { RawEventEnvelope } from '@hallmark/contracts';
 import { consumerGroup } from '@hallmark/platform';
 import { RevokedAccessTokensProjection } from './revoked-access-tokens.projection';
 
@@ -10,7 +10,7 @@ export class RevokedAccessTokensConsumer {
   constructor(private readonly projection: RevokedAccessTokensProjection) {}
 
   @EventPattern('tokens_revoked', consumerGroup('credential-service', 'revoked-access-tokens'))
-  async onTokensRevoked(@Payload() event: EventEnvelope): Promise<void> {
+  async onTokensRevoked(@Payload() event: RawEventEnvelope): Promise<void> {
     await this.projection.apply(event);
   }
 }

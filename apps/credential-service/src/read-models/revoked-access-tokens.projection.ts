@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
-import type { EventEnvelope, TokensRevokedV1 } from '@hallmark/contracts';
+import { knownEvent, type RawEventEnvelope } from '@hallmark/contracts';
 import { SERVICE_DATA_SOURCE } from '@hallmark/platform';
 
 /**
@@ -12,9 +12,10 @@ import { SERVICE_DATA_SOURCE } from '@hallmark/platform';
 export class RevokedAccessTokensProjection {
   constructor(@Inject(SERVICE_DATA_SOURCE) private readonly db: DataSource) {}
 
-  async apply(event: EventEnvelope): Promise<void> {
-    if (event.event_type !== 'tokens_revoked') return;
-    const d = event.data as unknown as TokensRevokedV1;
+  async apply(received: RawEventEnvelope): Promise<void> {
+    const event = knownEvent(received);
+    if (event?.event_type !== 'tokens_revoked') return;
+    const d = event.data;
     if (d.token_id_hashes.length === 0) return;
     await this.db.query(
       `INSERT INTO revoked_access_tokens (token_id_hash, session_id, revoked_at)

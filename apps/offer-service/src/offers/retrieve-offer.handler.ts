@@ -1,5 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { newId, unattributedSessionId, type OfferRetrievalRefusedV1, type RequestContext } from '@hallmark/contracts';
+import {
+  newId,
+  streams,
+  unattributedSessionId,
+  type OfferRetrievalRefusedV1,
+  type RequestContext,
+} from '@hallmark/contracts';
 import { EventStore } from '@hallmark/event-store';
 import { Oid4vcError } from '@hallmark/oid4vc';
 import { OAuthError } from '@hallmark/platform';
@@ -7,7 +13,6 @@ import { currentRequestScope } from '@hallmark/telemetry';
 import { SessionKeys } from '../data-keys/session-keys';
 import { open, secretHash } from '../data-keys/sealing';
 import { decide, foldSession, SessionRejected } from '../sessions/session.decider';
-import { sessionStream } from '../sessions/create-session.handler';
 import { buildCredentialOffer, type OfferSecrets } from './credential-offer';
 
 const notFound = (refusal: { error: string; error_description: string }) =>
@@ -32,7 +37,7 @@ export class RetrieveOfferHandler {
     );
     if (!row) throw await this.unknown(request);
     const sessionId: string = row.session_id;
-    const state = foldSession(await this.store.readStream(sessionStream(sessionId)));
+    const state = foldSession(await this.store.readStream(streams.session(sessionId)));
     let events;
     try {
       events = decide({ type: 'retrieve_offer', now: new Date(), offerId: row.offer_id, request }, state);
@@ -42,14 +47,14 @@ export class RetrieveOfferHandler {
     }
     const refused = events.find((e) => e.event_type === 'offer_retrieval_refused');
     if (refused) {
-      await this.store.append(sessionStream(sessionId), sessionId, 'any', events);
-      throw notFound(refused.data as unknown as OfferRetrievalRefusedV1);
+      await this.store.append(streams.session(sessionId), sessionId, 'any', events);
+      throw notFound(refused.data);
     }
     const key = await this.keys.find(sessionId);
     if (!key || !state.sealedSecrets || !state.grant) throw await this.unknown(request);
     const secrets = open<OfferSecrets>(key, state.sealedSecrets, sessionId);
     // Retrievals commute, so no expected version: concurrent fetches both count.
-    await this.store.append(sessionStream(sessionId), sessionId, 'any', events);
+    await this.store.append(streams.session(sessionId), sessionId, 'any', events);
     return buildCredentialOffer(
       {
         credential_issuer: state.credentialIssuer!,
@@ -64,8 +69,8 @@ export class RetrieveOfferHandler {
   private async unknown(request: RequestContext): Promise<OAuthError> {
     const data: OfferRetrievalRefusedV1 = { ...new Oid4vcError('offer_unknown').toDiagnostic(), request };
     const requestId = currentRequestScope()?.requestId ?? newId();
-    await this.store.append(`request:${requestId}`, unattributedSessionId(requestId), 'any', [
-      { event_type: 'offer_retrieval_refused', data: data as unknown as Record<string, unknown> },
+    await this.store.append(streams.unattributedRequest(requestId), unattributedSessionId(requestId), 'any', [
+      { event_type: 'offer_retrieval_refused', data },
     ]);
     return notFound(data);
   }

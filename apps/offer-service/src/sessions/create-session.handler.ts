@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomBytes, randomInt } from 'crypto';
-import { newId, type OfferCreatedV1, type TxCodeDescriptor } from '@hallmark/contracts';
+import { newId, streams, type TxCodeDescriptor } from '@hallmark/contracts';
 import { EventStore } from '@hallmark/event-store';
 import type { IssuerConfig } from '@hallmark/issuer-config';
 import { ISSUER_CONFIG, PLATFORM_CONFIG, ProblemError, validateBody, type PlatformConfig } from '@hallmark/platform';
@@ -11,7 +11,6 @@ import { createSessionRequestSchema, type CreateSessionRequest } from '@hallmark
 import { sealGrantCode, subjectIdHash } from '@hallmark/oid4vc';
 import { checkCreateSession, decide, initialSessionState, offerExpiry } from './session.decider';
 
-export const sessionStream = (sessionId: string): string => `session:${sessionId}`;
 const randomToken = (): string => randomBytes(32).toString('base64url');
 const TEXT_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
 const generateTxCode = (mode: 'numeric' | 'text', length: number): string =>
@@ -90,7 +89,7 @@ export class CreateSessionHandler {
       initialSessionState,
     );
     await this.store.transaction(async (tx) => {
-      await tx.append(sessionStream(sessionId), sessionId, 0, events);
+      await tx.append(streams.session(sessionId), sessionId, 0, events);
       await this.keys.save(tx, sessionId, key);
       await tx.query('INSERT INTO offers (offer_ref_hash, offer_id, session_id) VALUES ($1, $2, $3)', [
         secretHash(secrets.offer_ref),
@@ -98,7 +97,8 @@ export class CreateSessionHandler {
         sessionId,
       ]);
     });
-    const offer = events[1].data as unknown as OfferCreatedV1;
+    const offer = events.find((e) => e.event_type === 'offer_created')?.data;
+    if (!offer) throw new Error('the session decider created no offer');
     return {
       session_id: sessionId,
       offer_id: offerId,

@@ -1,9 +1,9 @@
+import { streams } from '@hallmark/contracts';
 import { Injectable } from '@nestjs/common';
 import { EventStore } from '@hallmark/event-store';
 import { ProblemError } from '@hallmark/platform';
 import { SessionKeys } from '../data-keys/session-keys';
 import { decide, foldSession, SessionRejected } from './session.decider';
-import { sessionStream } from './create-session.handler';
 
 /** DELETE /admin/sessions/{id}: destroys the data key (crypto-shredding) and appends session_erased. */
 @Injectable()
@@ -16,7 +16,7 @@ export class EraseSessionHandler {
   async handle(sessionId: string, reason?: string): Promise<void> {
     await this.store.transaction(async (tx) => {
       // Decided under the stream lock: two concurrent erasures append session_erased once.
-      const history = await tx.readStreamLocked(sessionStream(sessionId));
+      const history = await tx.readStreamLocked(streams.session(sessionId));
       let events;
       try {
         events = decide({ type: 'erase_session', reason }, foldSession(history));
@@ -24,7 +24,7 @@ export class EraseSessionHandler {
         if (err instanceof SessionRejected) throw new ProblemError(404, 'Not Found', `no session ${sessionId}`);
         throw err;
       }
-      await tx.append(sessionStream(sessionId), sessionId, history.length, events);
+      await tx.append(streams.session(sessionId), sessionId, history.length, events);
       await this.keys.destroy(tx, sessionId);
     });
   }

@@ -1,3 +1,4 @@
+import { streams } from '@hallmark/contracts';
 import { Body, Controller, Headers, HttpCode, Inject, Param, Post } from '@nestjs/common';
 import { createHash, timingSafeEqual } from 'crypto';
 import { EventStore } from '@hallmark/event-store';
@@ -23,7 +24,6 @@ interface CreateLoginSessionBody {
 }
 
 const LOGIN_SESSION_LIFETIME_S = 900;
-import { sessionStream } from './create-session.handler';
 import { SessionClaimsReader } from './session-claims.reader';
 
 const digest = (s: string): Buffer => createHash('sha256').update(s).digest();
@@ -93,7 +93,7 @@ export class SessionClaimsController {
       initialSessionState,
     );
     await this.store.transaction(async (tx) => {
-      await tx.append(sessionStream(sessionId), sessionId, 0, events);
+      await tx.append(streams.session(sessionId), sessionId, 0, events);
       await this.keys.save(tx, sessionId, key);
     });
     return { session_id: sessionId };

@@ -7,7 +7,7 @@ import {
   type CreateSession,
   type SessionCommand,
 } from './session.decider';
-import type { NewEvent } from '@hallmark/contracts';
+import type { SessionStreamEvent } from '@hallmark/contracts';
 
 const config = parseIssuerConfig({
   credential_configurations_supported: {
@@ -31,11 +31,11 @@ const create = (over: Partial<CreateSession['request']> = {}): CreateSession => 
 });
 
 /** given events, when command, then events (or a rejection). */
-const given = (events: NewEvent[]) => ({
+const given = (events: SessionStreamEvent[]) => ({
   when: (command: SessionCommand) => {
     const run = () => decide(command, foldSession(events));
     return {
-      then: (expected: Partial<NewEvent>[]) => expect(run()).toMatchObject(expected),
+      then: (expected: object[]) => expect(run()).toMatchObject(expected),
       rejects: (reason: string) => expect(run).toThrow(expect.objectContaining({ reason })),
     };
   },
@@ -64,6 +64,7 @@ describe('session decider', () => {
 
   it('records claim names, never values', () => {
     const [session] = decide(create({ claims: { pid: { given_name: 'Erika' } } }), foldSession([]));
+    if (session.event_type !== 'session_created') throw new Error('expected session_created');
     expect(session.data.claim_names).toEqual({ pid: ['given_name'] });
     expect(JSON.stringify(session)).not.toContain('Erika');
   });

@@ -1,10 +1,10 @@
 import type {
   GrantType,
-  NewEvent,
   OfferCreatedV1,
   RequestContext,
   SealedValue,
   SessionCreatedV1,
+  SessionStreamEvent,
   TxCodeDescriptor,
 } from '@hallmark/contracts';
 import type { FieldProblem } from '@hallmark/platform';
@@ -26,14 +26,14 @@ export interface SessionState {
 
 export const initialSessionState: SessionState = { status: 'none', retrievals: 0 };
 
-type SessionEvent = Pick<NewEvent, 'event_type' | 'data'>;
+type SessionEvent = SessionStreamEvent;
 
 export function evolve(state: SessionState, event: SessionEvent): SessionState {
   switch (event.event_type) {
     case 'session_created':
       return state.status === 'none' ? { ...state, status: 'created' } : state;
     case 'offer_created': {
-      const d = event.data as unknown as OfferCreatedV1;
+      const d = event.data;
       return {
         ...state,
         status: 'offered',
@@ -158,7 +158,7 @@ export const offerExpiry = (now: Date, request: Pick<CreateSessionRequest, 'expi
   new Date(now.getTime() + (request.expires_in ?? DEFAULT_OFFER_LIFETIME_S) * 1000);
 
 /** Decides which events a command produces from the session's current state (no I/O). */
-export function decide(command: SessionCommand, state: SessionState): NewEvent[] {
+export function decide(command: SessionCommand, state: SessionState): SessionEvent[] {
   switch (command.type) {
     case 'create_session': {
       if (state.status !== 'none') throw new SessionRejected('exists', 'the session already exists');
@@ -191,8 +191,8 @@ export function decide(command: SessionCommand, state: SessionState): NewEvent[]
       };
       const occurred_at = command.now.toISOString();
       return [
-        { event_type: 'session_created', data: sessionCreated as unknown as Record<string, unknown>, occurred_at },
-        { event_type: 'offer_created', data: offerCreated as unknown as Record<string, unknown>, occurred_at },
+        { event_type: 'session_created', data: sessionCreated, occurred_at },
+        { event_type: 'offer_created', data: offerCreated, occurred_at },
       ];
     }
     case 'create_login_session': {
@@ -209,7 +209,7 @@ export function decide(command: SessionCommand, state: SessionState): NewEvent[]
       return [
         {
           event_type: 'session_created',
-          data: created as unknown as Record<string, unknown>,
+          data: created,
           occurred_at: command.now.toISOString(),
         },
       ];

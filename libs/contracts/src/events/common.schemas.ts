@@ -1,71 +1,61 @@
-/** Sub-schemas shared by several event payloads. */
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
+
+/**
+ * Sub-schemas shared by several event payloads. Every payload is a TypeBox schema: it is the JSON
+ * Schema Ajv validates on append and on read, and its `Static` type is the payload's TypeScript
+ * type (docs/adr/0007-typed-events.md).
+ */
+
+/** `T | null` (JSON Schema `anyOf` with `{ type: 'null' }`). */
+export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
+
+/** One of a few string constants (JSON Schema `enum`, as the payloads always had it). */
+export const StringEnum = <const T extends readonly string[]>(values: T) => Type.Unsafe<T[number]>({ enum: values });
+
+/** A payload object: closed (additionalProperties false) like every event payload. */
+export const Payload = <T extends Record<string, TSchema>>(properties: T) =>
+  Type.Object(properties, { additionalProperties: false });
+
+export const DateTime = () => Type.String({ format: 'date-time' });
+
+/** A SHA-256 fingerprint (base64url) of a secret that is looked up but never stored in clear. */
+export const secretHashSchema = Type.String({ pattern: '^[A-Za-z0-9_-]{43}$' });
 
 /** A value encrypted with the session's data key (crypto-shredding: erase the key, the value is gone). */
-export interface SealedValue {
-  alg: 'A256GCM';
-  iv: string;
-  ciphertext: string;
-  tag: string;
-}
-
-export const sealedValueSchema = {
-  type: 'object',
-  required: ['alg', 'iv', 'ciphertext', 'tag'],
-  additionalProperties: false,
-  properties: {
-    alg: { const: 'A256GCM' },
-    iv: { type: 'string', minLength: 1 },
-    ciphertext: { type: 'string' },
-    tag: { type: 'string', minLength: 1 },
-  },
-} as const;
+export const sealedValueSchema = Payload({
+  alg: Type.Literal('A256GCM'),
+  iv: Type.String({ minLength: 1 }),
+  ciphertext: Type.String(),
+  tag: Type.String({ minLength: 1 }),
+});
+export type SealedValue = Static<typeof sealedValueSchema>;
 
 /**
  * The wallet-facing request that caused an event, already redacted by the one policy
  * (libs/platform redaction): secrets as `<present, len=N, sha256=...>`, no tx_code, masked IP,
  * claim names only.
  */
-export interface RequestContext {
-  method: string;
-  path: string;
-  user_agent?: string;
-  client_ip?: string;
+export const requestContextSchema = Payload({
+  method: Type.String(),
+  path: Type.String(),
+  user_agent: Type.Optional(Type.String({ maxLength: 512 })),
+  client_ip: Type.Optional(Type.String({ maxLength: 64 })),
   /** Request headers by lower-case name, redacted; infrastructure headers only when configured. */
-  headers?: Record<string, string>;
+  headers: Type.Optional(Type.Record(Type.String(), Type.String({ maxLength: 1100 }), { maxProperties: 64 })),
   /** The query parameters, redacted. */
-  query?: Record<string, unknown>;
+  query: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { maxProperties: 50 })),
   /** The parsed body (JSON or form), redacted; a fingerprint when it could not be parsed. */
-  body?: unknown;
-}
-
-export const requestContextSchema = {
-  type: 'object',
-  required: ['method', 'path'],
-  additionalProperties: false,
-  properties: {
-    method: { type: 'string' },
-    path: { type: 'string' },
-    user_agent: { type: 'string', maxLength: 512 },
-    client_ip: { type: 'string', maxLength: 64 },
-    headers: { type: 'object', maxProperties: 64, additionalProperties: { type: 'string', maxLength: 1100 } },
-    query: { type: 'object', maxProperties: 50 },
-    body: { type: ['object', 'array', 'string', 'number', 'boolean', 'null'] },
-  },
-} as const;
+  body: Type.Optional(Type.Unknown()),
+});
+export type RequestContext = Static<typeof requestContextSchema>;
 
 /**
  * What a refusal that compares values says about them (catalogue entries with `compares`): the
  * value the issuer expected and the one the wallet sent, description-safe, never a secret.
  */
-export interface Comparison {
-  expected?: string;
-  provided?: string;
-}
-
 export const comparisonProperties = {
-  expected: { type: 'string', maxLength: 300 },
-  provided: { type: 'string', maxLength: 300 },
-} as const;
-
-/** A SHA-256 fingerprint (base64url) of a secret that is looked up but never stored in clear. */
-export const secretHashSchema = { type: 'string', pattern: '^[A-Za-z0-9_-]{43}$' } as const;
+  expected: Type.Optional(Type.String({ maxLength: 300 })),
+  provided: Type.Optional(Type.String({ maxLength: 300 })),
+};
+export const comparisonSchema = Payload(comparisonProperties);
+export type Comparison = Static<typeof comparisonSchema>;
