@@ -201,12 +201,13 @@ export function loadIssuerConfig(path = DEFAULT_CONFIG_PATH): IssuerConfig {
 }
 
 export function parseIssuerConfig(value: unknown, origin = 'issuer configuration'): IssuerConfig {
-  const validate = new Ajv2020({ allErrors: true, strict: false }).compile(schema);
+  // IssuerConfig describes what this schema accepts (keep the two in step): Ajv narrows a valid value to it.
+  const validate = new Ajv2020({ allErrors: true, strict: false }).compile<IssuerConfig>(schema);
   if (!validate(value)) {
     const problems = (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message}`).join('; ');
     throw new IssuerConfigError(`${origin} is invalid: ${problems}`);
   }
-  return value as unknown as IssuerConfig;
+  return value;
 }
 
 /** Top-level claim names a configuration declares (used to check the claims an operator supplies). */

@@ -6,7 +6,7 @@ import { createPublicKey, randomBytes, webcrypto } from 'crypto';
 import { isIP } from 'net';
 
 /** Node's WebCrypto, passed explicitly so nothing depends on @peculiar/x509's global provider. */
-const nodeCrypto = webcrypto as unknown as NonNullable<Parameters<typeof x509.X509CertificateGenerator.create>[1]>;
+const nodeCrypto: NonNullable<Parameters<typeof x509.X509CertificateGenerator.create>[1]> = webcrypto;
 const subtle = webcrypto.subtle;
 
 const EC_P256 = { name: 'ECDSA', namedCurve: 'P-256' } as const;

@@ -35,17 +35,14 @@ export function unsignedJws(header: Record<string, unknown>, payload: Record<str
 
 /** A self-signed certificate for the key, base64 DER (an `x5c` element). */
 export async function selfSignedCertificate(key: TestKey, commonName = 'Hallmark test'): Promise<string> {
-  x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
+  x509.cryptoProvider.set(webcrypto);
   const certificate = await x509.X509CertificateGenerator.createSelfSigned({
     serialNumber: '01',
     name: `CN=${commonName}`,
     notBefore: new Date('2020-01-01T00:00:00Z'),
     notAfter: new Date('2040-01-01T00:00:00Z'),
     signingAlgorithm: { name: 'ECDSA', hash: 'SHA-256' },
-    keys: {
-      privateKey: key.privateKey,
-      publicKey: key.publicKey,
-    } as unknown as x509.X509CertificateCreateSelfSignedParams['keys'],
+    keys: { privateKey: key.privateKey, publicKey: key.publicKey },
   });
   return Buffer.from(certificate.rawData).toString('base64');
 }
@@ -75,7 +72,7 @@ export async function issuedCertificate(
   caName: string,
   commonName = 'Hallmark test leaf',
 ): Promise<string> {
-  x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
+  x509.cryptoProvider.set(webcrypto);
   const certificate = await x509.X509CertificateGenerator.create({
     serialNumber: '02',
     subject: `CN=${commonName}`,
@@ -83,8 +80,8 @@ export async function issuedCertificate(
     notBefore: new Date('2020-01-01T00:00:00Z'),
     notAfter: new Date('2040-01-01T00:00:00Z'),
     signingAlgorithm: { name: 'ECDSA', hash: 'SHA-256' },
-    publicKey: key.publicKey as unknown as x509.X509CertificateCreateWithKeyParams['publicKey'],
-    signingKey: ca.privateKey as unknown as x509.X509CertificateCreateWithKeyParams['signingKey'],
+    publicKey: key.publicKey,
+    signingKey: ca.privateKey,
   });
   return Buffer.from(certificate.rawData).toString('base64');
 }

@@ -773,7 +773,7 @@ export async function presentAndVerify(
   });
   const verified = await instance.verify(presentation, { keyBindingNonce: nonce, skewSeconds: 10 });
   if (!verified.kb) throw new Error('no key binding in the verified presentation');
-  return { kbPayload: verified.kb.payload as unknown as Record<string, unknown> };
+  return { kbPayload: verified.kb.payload };
 }
 
 /**
