@@ -1,18 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import {
-  newId,
-  streams,
-  unattributedSessionId,
-  type OfferRetrievalRefusedV1,
-  type RequestContext,
-} from '@hallmark/contracts';
+import { fold, newId, streams, unattributedSessionId, type NewEvent, type RequestContext } from '@hallmark/contracts';
 import { EventStore } from '@hallmark/event-store';
-import { Oid4vcError } from '@hallmark/oid4vc';
 import { OAuthError } from '@hallmark/platform';
 import { currentRequestScope } from '@hallmark/telemetry';
 import { SessionKeys } from '../data-keys/session-keys';
 import { open, secretHash } from '../data-keys/sealing';
-import { decide, foldSession, SessionRejected } from '../sessions/session.decider';
+import { offerUnknown, sessionDecider, streamEventsOf } from '../sessions/session.decider';
 import { buildCredentialOffer, type OfferSecrets } from './credential-offer';
 
 const notFound = (refusal: { error: string; error_description: string }) =>
@@ -35,23 +28,20 @@ export class RetrieveOfferHandler {
       'SELECT session_id, offer_id FROM offers WHERE offer_ref_hash = $1',
       [secretHash(offerRef)],
     );
-    if (!row) throw await this.unknown(request);
+    if (!row) throw await this.unknown(offerUnknown(request));
     const sessionId: string = row.session_id;
-    const state = foldSession(await this.store.readStream(streams.session(sessionId)));
-    let events;
-    try {
-      events = decide({ type: 'retrieve_offer', now: new Date(), offerId: row.offer_id, request }, state);
-    } catch (err) {
-      if (err instanceof SessionRejected) throw await this.unknown(request);
-      throw err;
-    }
+    const state = fold(sessionDecider, await this.store.readStream(streams.session(sessionId)));
+    const events = streamEventsOf(
+      sessionDecider.decide({ type: 'retrieve_offer', now: new Date(), offerId: row.offer_id, request }, state),
+    );
     const refused = events.find((e) => e.event_type === 'offer_retrieval_refused');
+    if (refused?.data.reason === 'offer_unknown') throw await this.unknown(refused);
     if (refused) {
       await this.store.append(streams.session(sessionId), sessionId, 'any', events);
       throw notFound(refused.data);
     }
     const key = await this.keys.find(sessionId);
-    if (!key || !state.sealedSecrets || !state.grant) throw await this.unknown(request);
+    if (!key || !state.sealedSecrets || !state.grant) throw await this.unknown(offerUnknown(request));
     const secrets = open<OfferSecrets>(key, state.sealedSecrets, sessionId);
     // Retrievals commute, so no expected version: concurrent fetches both count.
     await this.store.append(streams.session(sessionId), sessionId, 'any', events);
@@ -66,12 +56,9 @@ export class RetrieveOfferHandler {
   }
 
   /** No session to tie the fetch to (or one that was erased): the unattributed log. */
-  private async unknown(request: RequestContext): Promise<OAuthError> {
-    const data: OfferRetrievalRefusedV1 = { ...new Oid4vcError('offer_unknown').toDiagnostic(), request };
+  private async unknown(refusal: NewEvent<'offer_retrieval_refused'>): Promise<OAuthError> {
     const requestId = currentRequestScope()?.requestId ?? newId();
-    await this.store.append(streams.unattributedRequest(requestId), unattributedSessionId(requestId), 'any', [
-      { event_type: 'offer_retrieval_refused', data },
-    ]);
-    return notFound(data);
+    await this.store.append(streams.unattributedRequest(requestId), unattributedSessionId(requestId), 'any', [refusal]);
+    return notFound(refusal.data);
   }
 }

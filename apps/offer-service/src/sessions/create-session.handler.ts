@@ -9,7 +9,14 @@ import { seal, secretHash } from '../data-keys/sealing';
 import { buildCredentialOffer, offerUris, type OfferSecrets } from '../offers/credential-offer';
 import { createSessionRequestSchema, type CreateSessionRequest } from '@hallmark/contracts';
 import { sealGrantCode, subjectIdHash } from '@hallmark/oid4vc';
-import { checkCreateSession, decide, initialSessionState, offerExpiry } from './session.decider';
+import {
+  checkCreateSession,
+  initialSessionState,
+  offerExpiry,
+  refusalOf,
+  sessionDecider,
+  streamEventsOf,
+} from './session.decider';
 
 const randomToken = (): string => randomBytes(32).toString('base64url');
 const TEXT_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
@@ -74,7 +81,7 @@ export class CreateSessionHandler {
       request.claims || request.subject_id
         ? { subject_id: request.subject_id ?? null, claims: request.claims ?? {} }
         : null;
-    const events = decide(
+    const decided = sessionDecider.decide(
       {
         type: 'create_session',
         now,
@@ -88,6 +95,9 @@ export class CreateSessionHandler {
       },
       initialSessionState,
     );
+    const refused = refusalOf(decided);
+    if (refused) throw new ProblemError(409, 'Conflict', refused.data.detail);
+    const events = streamEventsOf(decided);
     await this.store.transaction(async (tx) => {
       await tx.append(streams.session(sessionId), sessionId, 0, events);
       await this.keys.save(tx, sessionId, key);

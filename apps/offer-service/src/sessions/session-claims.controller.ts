@@ -13,7 +13,7 @@ import {
 } from '@hallmark/platform';
 import type { IssuerConfig } from '@hallmark/issuer-config';
 import { seal } from '../data-keys/sealing';
-import { checkCreateSession, decide, initialSessionState } from './session.decider';
+import { checkCreateSession, initialSessionState, refusalOf, sessionDecider, streamEventsOf } from './session.decider';
 import { SessionKeys } from '../data-keys/session-keys';
 
 /** Body of POST /internal/sessions/{id}: a session the authorization server creates after a login. */
@@ -81,7 +81,7 @@ export class SessionClaimsController {
       throw new ProblemError(400, 'Invalid request body', 'the request contradicts the issuer configuration', problems);
     const key = this.keys.newKey();
     const now = new Date();
-    const events = decide(
+    const decided = sessionDecider.decide(
       {
         type: 'create_login_session',
         now,
@@ -92,6 +92,9 @@ export class SessionClaimsController {
       },
       initialSessionState,
     );
+    const refused = refusalOf(decided);
+    if (refused) throw new ProblemError(409, 'Conflict', refused.data.detail);
+    const events = streamEventsOf(decided);
     await this.store.transaction(async (tx) => {
       await tx.append(streams.session(sessionId), sessionId, 0, events);
       await this.keys.save(tx, sessionId, key);

@@ -1,13 +1,6 @@
 import { parseIssuerConfig } from '@hallmark/issuer-config';
-import {
-  checkCreateSession,
-  decide,
-  foldSession,
-  SessionRejected,
-  type CreateSession,
-  type SessionCommand,
-} from './session.decider';
-import type { SessionStreamEvent } from '@hallmark/contracts';
+import { deciderSpecification, type SessionStreamEvent } from '@hallmark/contracts';
+import { checkCreateSession, sessionDecider, type CreateSession, type SessionDecision } from './session.decider';
 
 const config = parseIssuerConfig({
   credential_configurations_supported: {
@@ -17,6 +10,8 @@ const config = parseIssuerConfig({
 const sealed = { alg: 'A256GCM' as const, iv: 'aXY', ciphertext: 'Y3Q', tag: 'dGFn' };
 const hash = 'x'.repeat(43);
 const now = new Date('2026-11-28T10:00:00Z');
+const at = now.toISOString();
+const spec = deciderSpecification(sessionDecider);
 
 const create = (over: Partial<CreateSession['request']> = {}): CreateSession => ({
   type: 'create_session',
@@ -30,96 +25,165 @@ const create = (over: Partial<CreateSession['request']> = {}): CreateSession => 
   grantSecretHash: hash,
 });
 
-/** given events, when command, then events (or a rejection). */
-const given = (events: SessionStreamEvent[]) => ({
-  when: (command: SessionCommand) => {
-    const run = () => decide(command, foldSession(events));
-    return {
-      then: (expected: object[]) => expect(run()).toMatchObject(expected),
-      rejects: (reason: string) => expect(run).toThrow(expect.objectContaining({ reason })),
-    };
+const sessionCreated: SessionStreamEvent = {
+  event_type: 'session_created',
+  data: {
+    credential_configuration_ids: ['pid'],
+    grant_type: 'pre-authorized_code',
+    expires_at: '2026-11-28T10:15:00.000Z',
+    require_wallet_attestation: false,
+    require_key_attestation: false,
+    claim_names: {},
+    personal_data: sealed,
   },
+  occurred_at: at,
+};
+const offerCreated: SessionStreamEvent = {
+  event_type: 'offer_created',
+  data: {
+    offer_id: 'offer-1',
+    credential_issuer: 'https://issuer.example',
+    credential_configuration_ids: ['pid'],
+    expires_at: '2026-11-28T10:15:00.000Z',
+    grant: { type: 'pre-authorized_code', pre_authorized_code_hash: hash, tx_code: null },
+    sealed_secrets: sealed,
+  },
+  occurred_at: at,
+};
+const created = [sessionCreated, offerCreated];
+const erased: SessionStreamEvent = { event_type: 'session_erased', data: {} };
+const refused = (reason: 'exists' | 'not_found', detail: string): SessionDecision => ({
+  event_type: 'session_command_refused',
+  data: { reason, detail },
 });
 
 describe('session decider', () => {
-  const created = decide(create(), foldSession([]));
-
   it('creates the session and its offer with a pre-authorized grant by default', () => {
-    given([])
-      .when(create())
-      .then([
-        {
-          event_type: 'session_created',
-          data: { grant_type: 'pre-authorized_code', expires_at: '2026-11-28T10:15:00.000Z', personal_data: sealed },
-        },
-        {
-          event_type: 'offer_created',
-          data: {
-            offer_id: 'offer-1',
-            grant: { type: 'pre-authorized_code', pre_authorized_code_hash: hash, tx_code: null },
-          },
-        },
-      ]);
+    spec.given([]).when(create()).then(created);
   });
 
   it('records claim names, never values', () => {
-    const [session] = decide(create({ claims: { pid: { given_name: 'Erika' } } }), foldSession([]));
-    if (session.event_type !== 'session_created') throw new Error('expected session_created');
-    expect(session.data.claim_names).toEqual({ pid: ['given_name'] });
-    expect(JSON.stringify(session)).not.toContain('Erika');
+    spec
+      .given([])
+      .when(create({ claims: { pid: { given_name: 'Erika' } } }))
+      .thenEvents(([session]) => {
+        expect(session).toMatchObject({
+          event_type: 'session_created',
+          data: { claim_names: { pid: ['given_name'] } },
+        });
+        expect(JSON.stringify(session)).not.toContain('Erika');
+      });
   });
 
   it('uses issuer_state for the authorization code grant', () => {
-    given([])
+    spec
+      .given([])
       .when(create({ grant_type: 'authorization_code' }))
-      .then([{}, { data: { grant: { type: 'authorization_code', issuer_state_hash: hash } } }]);
+      .thenEvents((events) =>
+        expect(events).toMatchObject([
+          { data: { grant_type: 'authorization_code' } },
+          { data: { grant: { type: 'authorization_code', issuer_state_hash: hash } } },
+        ]),
+      );
   });
 
   it('refuses to create a session twice', () => {
-    given(created).when(create()).rejects('exists');
+    spec
+      .given(created)
+      .when(create())
+      .then([refused('exists', 'the session already exists')]);
   });
 
   it('records each retrieval of a live offer', () => {
     const request = { method: 'GET', path: '/offers/{offer_id}' };
-    given(created)
+    spec
+      .given(created)
       .when({ type: 'retrieve_offer', now, offerId: 'offer-1', request })
-      .then([{ event_type: 'offer_retrieved', data: { offer_id: 'offer-1', request } }]);
+      .then([{ event_type: 'offer_retrieved', data: { offer_id: 'offer-1', request }, occurred_at: at }]);
   });
 
   it('records the refused retrieval of an expired offer, with the catalogue reason', () => {
     const request = { method: 'GET', path: '/x' };
-    given(created)
-      .when({ type: 'retrieve_offer', now: new Date('2026-11-28T10:15:00Z'), offerId: 'offer-1', request })
-      .then([
+    const expiry = new Date('2026-11-28T10:15:00Z');
+    spec
+      .given(created)
+      .when({ type: 'retrieve_offer', now: expiry, offerId: 'offer-1', request })
+      .thenEvents((events) =>
+        expect(events).toEqual([
+          {
+            event_type: 'offer_retrieval_refused',
+            data: expect.objectContaining({
+              offer_id: 'offer-1',
+              error: 'invalid_request',
+              reason: 'offer_expired',
+              spec_ref: 'OID4VCI 1.0 Section 4.1.3',
+              request,
+            }),
+            occurred_at: expiry.toISOString(),
+          },
+        ]),
+      );
+  });
+
+  it('refuses retrieval of an unknown or erased offer as offer_unknown, naming no offer', () => {
+    const request = { method: 'GET', path: '/x' };
+    const unknown = (events: SessionDecision[]) => {
+      expect(events).toEqual([
         {
           event_type: 'offer_retrieval_refused',
-          data: {
-            offer_id: 'offer-1',
-            error: 'invalid_request',
-            reason: 'offer_expired',
-            spec_ref: 'OID4VCI 1.0 Section 4.1.3',
-            request,
-          },
+          data: expect.objectContaining({ error: 'invalid_request', reason: 'offer_unknown', request }),
         },
       ]);
-  });
-
-  it('rejects retrieval of an unknown or erased offer', () => {
-    const request = { method: 'GET', path: '/x' };
-    given(created).when({ type: 'retrieve_offer', now, offerId: 'other', request }).rejects('not_found');
-    given([...created, { event_type: 'session_erased', data: {} }])
+      expect(events[0].data).not.toHaveProperty('offer_id');
+    };
+    spec.given(created).when({ type: 'retrieve_offer', now, offerId: 'other', request }).thenEvents(unknown);
+    spec
+      .given([...created, erased])
       .when({ type: 'retrieve_offer', now, offerId: 'offer-1', request })
-      .rejects('erased');
+      .thenEvents(unknown);
+    spec.given([]).when({ type: 'retrieve_offer', now, offerId: 'offer-1', request }).thenEvents(unknown);
   });
 
-  it('erases once; erasing again changes nothing', () => {
-    given(created)
+  it('erases once; erasing again changes nothing; an unknown session is refused', () => {
+    spec.given(created).when({ type: 'erase_session' }).then([erased]);
+    spec
+      .given(created)
+      .when({ type: 'erase_session', reason: 'user request' })
+      .then([{ event_type: 'session_erased', data: { reason: 'user request' } }]);
+    spec
+      .given([...created, erased])
       .when({ type: 'erase_session' })
-      .then([{ event_type: 'session_erased' }]);
-    expect(
-      decide({ type: 'erase_session' }, foldSession([...created, { event_type: 'session_erased', data: {} }])),
-    ).toEqual([]);
-    given([]).when({ type: 'erase_session' }).rejects('not_found');
+      .then([]);
+    spec
+      .given([])
+      .when({ type: 'erase_session' })
+      .then([refused('not_found', 'no such session')]);
+  });
+
+  it('creates a login session once', () => {
+    const login = {
+      type: 'create_login_session' as const,
+      now,
+      credentialConfigurationIds: ['pid'],
+      claimNames: { pid: ['given_name'] },
+      personalData: sealed,
+      expiresAt: new Date('2026-11-28T10:15:00Z'),
+    };
+    spec
+      .given([])
+      .when(login)
+      .thenEvents((events) =>
+        expect(events).toMatchObject([
+          {
+            event_type: 'session_created',
+            data: { grant_type: 'authorization_code', claim_names: { pid: ['given_name'] } },
+          },
+        ]),
+      );
+    spec
+      .given(created)
+      .when(login)
+      .then([refused('exists', 'the session already exists')]);
   });
 });
 
@@ -155,9 +219,5 @@ describe('create-session rules', () => {
         config,
       ),
     ).toEqual([{ field: 'tx_code', message: expect.stringContaining('pre-authorized_code') }]);
-  });
-
-  it('is a SessionRejected error type', () => {
-    expect(new SessionRejected('invalid', 'x')).toBeInstanceOf(Error);
   });
 });

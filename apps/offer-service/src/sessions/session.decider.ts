@@ -1,5 +1,7 @@
 import type {
+  Decider,
   GrantType,
+  NewEvent,
   OfferCreatedV1,
   RequestContext,
   SealedValue,
@@ -26,9 +28,20 @@ export interface SessionState {
 
 export const initialSessionState: SessionState = { status: 'none', retrievals: 0 };
 
-type SessionEvent = SessionStreamEvent;
+/**
+ * An admin command the session's state does not allow (create twice, erase an unknown session).
+ * Returned like any refusal, but not a catalogue event: there is no session to record it on, and
+ * the admin API answers it (problem+json).
+ */
+export interface SessionCommandRefused {
+  event_type: 'session_command_refused';
+  data: { reason: 'exists' | 'not_found'; detail: string };
+}
 
-export function evolve(state: SessionState, event: SessionEvent): SessionState {
+/** What the session decider says happened: the session stream's events, or an admin refusal. */
+export type SessionDecision = SessionStreamEvent | SessionCommandRefused;
+
+export function evolve(state: SessionState, event: SessionDecision): SessionState {
   switch (event.event_type) {
     case 'session_created':
       return state.status === 'none' ? { ...state, status: 'created' } : state;
@@ -51,20 +64,6 @@ export function evolve(state: SessionState, event: SessionEvent): SessionState {
       return { ...state, status: 'erased', sealedSecrets: undefined };
     default:
       return state;
-  }
-}
-
-export const foldSession = (events: SessionEvent[]): SessionState => events.reduce(evolve, initialSessionState);
-
-/** A command the session's state or the issuer's configuration does not allow. */
-export class SessionRejected extends Error {
-  constructor(
-    readonly reason: 'not_found' | 'expired' | 'erased' | 'exists' | 'invalid',
-    message: string,
-    readonly problems: FieldProblem[] = [],
-  ) {
-    super(message);
-    this.name = 'SessionRejected';
   }
 }
 
@@ -157,11 +156,25 @@ export const DEFAULT_OFFER_LIFETIME_S = 900;
 export const offerExpiry = (now: Date, request: Pick<CreateSessionRequest, 'expires_in'>): Date =>
   new Date(now.getTime() + (request.expires_in ?? DEFAULT_OFFER_LIFETIME_S) * 1000);
 
+const refused = (reason: SessionCommandRefused['data']['reason'], detail: string): SessionCommandRefused => ({
+  event_type: 'session_command_refused',
+  data: { reason, detail },
+});
+
+/**
+ * A fetch of an offer the wallet cannot have (unknown, or its session erased): the unattributed
+ * log's `offer_unknown`, the same answer as for a reference that names no offer at all.
+ */
+export const offerUnknown = (request: RequestContext): NewEvent<'offer_retrieval_refused'> => ({
+  event_type: 'offer_retrieval_refused',
+  data: { ...new Oid4vcError('offer_unknown').toDiagnostic(), request },
+});
+
 /** Decides which events a command produces from the session's current state (no I/O). */
-export function decide(command: SessionCommand, state: SessionState): SessionEvent[] {
+export function decide(command: SessionCommand, state: SessionState): SessionDecision[] {
   switch (command.type) {
     case 'create_session': {
-      if (state.status !== 'none') throw new SessionRejected('exists', 'the session already exists');
+      if (state.status !== 'none') return [refused('exists', 'the session already exists')];
       const r = command.request;
       const grantType: GrantType = r.grant_type ?? 'pre-authorized_code';
       const expiresAt = offerExpiry(command.now, r).toISOString();
@@ -196,7 +209,7 @@ export function decide(command: SessionCommand, state: SessionState): SessionEve
       ];
     }
     case 'create_login_session': {
-      if (state.status !== 'none') throw new SessionRejected('exists', 'the session already exists');
+      if (state.status !== 'none') return [refused('exists', 'the session already exists')];
       const created: SessionCreatedV1 = {
         credential_configuration_ids: command.credentialConfigurationIds,
         grant_type: 'authorization_code',
@@ -215,9 +228,8 @@ export function decide(command: SessionCommand, state: SessionState): SessionEve
       ];
     }
     case 'retrieve_offer': {
-      if (state.status === 'none' || state.offerId !== command.offerId)
-        throw new SessionRejected('not_found', 'no such offer');
-      if (state.status === 'erased') throw new SessionRejected('erased', 'the session was erased');
+      if (state.status === 'none' || state.status === 'erased' || state.offerId !== command.offerId)
+        return [offerUnknown(command.request)];
       if (state.expiresAt && new Date(state.expiresAt) <= command.now) {
         // Recorded, not only refused: a wallet that scans an old QR code is a common mistake.
         const refusal = new Oid4vcError('offer_expired', `at ${state.expiresAt}`).toDiagnostic();
@@ -238,9 +250,24 @@ export function decide(command: SessionCommand, state: SessionState): SessionEve
       ];
     }
     case 'erase_session': {
-      if (state.status === 'none') throw new SessionRejected('not_found', 'no such session');
+      if (state.status === 'none') return [refused('not_found', 'no such session')];
       if (state.status === 'erased') return [];
       return [{ event_type: 'session_erased', data: command.reason ? { reason: command.reason } : {} }];
     }
   }
 }
+
+/** The offer service's one decider: a session and its offer, from its own stream. */
+export const sessionDecider: Decider<SessionCommand, SessionDecision, SessionState> = {
+  decide,
+  evolve,
+  initialState: () => initialSessionState,
+};
+
+/** The refusal among a decision's events, if the command was refused. */
+export const refusalOf = (events: SessionDecision[]): SessionCommandRefused | undefined =>
+  events.find((e): e is SessionCommandRefused => e.event_type === 'session_command_refused');
+
+/** The session stream's events of a decision (what is appended), without a refusal. */
+export const streamEventsOf = (events: SessionDecision[]): SessionStreamEvent[] =>
+  events.filter((e): e is SessionStreamEvent => e.event_type !== 'session_command_refused');
