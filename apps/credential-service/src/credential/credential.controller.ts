@@ -3,7 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Oid4vcError } from '@hallmark/oid4vc';
 import { OAuthError, PLATFORM_CONFIG, requestContextOf, type PlatformConfig } from '@hallmark/platform';
 import { AccessTokenVerifier, RefusedAccess } from './access-token.verifier';
-import { IssueCredentialHandler } from './issue-credential.handler';
+import { CredentialRequestRefused, IssueCredentialHandler } from './issue-credential.handler';
 
 /** The credential endpoint (OID4VCI 1.0 Section 8). */
 @Controller('credential')
@@ -50,8 +50,15 @@ export class CredentialController {
         throw refusal;
       }
       return await this.issue.handle(auth, body, requestContextOf(request));
-    } catch (err) {
-      if (!(err instanceof Oid4vcError)) throw err;
+    } catch (thrown) {
+      // The wire error of a refusal: decided by the issuance decider (its event), or thrown by a check.
+      const err: { error: string; error_description: string } | undefined =
+        thrown instanceof CredentialRequestRefused
+          ? thrown.refusal
+          : thrown instanceof Oid4vcError
+            ? thrown
+            : undefined;
+      if (!err) throw thrown;
       // Token problems answer 401 with a challenge naming the scheme (RFC 6750 Section 3, RFC 9449 Section 7.1).
       if (err.error === 'invalid_token' || err.error === 'invalid_dpop_proof' || err.error === 'use_dpop_nonce') {
         const scheme = /^bearer/i.test(authorization ?? '') ? 'Bearer' : 'DPoP';

@@ -4,10 +4,7 @@ import {
   newId,
   streams,
   unattributedSessionId,
-  type CredentialIssuedV1,
-  type CredentialRequestMappedV1,
   type CredentialRequestRejectedV1,
-  type CredentialsStreamEvent,
   type RequestContext,
 } from '@hallmark/contracts';
 import { currentRequestScope } from '@hallmark/telemetry';
@@ -28,6 +25,7 @@ import type { AuthorizedRequest } from './access-token.verifier';
 import { DEFAULT_BATCH_SIZE } from '../metadata/issuer-metadata';
 import { parseCredentialRequest } from './credential-request';
 import { KeyAttestations } from './key-attestations';
+import { issuanceDecider, rejectionOf, type CheckProofs, type IssuanceCommand } from './issuance.decider';
 import { SessionClaimsClient } from './session-claims.client';
 
 const sha256 = (s: string): string => createHash('sha256').update(s).digest('base64url');
@@ -72,35 +70,15 @@ export class IssueCredentialHandler {
         attestationProofs: this.keyAttestations.trusted,
       });
       configurationId = parsed.configurationId;
-      if (parsed.mappedFrom) {
-        const note = new Oid4vcError(
-          'credential_request_draft_mapped',
-          `send credential_configuration_id ${parsed.configurationId}`,
-        );
-        const mapped: CredentialRequestMappedV1 = {
-          credential_configuration_id: parsed.configurationId,
-          from: parsed.mappedFrom,
-          reason: note.reason,
-          spec_ref: note.spec_ref,
-          error_description: note.error_description,
-          request,
-        };
-        await this.record(auth.sessionId, {
-          event_type: 'credential_request_mapped',
-          data: mapped,
-        });
-      }
+      const facts = { request, configurationId };
+      if (parsed.mappedFrom)
+        await this.decide(auth.sessionId, { type: 'map_draft_request', ...facts, from: parsed.mappedFrom });
       const proofs: Array<{ holderJwk: JWK; nonce: string }> = [];
+      let keyAttestations: CheckProofs['keyAttestations'] = { required: false };
       if (parsed.proofType === 'attestation') {
         const attested = await this.keyAttestations.verifyAttestationProof(parsed.proofJwts[0], now, (nonce) =>
           this.nonces.isUsable(nonce, now),
         );
-        const batchSize = this.config.batch_size ?? DEFAULT_BATCH_SIZE;
-        if (attested.holderJwks.length > batchSize)
-          throw new Oid4vcError(
-            'credential_batch_too_large',
-            `${attested.holderJwks.length} attested keys, batch_size ${batchSize}`,
-          );
         proofs.push(...attested.holderJwks.map((holderJwk) => ({ holderJwk, nonce: attested.nonce })));
       } else {
         const verified = [];
@@ -116,21 +94,29 @@ export class IssueCredentialHandler {
         }
         proofs.push(...verified);
         if (this.keyAttestations.required(auth.keyAttestationRequired))
-          await this.keyAttestations.check(
-            verified,
-            await Promise.all(verified.map((p) => jwkThumbprint(p.holderJwk))),
-            now,
-          );
+          keyAttestations = { required: true, findings: await this.keyAttestations.findings(verified, now) };
       }
       const thumbprints = await Promise.all(proofs.map((p) => jwkThumbprint(p.holderJwk)));
-      if (new Set(thumbprints).size !== thumbprints.length) throw new Oid4vcError('credential_proof_keys_repeated');
+      await this.decide(auth.sessionId, {
+        type: 'check_proofs',
+        ...facts,
+        proofType: parsed.proofType,
+        holderKeyThumbprints: thumbprints,
+        batchSize: this.config.batch_size ?? DEFAULT_BATCH_SIZE,
+        keyAttestations,
+      });
       // Only now, with every proof valid, are the nonces used up: a bad batch burns nothing.
+      let allUsed = true;
       for (const nonce of new Set(proofs.map((p) => p.nonce))) {
-        if (!(await this.nonces.use(nonce, now))) throw new Oid4vcError('credential_nonce_used');
+        if (!(await this.nonces.use(nonce, now))) {
+          allUsed = false;
+          break;
+        }
       }
+      await this.decide(auth.sessionId, { type: 'confirm_nonces', ...facts, allUsed });
       const claims = (await this.claims.claimsFor(auth.sessionId))[parsed.configurationId];
-      if (!claims || Object.keys(claims).length === 0)
-        throw new Oid4vcError('credential_claims_missing', parsed.configurationId);
+      await this.decide(auth.sessionId, { type: 'confirm_claims', ...facts, claims });
+      if (!claims) throw new Error('the issuance decider accepted a request without claims');
 
       // Each credential of a batch gets its own issuance time within the last hour, so the
       // credentials cannot be linked by identical timestamps.
@@ -141,36 +127,27 @@ export class IssueCredentialHandler {
         proofs.map((p, i) => this.sign(parsed.configuration, p.holderJwk, claims, times[i], times[i] + validity)),
       );
       const exp = Math.max(...times) + validity;
-      const issued: CredentialIssuedV1 = {
-        credential_configuration_id: parsed.configurationId,
+      const declared = claimNamesOf(parsed.configuration);
+      await this.decide(auth.sessionId, {
+        type: 'record_issuance',
+        ...facts,
         format: parsed.configuration.format,
-        count: credentials.length,
-        holder_key_thumbprints: thumbprints,
-        credential_hashes: credentials.map(sha256),
-        c_nonce_hashes: [...new Set(proofs.map((p) => nonceHash(p.nonce)))],
-        claim_names: Object.keys(claims).filter(
-          (n) => claimNamesOf(parsed.configuration).length === 0 || claimNamesOf(parsed.configuration).includes(n),
-        ),
-        expires_at: new Date(exp * 1000).toISOString(),
-        request,
-      };
-      await this.record(auth.sessionId, {
-        event_type: 'credential_issued',
-        data: issued,
+        holderKeyThumbprints: thumbprints,
+        credentialHashes: credentials.map(sha256),
+        cNonceHashes: [...new Set(proofs.map((p) => nonceHash(p.nonce)))],
+        claimNames: Object.keys(claims).filter((n) => declared.length === 0 || declared.includes(n)),
+        expiresAt: new Date(exp * 1000),
       });
       return { credentials: credentials.map((credential) => ({ credential })) };
     } catch (err) {
-      if (err instanceof Oid4vcError) {
-        const rejected: CredentialRequestRejectedV1 = {
-          ...(configurationId ? { credential_configuration_id: configurationId } : {}),
-          ...err.toDiagnostic(),
+      // A check outside the decider (parse, proof signatures, nonce look-up, key attestation proof).
+      if (err instanceof Oid4vcError)
+        await this.decide(auth.sessionId, {
+          type: 'refuse',
           request,
-        };
-        await this.record(auth.sessionId, {
-          event_type: 'credential_request_rejected',
-          data: rejected,
+          refusal: err,
+          ...(configurationId ? { configurationId } : {}),
         });
-      }
       throw err;
     }
   }
@@ -200,17 +177,36 @@ export class IssueCredentialHandler {
    * timeline when the token's signature verified (even expired, or with DPoP missing or wrong),
    * else in the unattributed log.
    */
-  async recordRefusal(rejection: Oid4vcError, sessionId: string | undefined, request: RequestContext): Promise<void> {
-    const event = {
-      event_type: 'credential_request_rejected',
-      data: { ...rejection.toDiagnostic(), request },
-    } as const satisfies CredentialsStreamEvent;
-    if (sessionId) return this.record(sessionId, event);
+  async recordRefusal(refusal: Oid4vcError, sessionId: string | undefined, request: RequestContext): Promise<void> {
+    const events = issuanceDecider.decide({ type: 'refuse', refusal, request }, issuanceDecider.initialState());
+    if (sessionId) {
+      await this.store.append(streams.credentials(sessionId), sessionId, 'any', events);
+      return;
+    }
+    const rejected = rejectionOf(events);
+    if (!rejected) return;
     const requestId = currentRequestScope()?.requestId ?? newId();
-    await this.store.append(streams.unattributedRequest(requestId), unattributedSessionId(requestId), 'any', [event]);
+    await this.store.append(streams.unattributedRequest(requestId), unattributedSessionId(requestId), 'any', [
+      rejected,
+    ]);
   }
 
-  private async record(sessionId: string, event: CredentialsStreamEvent): Promise<void> {
-    await this.store.append(streams.credentials(sessionId), sessionId, 'any', [event]);
+  /**
+   * Asks the issuance decider what a step's facts mean and records it on the session's credentials
+   * stream (its rules need no history: appended at any version); a refusal answers the wire error.
+   */
+  private async decide(sessionId: string, command: IssuanceCommand): Promise<void> {
+    const events = issuanceDecider.decide(command, issuanceDecider.initialState());
+    if (events.length) await this.store.append(streams.credentials(sessionId), sessionId, 'any', events);
+    const rejected = rejectionOf(events);
+    if (rejected) throw new CredentialRequestRefused(rejected.data);
+  }
+}
+
+/** A credential request the issuance decider refused (already recorded): the controller answers its error. */
+export class CredentialRequestRefused extends Error {
+  constructor(readonly refusal: CredentialRequestRejectedV1) {
+    super(refusal.error_description);
+    this.name = 'CredentialRequestRefused';
   }
 }

@@ -47,19 +47,20 @@ describe('key attestations at the credential endpoint', () => {
     expect(all.required(false)).toBe(true);
   });
 
-  it('accepts a proof whose key the trusted attestation covers', async () => {
-    await expect(
-      service.check([proof(await attestation([holder]))], [await jwkThumbprint(holder)], now),
-    ).resolves.toBeUndefined();
+  it('finds the keys a trusted attestation covers', async () => {
+    await expect(service.findings([proof(await attestation([holder, other]))], now)).resolves.toEqual([
+      { status: 'verified', attestedKeyThumbprints: [await jwkThumbprint(holder), await jwkThumbprint(other)] },
+    ]);
   });
 
-  it('refuses a proof without an attestation, and one whose key is not attested', async () => {
-    await expect(service.check([proof()], [await jwkThumbprint(holder)], now)).rejects.toMatchObject({
-      error: 'invalid_proof',
-      reason: 'key_attestation_missing',
-    });
-    await expect(
-      service.check([proof(await attestation([other]))], [await jwkThumbprint(holder)], now),
-    ).rejects.toMatchObject({ error: 'invalid_proof', reason: 'key_attestation_key_not_attested' });
+  it('finds a missing attestation, and one that does not verify, per proof', async () => {
+    const untrusted = await generateKeyPair('ES256');
+    const forged = await new SignJWT({ attested_keys: [holder] })
+      .setProtectedHeader({ alg: 'ES256', typ: 'key-attestation+jwt', kid: 'ka' })
+      .setIssuedAt()
+      .sign(untrusted.privateKey);
+    const [missing, invalid] = await service.findings([proof(), proof(forged)], now);
+    expect(missing).toEqual({ status: 'missing' });
+    expect(invalid).toMatchObject({ status: 'invalid', refusal: { error: 'invalid_proof' } });
   });
 });

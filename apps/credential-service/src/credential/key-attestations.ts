@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { IssuerConfig } from '@hallmark/issuer-config';
 import { Oid4vcError, verifyKeyAttestation, type JWK, type VerifiedCredentialProof } from '@hallmark/oid4vc';
 import { ISSUER_CONFIG } from '@hallmark/platform';
+import type { KeyAttestationFinding } from './issuance.decider';
 
 /**
  * Key attestations at the credential endpoint (OID4VCI 1.0 Appendix D, HAIP 1.0 Section 4.5.1):
@@ -42,17 +43,26 @@ export class KeyAttestations {
     return { holderJwks: attestation.attestedKeys, nonce: attestation.nonce };
   }
 
-  async check(proofs: VerifiedCredentialProof[], thumbprints: string[], now: Date): Promise<void> {
+  /**
+   * What each proof's key attestation says: missing, not verifying (its own refusal), or the keys
+   * it attests. Every present attestation is verified; the issuance decider applies the rule.
+   */
+  async findings(proofs: VerifiedCredentialProof[], now: Date): Promise<KeyAttestationFinding[]> {
     const trust = this.config.authorization?.trusted_key_attesters ?? {};
-    for (const [i, proof] of proofs.entries()) {
-      if (!proof.keyAttestation)
-        throw new Oid4vcError('key_attestation_missing', proofs.length > 1 ? `proof ${i + 1} has none` : undefined);
-      const attestation = await verifyKeyAttestation(proof.keyAttestation, {
-        trustedAttesters: { keys: trust.keys as JWK[] | undefined, roots: trust.roots },
-        now,
-      });
-      if (!attestation.attestedKeyThumbprints.includes(thumbprints[i]))
-        throw new Oid4vcError('key_attestation_key_not_attested');
-    }
+    return Promise.all(
+      proofs.map(async (proof): Promise<KeyAttestationFinding> => {
+        if (!proof.keyAttestation) return { status: 'missing' };
+        try {
+          const attestation = await verifyKeyAttestation(proof.keyAttestation, {
+            trustedAttesters: { keys: trust.keys as JWK[] | undefined, roots: trust.roots },
+            now,
+          });
+          return { status: 'verified', attestedKeyThumbprints: attestation.attestedKeyThumbprints };
+        } catch (err) {
+          if (err instanceof Oid4vcError) return { status: 'invalid', refusal: err };
+          throw err;
+        }
+      }),
+    );
   }
 }
