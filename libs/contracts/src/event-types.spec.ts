@@ -37,6 +37,13 @@ describe('typed events', () => {
   it('derives the type names from the catalogue', () => {
     expect(EVENT_TYPES).toEqual(Object.keys(EVENT_CATALOG));
     expect(EVENT_TYPES).toContain('credential_request_rejected');
+    for (const [type, definition] of Object.entries(EVENT_CATALOG)) expect(definition.type).toBe(type);
+  });
+
+  it('keeps every payload closed, as the wire contract has it', () => {
+    for (const definition of Object.values(EVENT_CATALOG))
+      for (const schema of Object.values(definition.schemas))
+        expect(JSON.parse(JSON.stringify(schema))).toMatchObject({ type: 'object', additionalProperties: false });
   });
 
   it('types a stream by its name and keeps foreign events out of it', () => {
