@@ -34,7 +34,11 @@ export const GRANT_KEY_PURPOSES: Record<keyof GrantKeys, string> = {
 export function deriveGrantKeys(grantKey: Buffer): GrantKeys {
   if (grantKey.length !== 32) throw new Error('the grant key must be 32 bytes');
   const derive = (info: string): Uint8Array => new Uint8Array(hkdfSync('sha256', grantKey, Buffer.alloc(0), info, 32));
-  return Object.fromEntries(
-    Object.entries(GRANT_KEY_PURPOSES).map(([purpose, info]) => [purpose, derive(info)]),
-  ) as unknown as GrantKeys;
+  return {
+    grantCodes: derive(GRANT_KEY_PURPOSES.grantCodes),
+    authorizationHandles: derive(GRANT_KEY_PURPOSES.authorizationHandles),
+    dpopNonces: derive(GRANT_KEY_PURPOSES.dpopNonces),
+    attestationChallenges: derive(GRANT_KEY_PURPOSES.attestationChallenges),
+    upstreamLogin: derive(GRANT_KEY_PURPOSES.upstreamLogin),
+  };
 }

@@ -90,7 +90,11 @@ export function readServiceConfig(
   env: Environment = process.env,
   fallbacks: Environment = {},
 ): PlatformConfig {
-  return readConfig(name, env, fallbacks) as unknown as PlatformConfig;
+  const concerns: readonly AnyConcern[] = PROCESS_CONCERNS[name];
+  const config = readConcerns(name, concerns, env, fallbacks) as object;
+  guardUncomposed(name, config);
+  // Every setting of the host's concerns is now there: the service's own, the others as getters that throw.
+  return config as PlatformConfig;
 }
 
 /**
@@ -119,8 +123,16 @@ export function loadConcerns<C extends readonly AnyConcern[]>(name: ProcessName,
   }
 }
 
-export const loadServiceConfig = (name: NestProcessName, fallbacks: Environment = {}): PlatformConfig =>
-  loadConfig(name, fallbacks) as unknown as PlatformConfig;
+export function loadServiceConfig(name: NestProcessName, fallbacks: Environment = {}): PlatformConfig {
+  try {
+    const config = readServiceConfig(name, process.env, fallbacks);
+    setDefaultLogLevel(config.logLevel);
+    return config;
+  } catch (err) {
+    if (err instanceof ConfigError) exitOnConfigError(err);
+    throw err;
+  }
+}
 
 export const CONFIG_EXIT_CODE = 78;
 
