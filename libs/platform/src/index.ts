@@ -7,6 +7,7 @@ export * from './admin-auth.guard';
 export * from './http-tracing';
 export * from './platform.module';
 export * from './service-store.module';
+export * from './refusal-recorder';
 export * from './event-consumers';
 export * from './bootstrap';
 export * from './json-schema';

@@ -14,6 +14,7 @@ import type { EventTransport } from '@hallmark/messaging';
 import { JsonLogger } from '@hallmark/telemetry';
 import type { PlatformConfig } from './config';
 import { ReadinessRegistry } from './readiness';
+import { RefusalRecorder } from './refusal-recorder';
 import { EVENT_TRANSPORT, PLATFORM_CONFIG, SERVICE_DATA_SOURCE } from './tokens';
 
 export interface ServiceStoreOptions {
@@ -105,9 +106,10 @@ export class ServiceStoreModule {
                 : undefined,
             ),
         },
+        RefusalRecorder,
         ServiceStoreLifecycle,
       ],
-      exports: [SERVICE_DATA_SOURCE, EventStore, OutboxRelayHolder],
+      exports: [SERVICE_DATA_SOURCE, EventStore, OutboxRelayHolder, RefusalRecorder],
     };
   }
 }

@@ -1,19 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import {
-  newId,
-  streams,
-  unattributedSessionId,
-  type AuthorizationDeniedV1,
-  type RequestContext,
-  type NewEvent,
-} from '@hallmark/contracts';
+import { streams, type AuthorizationDeniedV1, type NewEvent, type RequestContext } from '@hallmark/contracts';
 import { EventStore } from '@hallmark/event-store';
-import { currentRequestScope } from '@hallmark/telemetry';
-import {
-  authorizationIdOf,
-  type AuthorizationParameters,
-  type AuthorizationRequestError,
-} from './authorization-request';
+import { Oid4vcError } from '@hallmark/oid4vc';
+import { RefusalRecorder, type RefusalTarget } from '@hallmark/platform';
+import { authorizationIdOf, AuthorizationRequestError, type AuthorizationParameters } from './authorization-request';
 import { SealedHandles } from './sealed-handles';
 
 /**
@@ -26,7 +16,38 @@ export class AuthorizationDenials {
   constructor(
     private readonly store: EventStore,
     private readonly handles: SealedHandles,
+    private readonly recorder: RefusalRecorder,
   ) {}
+
+  /**
+   * Runs a PAR or authorize request: a refusal its decider recorded comes back as it is; any other
+   * (an Oid4vcError thrown by a check, or an unrecorded AuthorizationRequestError) is recorded here
+   * first. What leaves is answered by the controller, which records nothing.
+   */
+  async recorded<T>(
+    endpoint: 'par' | 'authorize',
+    params: () => AuthorizationParameters,
+    request: RequestContext,
+    run: () => Promise<T>,
+  ): Promise<T> {
+    try {
+      return await run();
+    } catch (caught) {
+      const failure =
+        caught instanceof Oid4vcError
+          ? new AuthorizationRequestError(caught, null, params().client_id ?? null, null)
+          : caught;
+      if (!(failure instanceof AuthorizationRequestError) || failure.recorded) throw failure;
+      await this.record(endpoint, params(), failure, request);
+      throw new AuthorizationRequestError(
+        failure.rejection,
+        failure.redirectUri,
+        failure.clientId,
+        failure.state,
+        true,
+      );
+    }
+  }
 
   async record(
     endpoint: 'par' | 'authorize',
@@ -42,17 +63,26 @@ export class AuthorizationDenials {
       request,
     };
     const events: NewEvent<'authorization_denied'>[] = [{ event_type: 'authorization_denied', data }];
-    const offer = params.issuer_state
-      ? await this.handles.openOffer(params.issuer_state, new Date(), 'issuer_state').catch(() => undefined)
-      : undefined;
-    const pushedId = authorizationIdOf(params.request_uri);
-    const pushed = pushedId ? await this.store.readStream(streams.authorization(pushedId)) : [];
-    if (pushed.length > 0)
-      await this.store.append(streams.authorization(pushedId!), pushed[0].session_id, 'any', events);
-    else if (offer) await this.store.append(streams.authorizationDenied(offer.sid), offer.sid, 'any', events);
-    else {
-      const requestId = currentRequestScope()?.requestId ?? newId();
-      await this.store.append(streams.unattributedRequest(requestId), unattributedSessionId(requestId), 'any', events);
-    }
+    await this.recorder.record(
+      events,
+      () => this.pushedAuthorization(params.request_uri),
+      () => this.offerSession(params.issuer_state),
+    );
+  }
+
+  /** The pushed request's authorization, when the request_uri is ours. */
+  private async pushedAuthorization(requestUri: string | undefined): Promise<RefusalTarget | undefined> {
+    const pushedId = authorizationIdOf(requestUri);
+    if (!pushedId) return undefined;
+    const streamId = streams.authorization(pushedId);
+    const pushed = await this.store.readStream(streamId);
+    return pushed.length > 0 ? { streamId, sessionId: pushed[0].session_id } : undefined;
+  }
+
+  /** The session of the offer behind issuer_state. */
+  private async offerSession(issuerState: string | undefined): Promise<RefusalTarget | undefined> {
+    if (!issuerState) return undefined;
+    const { sid } = await this.handles.openOffer(issuerState, new Date(), 'issuer_state');
+    return { streamId: streams.authorizationDenied(sid), sessionId: sid };
   }
 }

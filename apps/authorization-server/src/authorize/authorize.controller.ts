@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Inject, Post, Query, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { explain, Oid4vcError } from '@hallmark/oid4vc';
+import { explain } from '@hallmark/oid4vc';
 import { PLATFORM_CONFIG, requestContextOf, type PlatformConfig } from '@hallmark/platform';
 import { singleParameters } from '../authorization/authorization-parameters';
 import { AuthorizationDenials } from '../authorization/authorization-denials';
@@ -86,7 +86,7 @@ export class AuthorizeController {
   ): Promise<void> {
     reply.header('cache-control', 'no-store');
     try {
-      const outcome = await run();
+      const outcome = await this.denials.recorded(endpoint, params, requestContextOf(request), run);
       if ('location' in outcome) {
         await reply.status(303).header('location', outcome.location).send();
         return;
@@ -102,10 +102,8 @@ export class AuthorizeController {
             `<button name="decision" value="allow">Allow</button> <button name="decision" value="deny">Deny</button></form>`,
         ),
       );
-    } catch (caught) {
-      const failure = caught instanceof Oid4vcError ? new AuthorizationRequestError(caught, null, null, null) : caught;
-      if (!(failure instanceof AuthorizationRequestError)) throw caught;
-      if (!failure.recorded) await this.denials.record(endpoint, params(), failure, requestContextOf(request));
+    } catch (failure) {
+      if (!(failure instanceof AuthorizationRequestError)) throw failure;
       if (failure.redirectUri) {
         await reply
           .status(303)

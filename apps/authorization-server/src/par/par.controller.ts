@@ -29,30 +29,25 @@ export class ParController {
     const context = requestContextOf(request);
     let params: AuthorizationParameters = {};
     try {
-      params = singleParameters(body);
-      let dpopJkt: string | null = null;
-      if (headers.dpop !== undefined) {
-        // A DPoP proof at PAR binds the code to its key (RFC 9449 Section 10.1).
-        dpopJkt = await this.dpop.verify(headers.dpop, '/par', new Date());
-      }
-      return await this.handler.push(
-        params,
-        { attestation: headers['oauth-client-attestation'], pop: headers['oauth-client-attestation-pop'] },
-        dpopJkt,
-        context,
-      );
-    } catch (caught) {
-      const failure =
-        caught instanceof Oid4vcError
-          ? new AuthorizationRequestError(caught, null, params.client_id ?? null, null)
-          : caught;
-      if (!(failure instanceof AuthorizationRequestError)) throw caught;
-      await this.denials.record(
+      return await this.denials.recorded(
         'par',
-        params,
-        new AuthorizationRequestError(failure.rejection, null, failure.clientId, null),
+        () => params,
         context,
+        async () => {
+          params = singleParameters(body);
+          // A DPoP proof at PAR binds the code to its key (RFC 9449 Section 10.1).
+          const dpopJkt = headers.dpop !== undefined ? await this.dpop.verify(headers.dpop, '/par', new Date()) : null;
+          return this.handler.push(
+            params,
+            { attestation: headers['oauth-client-attestation'], pop: headers['oauth-client-attestation-pop'] },
+            dpopJkt,
+            context,
+          );
+        },
       );
+    } catch (failure) {
+      if (!(failure instanceof AuthorizationRequestError)) throw failure;
+      // PAR answers its errors directly (RFC 9126 Section 2.3): never a redirect.
       const r = failure.rejection;
       const status = r.error === 'invalid_client' ? 401 : 400;
       throw new OAuthError(status, r.error, r.error_description, this.dpop.retryHeaders(r.error));

@@ -1,7 +1,7 @@
 import { streams, type NewEvent } from '@hallmark/contracts';
 import type { EventStore } from '@hallmark/event-store';
 import { Oid4vcError, sealGrantCode } from '@hallmark/oid4vc';
-import { deriveGrantKeys, type PlatformConfig } from '@hallmark/platform';
+import { deriveGrantKeys, RefusalRecorder, type PlatformConfig } from '@hallmark/platform';
 import { SealedHandles } from '../authorization/sealed-handles';
 import { PRE_AUTHORIZED_GRANT_TYPE } from './pre-authorized-grant.decider';
 import { TokenRefusal, TokenRefusals } from './token-refusals';
@@ -39,7 +39,7 @@ describe('token refusals no decider recorded', () => {
 
   it('go on the authorization a code names, also when the code has expired, and come back as the one wire refusal', async () => {
     const { store, appended } = storeWith('aid-1', 'session-1');
-    const refusals = new TokenRefusals(store, handles);
+    const refusals = new TokenRefusals(store, handles, new RefusalRecorder(store));
     const expired = await handles.seal('code', { aid: 'aid-1', exp: inSeconds(-10), n: 'x' });
     const refusal = await refusals.record(tokenRequest({ grant_type: 'authorization_code', code: expired }), rejection);
     expect(refusal).toBeInstanceOf(TokenRefusal);
@@ -62,7 +62,7 @@ describe('token refusals no decider recorded', () => {
   it('go on the authorization a refresh token names', async () => {
     const { store, appended } = storeWith('aid-2', 'session-2');
     const token = await handles.seal('refresh', { aid: 'aid-2', gen: 0, id: 'r', exp: inSeconds(60) });
-    await new TokenRefusals(store, handles).record(
+    await new TokenRefusals(store, handles, new RefusalRecorder(store)).record(
       tokenRequest({ grant_type: 'refresh_token', refresh_token: token }),
       rejection,
     );
@@ -72,7 +72,7 @@ describe('token refusals no decider recorded', () => {
   it('go on the grant of a pre-authorized code sent along, whatever the grant type', async () => {
     const { store, appended } = storeWith('none', 'none');
     const code = await sealGrantCode(grantKeys.grantCodes, { sid: 'session-3', exp: inSeconds(60), cfg: ['pid'] });
-    const refusals = new TokenRefusals(store, handles);
+    const refusals = new TokenRefusals(store, handles, new RefusalRecorder(store));
     await refusals.record(
       tokenRequest({ grant_type: PRE_AUTHORIZED_GRANT_TYPE, 'pre-authorized_code': code }),
       rejection,
@@ -87,7 +87,7 @@ describe('token refusals no decider recorded', () => {
 
   it('go to the unattributed log when nothing in the request opens, or its authorization is unknown', async () => {
     const { store, appended } = storeWith('aid-4', 'session-4');
-    const refusals = new TokenRefusals(store, handles);
+    const refusals = new TokenRefusals(store, handles, new RefusalRecorder(store));
     const unknown = await handles.seal('code', { aid: 'other', exp: inSeconds(60), n: 'x' });
     await refusals.record(tokenRequest({ grant_type: 'authorization_code', code: unknown }), rejection);
     await refusals.record(tokenRequest({ grant_type: 'authorization_code', code: 'not-ours' }), rejection);

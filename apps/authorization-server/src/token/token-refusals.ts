@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { newId, streams, unattributedSessionId, type TokenRejectedV1, type NewEvent } from '@hallmark/contracts';
+import { streams, type NewEvent, type TokenRejectedV1 } from '@hallmark/contracts';
 import { EventStore } from '@hallmark/event-store';
-import type { Oid4vcError } from '@hallmark/oid4vc';
-import { currentRequestScope } from '@hallmark/telemetry';
+import { Oid4vcError } from '@hallmark/oid4vc';
+import { RefusalRecorder, type RefusalTarget } from '@hallmark/platform';
 import { SealedHandles } from '../authorization/sealed-handles';
 import { tokenParameter, type TokenRequest } from './token-request';
 
@@ -25,7 +25,21 @@ export class TokenRefusals {
   constructor(
     private readonly store: EventStore,
     private readonly handles: SealedHandles,
+    private readonly recorder: RefusalRecorder,
   ) {}
+
+  /**
+   * Runs a token request: a refusal a grant's decider recorded comes back as it is; any other
+   * refusal (an Oid4vcError thrown by a check) is recorded here first. What leaves is answered
+   * by the controller, which records nothing.
+   */
+  async recorded<T>(request: TokenRequest, run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (caught) {
+      throw caught instanceof Oid4vcError ? await this.record(request, caught) : caught;
+    }
+  }
 
   async record(request: TokenRequest, rejection: Oid4vcError): Promise<TokenRefusal> {
     const grantType = tokenParameter(request.body, 'grant_type');
@@ -35,43 +49,32 @@ export class TokenRefusals {
       request: request.request,
     };
     const event: NewEvent<'token_rejected'>[] = [{ event_type: 'token_rejected', data }];
-    const target = (await this.authorizationOf(grantType, request.body)) ?? (await this.offerOf(request.body));
-    if (target) await this.store.append(target.streamId, target.sessionId, 'any', event);
-    else {
-      const requestId = currentRequestScope()?.requestId ?? newId();
-      await this.store.append(streams.unattributedRequest(requestId), unattributedSessionId(requestId), 'any', event);
-    }
+    await this.recorder.record(
+      event,
+      () => this.authorizationOf(grantType, request.body),
+      () => this.offerOf(request.body),
+    );
     return new TokenRefusal(rejection);
   }
 
   /** The authorization a code or refresh token names (also when it has expired). */
-  private async authorizationOf(
-    grantType: string | undefined,
-    body: unknown,
-  ): Promise<{ streamId: string; sessionId: string } | undefined> {
+  private async authorizationOf(grantType: string | undefined, body: unknown): Promise<RefusalTarget | undefined> {
     if (grantType !== 'authorization_code' && grantType !== 'refresh_token') return undefined;
-    try {
-      const opened =
-        grantType === 'refresh_token'
-          ? await this.handles.open('refresh', tokenParameter(body, 'refresh_token'), new Date())
-          : await this.handles.open('code', tokenParameter(body, 'code'), new Date());
-      if (!opened || typeof opened.aid !== 'string') return undefined;
-      const streamId = streams.authorization(opened.aid);
-      const history = await this.store.readStream(streamId);
-      return history.length > 0 ? { streamId, sessionId: history[0].session_id } : undefined;
-    } catch {
-      return undefined;
-    }
+    const opened =
+      grantType === 'refresh_token'
+        ? await this.handles.open('refresh', tokenParameter(body, 'refresh_token'), new Date())
+        : await this.handles.open('code', tokenParameter(body, 'code'), new Date());
+    if (!opened || typeof opened.aid !== 'string') return undefined;
+    const streamId = streams.authorization(opened.aid);
+    const history = await this.store.readStream(streamId);
+    return history.length > 0 ? { streamId, sessionId: history[0].session_id } : undefined;
   }
 
   /** The session of a pre-authorized code sent along (with any grant type). */
-  private async offerOf(body: unknown): Promise<{ streamId: string; sessionId: string } | undefined> {
+  private async offerOf(body: unknown): Promise<RefusalTarget | undefined> {
     const code = tokenParameter(body, 'pre-authorized_code');
     if (!code) return undefined;
-    const sid = await this.handles.openOffer(code, new Date()).then(
-      (g) => g.sid,
-      () => undefined,
-    );
-    return sid ? { streamId: streams.grant(sid), sessionId: sid } : undefined;
+    const { sid } = await this.handles.openOffer(code, new Date());
+    return { streamId: streams.grant(sid), sessionId: sid };
   }
 }

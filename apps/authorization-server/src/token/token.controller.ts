@@ -43,12 +43,13 @@ export class TokenController {
       now: new Date(),
     };
     try {
-      const response = await this.grantFor(tokenParameter(body, 'grant_type')).redeem(request);
+      const response = await this.refusals.recorded(request, () =>
+        this.grantFor(tokenParameter(body, 'grant_type')).redeem(request),
+      );
       reply.header('dpop-nonce', this.dpopProofs.currentNonce(request.now));
       return response;
-    } catch (caught) {
-      const refusal = caught instanceof Oid4vcError ? await this.refusals.record(request, caught) : caught;
-      if (!(refusal instanceof TokenRefusal)) throw caught;
+    } catch (refusal) {
+      if (!(refusal instanceof TokenRefusal)) throw refusal;
       const { error, error_description } = refusal.rejection;
       // RFC 6749 Section 5.2: a failed client authentication is 401; the attestation errors are 400, as use_dpop_nonce.
       throw new OAuthError(

@@ -1,13 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { createHash, randomInt } from 'crypto';
-import {
-  newId,
-  streams,
-  unattributedSessionId,
-  type CredentialRequestRejectedV1,
-  type RequestContext,
-} from '@hallmark/contracts';
-import { currentRequestScope } from '@hallmark/telemetry';
+import { streams, type CredentialRequestRejectedV1, type RequestContext } from '@hallmark/contracts';
 import { EventStore } from '@hallmark/event-store';
 import { claimNamesOf, subjectPath, type CredentialConfiguration, type IssuerConfig } from '@hallmark/issuer-config';
 import type { IssuerKeys } from '@hallmark/issuer-keys';
@@ -19,9 +12,9 @@ import {
   verifyCredentialProof,
   type JWK,
 } from '@hallmark/oid4vc';
-import { ISSUER_CONFIG, ISSUER_KEYS, PLATFORM_CONFIG, type PlatformConfig } from '@hallmark/platform';
+import { ISSUER_CONFIG, ISSUER_KEYS, PLATFORM_CONFIG, RefusalRecorder, type PlatformConfig } from '@hallmark/platform';
 import { CNonces, nonceHash } from '../nonce/c-nonces';
-import type { AuthorizedRequest } from './access-token.verifier';
+import { AccessTokenVerifier, RefusedAccess, type AuthorizedRequest } from './access-token.verifier';
 import { DEFAULT_BATCH_SIZE } from '../metadata/issuer-metadata';
 import { parseCredentialRequest } from './credential-request';
 import { KeyAttestations } from './key-attestations';
@@ -39,15 +32,31 @@ const disclosable = (c: CredentialConfiguration, claims: Record<string, unknown>
   return Object.keys(claims).filter((name) => !fixed.has(name));
 };
 
+/** A credential request as it reached the endpoint. */
+export interface CredentialEndpointRequest {
+  authorization: string | undefined;
+  dpop: string | undefined;
+  contentType: string | undefined;
+  /** Whether the URL's query carries an access token (refused: RFC 6750 Section 2.3, RFC 9449 Section 7.1). */
+  queryHasToken: boolean;
+  body: unknown;
+  request: RequestContext;
+  now: Date;
+}
+
 /**
- * The credential endpoint's work after the access token checked out: parse, verify every key
- * proof (nonces used once, across replicas), fetch the claims from their custodian, sign one
- * credential per key, record what was issued (hashes and thumbprints, never credentials).
+ * The credential endpoint's work: check the access token and its DPoP proof, parse, verify every
+ * key proof (nonces used once, across replicas), fetch the claims from their custodian, sign one
+ * credential per key, record what was issued (hashes and thumbprints, never credentials). Every
+ * refusal leaves it recorded (a CredentialRequestRefused): on the session's timeline when the
+ * token's signature verified, else in the unattributed log.
  */
 @Injectable()
 export class IssueCredentialHandler {
   constructor(
     private readonly store: EventStore,
+    private readonly recorder: RefusalRecorder,
+    private readonly tokens: AccessTokenVerifier,
     private readonly nonces: CNonces,
     private readonly claims: SessionClaimsClient,
     private readonly keyAttestations: KeyAttestations,
@@ -56,12 +65,37 @@ export class IssueCredentialHandler {
     @Inject(PLATFORM_CONFIG) private readonly platform: PlatformConfig,
   ) {}
 
-  async handle(
+  async handle(input: CredentialEndpointRequest): Promise<{ credentials: Array<{ credential: string }> }> {
+    const { request, now } = input;
+    const auth = await this.tokens
+      .verify({
+        authorization: input.authorization,
+        dpop: input.dpop,
+        htm: 'POST',
+        htu: `${this.platform.publicUrl}/credential`,
+        queryHasToken: input.queryHasToken,
+        now,
+      })
+      .catch(async (err) => {
+        if (!(err instanceof RefusedAccess)) throw err;
+        throw await this.refused(err.rejection, err.sessionId, request);
+      });
+    if (!/^application\/json\b/i.test(input.contentType ?? '')) {
+      const refusal = new Oid4vcError('credential_request_not_json', undefined, {
+        expected: 'application/json',
+        provided: input.contentType ?? '(none)',
+      });
+      throw await this.refused(refusal, auth.sessionId, request);
+    }
+    return this.issue(auth, input.body, request, now);
+  }
+
+  private async issue(
     auth: AuthorizedRequest,
     body: unknown,
     request: RequestContext,
+    now: Date,
   ): Promise<{ credentials: Array<{ credential: string }> }> {
-    const now = new Date();
     let configurationId: string | undefined;
     try {
       const parsed = parseCredentialRequest(body, this.config, auth.credentialConfigurationIds, {
@@ -173,22 +207,22 @@ export class IssueCredentialHandler {
   }
 
   /**
-   * A refusal outside the issuance itself (the access token, the content type): on the session's
-   * timeline when the token's signature verified (even expired, or with DPoP missing or wrong),
-   * else in the unattributed log.
+   * A refusal outside the issuance itself (the access token, the content type), recorded: on the
+   * session's credentials stream when the token's signature verified (even expired, or with DPoP
+   * missing or wrong), else in the unattributed log.
    */
-  async recordRefusal(refusal: Oid4vcError, sessionId: string | undefined, request: RequestContext): Promise<void> {
+  private async refused(
+    refusal: Oid4vcError,
+    sessionId: string | undefined,
+    request: RequestContext,
+  ): Promise<CredentialRequestRefused> {
     const events = issuanceDecider.decide({ type: 'refuse', refusal, request }, issuanceDecider.initialState());
-    if (sessionId) {
-      await this.store.append(streams.credentials(sessionId), sessionId, 'any', events);
-      return;
-    }
     const rejected = rejectionOf(events);
-    if (!rejected) return;
-    const requestId = currentRequestScope()?.requestId ?? newId();
-    await this.store.append(streams.unattributedRequest(requestId), unattributedSessionId(requestId), 'any', [
-      rejected,
-    ]);
+    if (!rejected) throw new Error('the issuance decider did not refuse a refusal');
+    await this.recorder.record([rejected], () =>
+      sessionId ? { streamId: streams.credentials(sessionId), sessionId } : undefined,
+    );
+    return new CredentialRequestRefused(rejected.data);
   }
 
   /**

@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { fold, newId, streams, unattributedSessionId, type NewEvent, type RequestContext } from '@hallmark/contracts';
+import { fold, streams, type NewEvent, type RequestContext } from '@hallmark/contracts';
 import { EventStore } from '@hallmark/event-store';
-import { OAuthError } from '@hallmark/platform';
-import { currentRequestScope } from '@hallmark/telemetry';
+import { OAuthError, RefusalRecorder } from '@hallmark/platform';
 import { SessionKeys } from '../data-keys/session-keys';
 import { open, secretHash } from '../data-keys/sealing';
 import { offerUnknown, sessionDecider, streamEventsOf } from '../sessions/session.decider';
@@ -21,6 +20,7 @@ export class RetrieveOfferHandler {
   constructor(
     private readonly store: EventStore,
     private readonly keys: SessionKeys,
+    private readonly recorder: RefusalRecorder,
   ) {}
 
   async handle(offerRef: string, request: RequestContext): Promise<Record<string, unknown>> {
@@ -37,7 +37,7 @@ export class RetrieveOfferHandler {
     const refused = events.find((e) => e.event_type === 'offer_retrieval_refused');
     if (refused?.data.reason === 'offer_unknown') throw await this.unknown(refused);
     if (refused) {
-      await this.store.append(streams.session(sessionId), sessionId, 'any', events);
+      await this.recorder.record([refused], () => ({ streamId: streams.session(sessionId), sessionId }));
       throw notFound(refused.data);
     }
     const key = await this.keys.find(sessionId);
@@ -57,8 +57,7 @@ export class RetrieveOfferHandler {
 
   /** No session to tie the fetch to (or one that was erased): the unattributed log. */
   private async unknown(refusal: NewEvent<'offer_retrieval_refused'>): Promise<OAuthError> {
-    const requestId = currentRequestScope()?.requestId ?? newId();
-    await this.store.append(streams.unattributedRequest(requestId), unattributedSessionId(requestId), 'any', [refusal]);
+    await this.recorder.record([refusal]);
     return notFound(refusal.data);
   }
 }
