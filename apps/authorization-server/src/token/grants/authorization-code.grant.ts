@@ -10,7 +10,7 @@ import { DpopProofs } from '../../dpop/dpop-proofs';
 import { decideOnStream, rejectionOf, stateOf } from '../../stream-decisions';
 import { AccessTokens, authorizationGrant, sha256Base64url, type TokenResponseBody } from '../access-tokens';
 import { RefreshTokens } from '../refresh-tokens';
-import { TokenRefusal, TokenRefusals } from '../token-refusals';
+import { TokenRefusal } from '../token-refusals';
 import { requiredTokenParameter, type TokenRequest } from '../token-request';
 import type { TokenGrant } from './token-grant';
 
@@ -30,7 +30,6 @@ export class AuthorizationCodeGrant implements TokenGrant {
     private readonly accessTokens: AccessTokens,
     private readonly refreshTokens: RefreshTokens,
     private readonly clients: ClientAuthentication,
-    private readonly refusals: TokenRefusals,
   ) {}
 
   async redeem(request: TokenRequest): Promise<TokenResponseBody> {
@@ -44,7 +43,8 @@ export class AuthorizationCodeGrant implements TokenGrant {
     const stream = streams.authorization(authorizationId);
     const summary = stateOf(authorizationDecider, await this.store.readStream(stream)).summary;
     if (!summary) throw new Oid4vcError('authorization_code_invalid');
-    if (opened.expired) throw await this.refusals.record(request, new Oid4vcError('authorization_code_expired'));
+    // Refused like any check: the token endpoint records it on the authorization the code names.
+    if (opened.expired) throw new Oid4vcError('authorization_code_expired');
     // A client attested at PAR authenticates again; the decider wants the same wallet instance.
     const attestation = summary.client_attestation
       ? await this.clients.authenticate(request.attestation, params.client_id ?? summary.client_id, true, now)
