@@ -19,6 +19,8 @@ export interface CredentialConfiguration {
   display?: Array<{ name: string; locale?: string }>;
   /** Hallmark: how long issued credentials are valid, in days. Default 365. */
   validity_days?: number;
+  /** Hallmark: most proofs (so credentials) one request for this configuration may carry. Default: the issuer's `batch_size`. */
+  batch_size?: number;
   [key: string]: unknown;
 }
 
@@ -82,7 +84,7 @@ export interface UpstreamLoginConfig {
 /** The issuer's configuration file (HALLMARK_CONFIG): what it issues and how it presents itself. */
 export interface IssuerConfig {
   display?: Array<{ name: string; locale?: string }>;
-  /** Most proofs (so credentials) one credential request may carry. Default 10. */
+  /** Most proofs (so credentials) one credential request may carry, unless a configuration sets its own. Default 10. */
   batch_size?: number;
   credential_configurations_supported: Record<string, CredentialConfiguration>;
   authorization?: AuthorizationConfig;
@@ -97,12 +99,17 @@ const trustListSchema = {
   },
 } as const;
 
+/** Batches stay at most 60 (the EU reference wallet's one-time-use PIDs per format): 60 signatures fit a request's time. */
+export const MAX_BATCH_SIZE = 60;
+export const DEFAULT_BATCH_SIZE = 10;
+const batchSizeSchema = { type: 'integer', minimum: 2, maximum: MAX_BATCH_SIZE } as const;
+
 const schema = {
   type: 'object',
   required: ['credential_configurations_supported'],
   properties: {
     display: { type: 'array' },
-    batch_size: { type: 'integer', minimum: 2, maximum: 100 },
+    batch_size: batchSizeSchema,
     authorization: {
       type: 'object',
       additionalProperties: false,
@@ -162,6 +169,7 @@ const schema = {
             properties: { type: { type: 'array', minItems: 1, items: { type: 'string' } } },
           },
           validity_days: { type: 'integer', minimum: 1, maximum: 3650 },
+          batch_size: batchSizeSchema,
           claims: {
             type: 'array',
             items: {
@@ -220,3 +228,7 @@ export const claimNamesOf = (c: CredentialConfiguration): string[] => [
 /** A claim's path below the subject: JWT VC claims live under `credentialSubject`. */
 export const subjectPath = (c: CredentialConfiguration, claim: ClaimConfiguration): ClaimConfiguration['path'] =>
   c.format === 'jwt_vc_json' && claim.path[0] === 'credentialSubject' ? claim.path.slice(1) : claim.path;
+
+/** Most proofs one credential request for configuration `id` may carry: its own `batch_size`, else the issuer's. */
+export const batchSizeOf = (config: IssuerConfig, id: string): number =>
+  config.credential_configurations_supported[id]?.batch_size ?? config.batch_size ?? DEFAULT_BATCH_SIZE;

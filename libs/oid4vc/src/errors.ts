@@ -579,9 +579,10 @@ export const OID4VC_REASONS = {
   credential_batch_too_large: {
     error: 'invalid_credential_request',
     spec_ref: 'OID4VCI 1.0 Section 12.2.4',
-    description: 'More proofs than batch_credential_issuance.batch_size allows',
+    description: 'More proofs (or attested keys) than the credential configuration accepts in one request',
     title: 'Too many key proofs',
-    help: 'Send at most batch_credential_issuance.batch_size proofs (from the issuer metadata) in proofs.jwt, e.g. 10 when batch_size is 10. For more credentials, make further credential requests with the same access token.',
+    help: 'Send at most batch_credential_issuance.batch_size proofs (from the issuer metadata) in proofs.jwt, or attested_keys in one attestation proof, e.g. 10 when batch_size is 10; the most this configuration takes is in this entry. For more credentials, make further credential requests with the same access token.',
+    compares: 'number of key proofs, or of attested_keys, against the configuration batch size',
   },
   credential_proof_keys_repeated: {
     error: 'invalid_proof',

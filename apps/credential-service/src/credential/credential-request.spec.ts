@@ -7,7 +7,7 @@ const config = parseIssuerConfig({
   batch_size: 3,
   credential_configurations_supported: {
     pid: { format: 'dc+sd-jwt', vct: 'urn:pid' },
-    other: { format: 'dc+sd-jwt', vct: 'urn:other' },
+    other: { format: 'dc+sd-jwt', vct: 'urn:other', batch_size: 5 },
     mdl: { format: 'mso_mdoc' },
   },
 });
@@ -97,6 +97,30 @@ describe('credential request parsing', () => {
         ['pid'],
       ),
     ).toMatchObject({ configurationId: 'pid', proofJwts: ['a', 'b', 'c'] });
+  });
+
+  it('refuses more proofs than the configuration takes (its own batch_size, else the issuer-wide one), saying how many', () => {
+    const refusal = (id: string, count: number): Oid4vcError | undefined => {
+      try {
+        parseCredentialRequest(
+          { credential_configuration_id: id, proofs: { jwt: Array.from({ length: count }, (_, i) => `p${i}`) } },
+          config,
+          [id],
+        );
+      } catch (err) {
+        return err as Oid4vcError;
+      }
+      return undefined;
+    };
+    expect(refusal('pid', 4)).toMatchObject({
+      error: 'invalid_credential_request',
+      reason: 'credential_batch_too_large',
+      expected: 'at most 3',
+      provided: '4',
+    });
+    expect(refusal('pid', 4)?.error_description).toContain('4 proofs, pid takes 3');
+    expect(refusal('other', 5)).toBeUndefined();
+    expect(refusal('other', 6)).toMatchObject({ expected: 'at most 5', provided: '6' });
   });
 
   it('refuses a body whose JSON did not parse, naming where it broke', () => {

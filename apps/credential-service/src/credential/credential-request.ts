@@ -1,7 +1,6 @@
-import type { CredentialConfiguration, IssuerConfig } from '@hallmark/issuer-config';
+import { batchSizeOf, type CredentialConfiguration, type IssuerConfig } from '@hallmark/issuer-config';
 import { Oid4vcError } from '@hallmark/oid4vc';
 import { UnparsableBody } from '@hallmark/platform';
-import { DEFAULT_BATCH_SIZE } from '../metadata/issuer-metadata';
 
 /** A credential request reduced to what issuance needs (OID4VCI 1.0 Section 8.2); unknown fields are ignored. */
 export interface ParsedCredentialRequest {
@@ -160,9 +159,16 @@ export function parseCredentialRequest(
     throw new Oid4vcError('credential_proofs_malformed');
   if (type === 'attestation' && list.length !== 1)
     throw new Oid4vcError('credential_proofs_malformed', 'attestation takes exactly one key attestation');
-  const batchSize = config.batch_size ?? DEFAULT_BATCH_SIZE;
+  const batchSize = batchSizeOf(config, configurationId);
   if (list.length > batchSize)
-    throw new Oid4vcError('credential_batch_too_large', `${list.length} proofs, batch_size ${batchSize}`);
+    throw new Oid4vcError(
+      'credential_batch_too_large',
+      `${list.length} proofs, ${configurationId} takes ${batchSize}`,
+      {
+        expected: `at most ${batchSize}`,
+        provided: list.length,
+      },
+    );
   return {
     configurationId,
     configuration,

@@ -92,7 +92,14 @@ describe('issuance decider', () => {
     spec
       .given([])
       .when(proofs({ proofType: 'attestation', holderKeyThumbprints: [k1, k2, 'c'.repeat(43)] }))
-      .then(refused(new Oid4vcError('credential_batch_too_large', '3 attested keys, batch_size 2')));
+      .then(
+        refused(
+          new Oid4vcError('credential_batch_too_large', `3 attested keys, ${facts.configurationId} takes 2`, {
+            expected: 'at most 2',
+            provided: 3,
+          }),
+        ),
+      );
   });
 
   it('requires a key attestation per proof that attests its key, when required', () => {

@@ -115,7 +115,11 @@ function keyAttestationRefusal(findings: KeyAttestationFinding[], thumbprints: s
 function checkProofs(c: CheckProofs): Oid4vcError | undefined {
   const keys = c.holderKeyThumbprints;
   if (c.proofType === 'attestation' && keys.length > c.batchSize)
-    return new Oid4vcError('credential_batch_too_large', `${keys.length} attested keys, batch_size ${c.batchSize}`);
+    return new Oid4vcError(
+      'credential_batch_too_large',
+      `${keys.length} attested keys, ${c.configurationId} takes ${c.batchSize}`,
+      { expected: `at most ${c.batchSize}`, provided: keys.length },
+    );
   if (c.proofType === 'jwt' && c.keyAttestations.required) {
     const refusal = keyAttestationRefusal(c.keyAttestations.findings, keys);
     if (refusal) return refusal;

@@ -2,7 +2,13 @@ import { Inject, Injectable } from '@nestjs/common';
 import { createHash, randomInt } from 'crypto';
 import { streams, type CredentialRequestRejectedV1, type RequestContext } from '@hallmark/contracts';
 import { EventStore } from '@hallmark/event-store';
-import { claimNamesOf, subjectPath, type CredentialConfiguration, type IssuerConfig } from '@hallmark/issuer-config';
+import {
+  batchSizeOf,
+  claimNamesOf,
+  subjectPath,
+  type CredentialConfiguration,
+  type IssuerConfig,
+} from '@hallmark/issuer-config';
 import type { IssuerKeys } from '@hallmark/issuer-keys';
 import {
   Oid4vcError,
@@ -15,7 +21,6 @@ import {
 import { ISSUER_CONFIG, ISSUER_KEYS, PLATFORM_CONFIG, RefusalRecorder, type PlatformConfig } from '@hallmark/platform';
 import { CNonces, nonceHash } from '../nonce/c-nonces';
 import { AccessTokenVerifier, RefusedAccess, type AuthorizedRequest } from './access-token.verifier';
-import { DEFAULT_BATCH_SIZE } from '../metadata/issuer-metadata';
 import { parseCredentialRequest } from './credential-request';
 import { KeyAttestations } from './key-attestations';
 import { issuanceDecider, rejectionOf, type CheckProofs, type IssuanceCommand } from './issuance.decider';
@@ -136,7 +141,7 @@ export class IssueCredentialHandler {
         ...facts,
         proofType: parsed.proofType,
         holderKeyThumbprints: thumbprints,
-        batchSize: this.config.batch_size ?? DEFAULT_BATCH_SIZE,
+        batchSize: batchSizeOf(this.config, parsed.configurationId),
         keyAttestations,
       });
       // Only now, with every proof valid, are the nonces used up: a bad batch burns nothing.

@@ -2,7 +2,7 @@ import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import { readFileSync } from 'fs';
 import { join } from 'path';
-import { loadIssuerConfig } from '@hallmark/issuer-config';
+import { loadIssuerConfig, parseIssuerConfig } from '@hallmark/issuer-config';
 import { issuerMetadata } from './issuer-metadata';
 
 describe('issuer metadata', () => {
@@ -26,5 +26,23 @@ describe('issuer metadata', () => {
   it('keeps Hallmark-only settings out of what wallets see', () => {
     expect(JSON.stringify(metadata)).not.toMatch(/selectively_disclosable|validity_days/);
     expect(metadata.credential_endpoint).toBe('https://issuer.example/credential');
+  });
+
+  it('advertises the smallest configuration batch size, so no configuration takes fewer proofs than batch_size', () => {
+    const config = parseIssuerConfig({
+      batch_size: 60,
+      credential_configurations_supported: {
+        pid: { format: 'dc+sd-jwt', vct: 'urn:pid', batch_size: 20 },
+        age: { format: 'dc+sd-jwt', vct: 'urn:age' },
+        vc: { format: 'jwt_vc_json', credential_definition: { type: ['VerifiableCredential'] }, batch_size: 30 },
+      },
+    });
+    const advertised = issuerMetadata(config, 'https://issuer.example');
+    expect(advertised.batch_credential_issuance).toEqual({ batch_size: 20 });
+    expect(JSON.stringify(advertised.credential_configurations_supported)).not.toContain('batch_size');
+    expect(metadata.batch_credential_issuance).toEqual({ batch_size: 60 }); // the demo: 60 for every configuration
+    const over = { format: 'dc+sd-jwt', vct: 'urn:pid', batch_size: 61 };
+    expect(() => parseIssuerConfig({ credential_configurations_supported: { pid: over } })).toThrow(/batch_size/);
+    expect(() => parseIssuerConfig({ batch_size: 61, credential_configurations_supported: {} })).toThrow(/batch_size/);
   });
 });

@@ -1,6 +1,4 @@
-import type { CredentialConfiguration, IssuerConfig } from '@hallmark/issuer-config';
-
-export const DEFAULT_BATCH_SIZE = 10;
+import { batchSizeOf, type CredentialConfiguration, type IssuerConfig } from '@hallmark/issuer-config';
 
 /** What every configuration supports today: key binding by JWK, ES256, jwt proofs. */
 const binding = {
@@ -52,7 +50,8 @@ export function issuerMetadata(config: IssuerConfig, publicUrl: string): Record<
     credential_issuer: publicUrl,
     credential_endpoint: `${publicUrl}/credential`,
     nonce_endpoint: `${publicUrl}/nonce`,
-    batch_credential_issuance: { batch_size: config.batch_size ?? DEFAULT_BATCH_SIZE },
+    // OID4VCI has one issuer-wide batch_size: the smallest configuration limit, so no configuration accepts fewer.
+    batch_credential_issuance: { batch_size: Math.min(...supported.map(([id]) => batchSizeOf(config, id))) },
     ...(config.display ? { display: config.display } : {}),
     credential_configurations_supported: Object.fromEntries(
       supported.map(([id, c]) => [
