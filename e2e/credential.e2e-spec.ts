@@ -1,5 +1,7 @@
+import 'reflect-metadata';
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
+import * as x509 from '@peculiar/x509';
 import { SignJWT, compactVerify, decodeJwt, decodeProtectedHeader, importX509 } from 'jose';
 import { createHash } from 'crypto';
 import { conformanceSchema } from '@hallmark/testing';
@@ -19,6 +21,8 @@ const PID = 'eu.europa.ec.eudi.pid_vc_sd_jwt';
 const AGE_JWT = 'age_verification_jwt_vc';
 const metadataSchema = conformanceSchema('credential_issuer_metadata-1_0');
 const requestSchema = conformanceSchema('credential_request-1_0');
+const MAX_BATCH = 60;
+const pem = (der: string) => `-----BEGIN CERTIFICATE-----\n${der}\n-----END CERTIFICATE-----`;
 const pidClaims = { given_name: 'Erika', family_name: 'Mustermann', birthdate: '1964-08-12', nationalities: ['DE'] };
 
 /** Nonce and credential endpoints, and the issuer metadata, driven by a minimal wallet of our own. */
@@ -51,7 +55,7 @@ describe.each(TARGETS)('credential endpoint [%s]', (targetName) => {
       credential_issuer: t.baseUrl,
       credential_endpoint: `${t.baseUrl}/credential`,
       nonce_endpoint: `${t.baseUrl}/nonce`,
-      batch_credential_issuance: { batch_size: 10 },
+      batch_credential_issuance: { batch_size: 60 },
     });
     expect(r.body.deferred_credential_endpoint).toBeUndefined();
     expect(r.body.notification_endpoint).toBeUndefined();
@@ -62,6 +66,112 @@ describe.each(TARGETS)('credential endpoint [%s]', (targetName) => {
       proof_types_supported: { jwt: { proof_signing_alg_values_supported: ['ES256'] } },
     });
   });
+
+  it('serves the metadata signed on Accept: application/jwt, verified with its x5c chain (the credentials chain)', async () => {
+    const json = await call('GET', `${t.baseUrl}/.well-known/openid-credential-issuer`);
+    const signed = await call('GET', `${t.baseUrl}/.well-known/openid-credential-issuer`, {
+      headers: { accept: 'application/jwt' },
+    });
+    expect(signed.status).toBe(200);
+    expect(signed.headers.get('content-type')).toMatch(/^application\/jwt/);
+    expect(signed.headers.get('vary')).toMatch(/accept/i);
+    expect(json.headers.get('content-type')).toMatch(/^application\/json/);
+    const header = decodeProtectedHeader(signed.body);
+    expect(header).toMatchObject({ alg: 'ES256', typ: 'openidvci-issuer-metadata+jwt' });
+    const chain = header.x5c!.map((c) => new x509.X509Certificate(c));
+    // Each certificate is signed by the next; the last by the (left out) development CA, no root in x5c.
+    for (const [i, certificate] of chain.entries()) {
+      expect(await certificate.isSelfSigned()).toBe(false);
+      if (i + 1 < chain.length)
+        expect(await certificate.verify({ publicKey: chain[i + 1].publicKey, signatureOnly: true })).toBe(true);
+    }
+    expect(chain[chain.length - 1].issuer).toContain('Hallmark Development CA');
+    await compactVerify(signed.body, await importX509(pem(header.x5c![0]), 'ES256'));
+    const payload = decodeJwt(signed.body);
+    expect(payload).toEqual({ ...json.body, sub: t.baseUrl, iat: expect.any(Number) });
+    expect(Math.abs(payload.iat! - Date.now() / 1000)).toBeLessThan(60);
+    // The same key signs the credentials: one chain for a wallet to trust.
+    const auth = await tokenFor([AGE_JWT], { [AGE_JWT]: { age_over_18: true } });
+    const issued = await requestCredential(auth, {
+      credential_configuration_id: AGE_JWT,
+      proofs: { jwt: [await keyProof(await walletKey(), await nonce())] },
+    });
+    expect(decodeProtectedHeader(issued.body.credentials[0].credential).x5c).toEqual(header.x5c);
+    // JSON stays the answer when JSON is preferred or anything goes.
+    for (const accept of ['application/json, application/jwt;q=0.5', '*/*']) {
+      const r = await call('GET', `${t.baseUrl}/.well-known/openid-credential-issuer`, { headers: { accept } });
+      expect(r.body).toEqual(json.body);
+    }
+  });
+
+  it.each([
+    [PID, 'dc+sd-jwt'],
+    [AGE_JWT, 'jwt_vc_json'],
+  ])(
+    `issues a batch of ${MAX_BATCH} %s, unlinkable, and refuses ${MAX_BATCH + 1} with an explanation`,
+    async (id, format) => {
+      const claims = id === PID ? pidClaims : { age_over_18: true };
+      const auth = await tokenFor([id], { [id]: claims });
+      const holders = await Promise.all(Array.from({ length: MAX_BATCH + 1 }, () => walletKey()));
+      const proofsFor = async (keys: WalletKey[]) => {
+        const c_nonce = await nonce();
+        return Promise.all(keys.map((h) => keyProof(h, c_nonce)));
+      };
+
+      const over = await requestCredential(auth, {
+        credential_configuration_id: id,
+        proofs: { jwt: await proofsFor(holders) },
+      });
+      expect([over.status, over.body.error]).toEqual([400, 'invalid_credential_request']);
+      expect(over.body.error_description).toContain(`${MAX_BATCH + 1} proofs, ${id} takes ${MAX_BATCH}`);
+
+      const body = { credential_configuration_id: id, proofs: { jwt: await proofsFor(holders.slice(0, MAX_BATCH)) } };
+      const started = Date.now();
+      const r = await requestCredential(auth, body);
+      const elapsed = Date.now() - started;
+      expect(r.status).toBe(200);
+      expect(elapsed).toBeLessThan(10_000); // 60 proof checks and 60 ES256 signatures: well inside any request timeout
+      expect(r.body.credentials).toHaveLength(MAX_BATCH);
+      const credentials: string[] = r.body.credentials.map((c: { credential: string }) => c.credential);
+      const jwts = credentials.map((c) => c.split('~')[0]);
+      const key = await importX509(pem(decodeProtectedHeader(jwts[0]).x5c![0]), 'ES256');
+      const iats = new Set<number>();
+      const digests = new Set<string>();
+      for (const [i, jws] of jwts.entries()) {
+        await compactVerify(jws, key);
+        const payload = decodeJwt(jws) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+        expect(payload.cnf.jwk).toMatchObject({ x: holders[i].publicJwk.x, y: holders[i].publicJwk.y });
+        iats.add(payload.iat);
+        ((payload._sd as string[] | undefined) ?? []).forEach((d) => digests.add(d));
+      }
+      expect(new Set(credentials).size).toBe(MAX_BATCH);
+      expect(iats.size).toBeGreaterThan(MAX_BATCH / 2); // random times within the hour: few collide
+      if (format === 'dc+sd-jwt') expect(digests.size).toBe(MAX_BATCH * Object.keys(claims).length); // own salts each
+
+      const view = await eventually(async () => {
+        const v = await call('GET', `${t.baseUrl}/admin/sessions/${auth.sessionId}?collapse=false`, {
+          token: t.adminToken,
+        });
+        return v.body?.timeline.some((e: { type: string }) => e.type === 'credential_issued') && v.body;
+      });
+      const issued = view.timeline.find((e: { type: string }) => e.type === 'credential_issued');
+      expect(issued.data).toMatchObject({ format, count: MAX_BATCH });
+      expect(issued.data.holder_key_thumbprints).toEqual(holders.slice(0, MAX_BATCH).map((h) => h.jkt));
+      const refusal = view.timeline.find(
+        (e: { type: string; data: { reason?: string } }) =>
+          e.type === 'credential_request_rejected' && e.data.reason === 'credential_batch_too_large',
+      );
+      expect(refusal.explanation).toMatchObject({
+        title: 'Too many key proofs',
+        error: 'invalid_credential_request',
+        spec_ref: 'OID4VCI 1.0 Section 12.2.4',
+        expected: `at most ${MAX_BATCH}`,
+        provided: String(MAX_BATCH + 1),
+        help: expect.stringContaining('batch_size'),
+      });
+    },
+    60_000,
+  );
 
   it('issues a batch of SD-JWT VCs, each bound to its own proof key, signed by the x5c key', async () => {
     const auth = await tokenFor([PID], { [PID]: pidClaims });
