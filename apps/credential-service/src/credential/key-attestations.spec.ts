@@ -63,4 +63,26 @@ describe('key attestations at the credential endpoint', () => {
     expect(missing).toEqual({ status: 'missing' });
     expect(invalid).toMatchObject({ status: 'invalid', refusal: { error: 'invalid_proof' } });
   });
+
+  it('lets one attestation bind all 60 keys of a batch: in each jwt proof, or as one attestation proof', async () => {
+    const holders = await Promise.all(
+      Array.from({ length: 60 }, async () => exportJWK((await generateKeyPair('ES256')).publicKey)),
+    );
+    const shared = await attestation(holders);
+    const thumbprints = await Promise.all(holders.map((h) => jwkThumbprint(h)));
+    const findings = await service.findings(
+      holders.map((holderJwk) => ({ ...proof(shared), holderJwk })),
+      now,
+    );
+    expect(findings).toHaveLength(60);
+    for (const finding of findings)
+      expect(finding).toEqual({ status: 'verified', attestedKeyThumbprints: thumbprints });
+
+    const proofType = await new SignJWT({ attested_keys: holders, nonce: 'n' })
+      .setProtectedHeader({ alg: 'ES256', typ: 'key-attestation+jwt', kid: 'ka' })
+      .setIssuedAt()
+      .sign(attester.privateKey);
+    const attested = await service.verifyAttestationProof(proofType, now, async (n) => n === 'n');
+    expect(await Promise.all(attested.holderJwks.map((k) => jwkThumbprint(k)))).toEqual(thumbprints);
+  });
 });

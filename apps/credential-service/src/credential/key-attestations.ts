@@ -45,23 +45,29 @@ export class KeyAttestations {
 
   /**
    * What each proof's key attestation says: missing, not verifying (its own refusal), or the keys
-   * it attests. Every present attestation is verified; the issuance decider applies the rule.
+   * it attests. Every present attestation is verified, once however many proofs of the batch
+   * carry it (one attestation may cover all the batch's keys); the issuance decider applies the rule.
    */
   async findings(proofs: VerifiedCredentialProof[], now: Date): Promise<KeyAttestationFinding[]> {
     const trust = this.config.authorization?.trusted_key_attesters ?? {};
+    const verified = new Map<string, Promise<KeyAttestationFinding>>();
+    const verify = async (jwt: string): Promise<KeyAttestationFinding> => {
+      try {
+        const attestation = await verifyKeyAttestation(jwt, {
+          trustedAttesters: { keys: trust.keys as JWK[] | undefined, roots: trust.roots },
+          now,
+        });
+        return { status: 'verified', attestedKeyThumbprints: attestation.attestedKeyThumbprints };
+      } catch (err) {
+        if (err instanceof Oid4vcError) return { status: 'invalid', refusal: err };
+        throw err;
+      }
+    };
     return Promise.all(
-      proofs.map(async (proof): Promise<KeyAttestationFinding> => {
-        if (!proof.keyAttestation) return { status: 'missing' };
-        try {
-          const attestation = await verifyKeyAttestation(proof.keyAttestation, {
-            trustedAttesters: { keys: trust.keys as JWK[] | undefined, roots: trust.roots },
-            now,
-          });
-          return { status: 'verified', attestedKeyThumbprints: attestation.attestedKeyThumbprints };
-        } catch (err) {
-          if (err instanceof Oid4vcError) return { status: 'invalid', refusal: err };
-          throw err;
-        }
+      proofs.map((proof): Promise<KeyAttestationFinding> => {
+        if (!proof.keyAttestation) return Promise.resolve({ status: 'missing' });
+        if (!verified.has(proof.keyAttestation)) verified.set(proof.keyAttestation, verify(proof.keyAttestation));
+        return verified.get(proof.keyAttestation)!;
       }),
     );
   }
