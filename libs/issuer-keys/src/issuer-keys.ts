@@ -21,7 +21,9 @@ import {
   readCertificatesPem,
   validateChain,
 } from './certificates';
+import { loadMetadataSigningKey } from './metadata-signing';
 
+export { METADATA_SIGNING_FILES } from './metadata-signing';
 export { DEVELOPMENT_CA_NAME, EXPIRY_WARNING_DAYS, IssuerKeysError } from './certificates';
 
 /**
@@ -82,6 +84,8 @@ export interface CredentialSigningKey extends IssuerSigningKey {
 export interface IssuerKeys {
   credentialSigning: CredentialSigningKey;
   accessTokenSigning: IssuerSigningKey;
+  /** Signs the issuer metadata: the supplied `metadata-signing.*` pair, else the credential signing key (`metadata-signing.ts`). */
+  metadataSigning: CredentialSigningKey;
   /**
    * The trust anchor's certificate, PEM (the development CA when generated), for tests and
    * wallets in development to trust; undefined when an operator's chain stops below its root.
@@ -235,15 +239,24 @@ async function load(dir: string, issuerUrl: URL, now: Date): Promise<Omit<Issuer
   const nameWarning = issuerNameWarning(validated.leaf, issuerUrl, chainFile);
   if (nameWarning) warnings.push(nameWarning);
 
+  const credentialSigning: CredentialSigningKey = {
+    ...credential,
+    x5c: validated.x5c,
+    certificatePem: `${validated.leaf.toString('pem')}\n`,
+    notAfter: validated.leaf.notAfter,
+    certificateFile: chainFile,
+  };
   return {
-    credentialSigning: {
-      ...credential,
-      x5c: validated.x5c,
-      certificatePem: `${validated.leaf.toString('pem')}\n`,
-      notAfter: validated.leaf.notAfter,
-      certificateFile: chainFile,
-    },
+    credentialSigning,
     accessTokenSigning: accessToken,
+    metadataSigning: await loadMetadataSigningKey({
+      dir,
+      now,
+      credentialSigning,
+      otherKids: [credential.kid, accessToken.kid],
+      readKey: readSigningKey,
+      warnings,
+    }),
     caCertificatePem: validated.trustAnchorPem,
     warnings,
   };

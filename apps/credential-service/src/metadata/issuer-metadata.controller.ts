@@ -11,7 +11,7 @@ import { signIssuerMetadata, wantsSignedMetadata } from './signed-metadata';
  * (`https://host/tenant`), the well-known segment goes before it:
  * `/.well-known/openid-credential-issuer/tenant`. The gateway then maps the issuer's other
  * paths (`/tenant/credential`) to the service. `Accept: application/jwt` asks for it signed
- * (Section 12.2.3), with the credential signing key and its x5c chain.
+ * (Section 12.2.3), with the metadata signing key (by default the credential signing key) and its x5c chain.
  */
 @Controller('.well-known/openid-credential-issuer')
 export class IssuerMetadataController {
@@ -56,7 +56,7 @@ export class IssuerMetadataController {
   /** JSON unless the wallet prefers the signed form; signed per request, so `iat` says when it was served. */
   private async answer(accept: string | undefined, reply: FastifyReply): Promise<Record<string, unknown> | string> {
     if (!wantsSignedMetadata(accept)) return this.metadata;
-    const jwt = await signIssuerMetadata(this.metadata, this.keys.credentialSigning, new Date());
+    const jwt = await signIssuerMetadata(this.metadata, this.keys.metadataSigning, new Date());
     reply.header('content-type', 'application/jwt');
     return jwt;
   }

@@ -6,7 +6,7 @@ export const SIGNED_METADATA_TYP = 'openidvci-issuer-metadata+jwt';
 /**
  * Signed issuer metadata (OID4VCI 1.0 Section 12.2.3): every metadata parameter as a top-level
  * claim, `sub` the issuer identifier, `iat`; the key is found by the `x5c` chain (leaf first, the
- * root left out, as in the credentials), so a wallet that trusts the credential chain trusts this.
+ * root left out). By default it is the credential signing key, so the credential chain covers it.
  */
 export function signIssuerMetadata(
   metadata: Record<string, unknown>,
