@@ -88,6 +88,14 @@ describe('issuance decider', () => {
       .then(refused(new Oid4vcError('credential_proof_keys_repeated')));
   });
 
+  it('accepts one attestation proof binding a whole batch of 60 distinct keys', () => {
+    const keys = Array.from({ length: 60 }, (_, i) => String(i).padStart(43, 'k'));
+    spec
+      .given([])
+      .when(proofs({ proofType: 'attestation', holderKeyThumbprints: keys, batchSize: 60 }))
+      .then([]);
+  });
+
   it('refuses more attested keys than the batch size', () => {
     spec
       .given([])
