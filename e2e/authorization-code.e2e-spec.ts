@@ -11,7 +11,7 @@ import {
   walletAttestation,
   type TestTrust,
 } from './support/attestations';
-import { call, eventually } from './support/http';
+import { call, eventually, timelineHas } from './support/http';
 import { dpopProof, form, walletKey, type WalletKey } from './support/wallet';
 import { TARGETS, startTarget, type Target } from './support/targets';
 
@@ -188,23 +188,22 @@ describe.each(TARGETS)('authorization code flow [%s]', (targetName) => {
       received.exchanges.some((e) => e.method === 'POST' && e.url === `${t.baseUrl}/par` && e.status === 201),
     ).toBe(true);
 
+    const expectedTypes = [
+      'par_request_stored',
+      'authorization_requested',
+      'authorization_code_issued',
+      'token_issued',
+      'credential_issued',
+    ];
     const view2 = await eventually(
       async () => {
         const v = await timeline(session.session_id);
-        return v.status === 'credential_issued' && v;
+        return v.status === 'credential_issued' && timelineHas(v, expectedTypes) && v;
       },
       15000,
-      'credential_issued on the timeline',
+      'credential_issued and the flow before it on the timeline',
     );
-    expect(view2.timeline.map((e) => e.type)).toEqual(
-      expect.arrayContaining([
-        'par_request_stored',
-        'authorization_requested',
-        'authorization_code_issued',
-        'token_issued',
-        'credential_issued',
-      ]),
-    );
+    expect(view2.timeline.map((e) => e.type)).toEqual(expect.arrayContaining(expectedTypes));
     expect(JSON.stringify(view2)).not.toContain(received.tokenResponse.access_token);
     expect(JSON.stringify(view2)).not.toContain(session.credential_offer.grants.authorization_code.issuer_state);
   });

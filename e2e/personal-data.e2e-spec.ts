@@ -3,7 +3,7 @@ import { join } from 'path';
 import { Client } from 'pg';
 import { IndependentWallet, newWalletKey } from '@hallmark/test-wallet';
 import { issuerConfigWith, keyAttestation, testTrust, trusting, walletAttestation } from './support/attestations';
-import { call, eventually } from './support/http';
+import { call, eventually, timelineHas } from './support/http';
 import { PRE_AUTH, cNonce, keyProof, requestCredential } from './support/issuance';
 import { readTopic } from './support/kafka';
 import { TARGETS, startTarget, type Target } from './support/targets';
@@ -206,7 +206,11 @@ describe.each(TARGETS)('personal data and secrets [%s]', (targetName) => {
         const v = (
           await call('GET', `${t.baseUrl}/admin/sessions/${codeSessionId}?collapse=false`, { token: t.adminToken })
         ).body;
-        return v?.status === 'credential_issued' && v;
+        return (
+          v?.status === 'credential_issued' &&
+          timelineHas(v, ['par_request_stored', 'authorization_code_issued', 'token_issued']) &&
+          v
+        );
       },
       15000,
       'the authorization code session issued',

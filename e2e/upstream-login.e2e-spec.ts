@@ -8,7 +8,7 @@ import {
   walletAttestation,
   type TestTrust,
 } from './support/attestations';
-import { call, eventually } from './support/http';
+import { call, eventually, timelineHas } from './support/http';
 import { TARGETS, logDirFor, startTarget, type Target } from './support/targets';
 import { followAsUserAgent, startUpstreamOp, type UpstreamOp } from './support/user-agent';
 
@@ -106,24 +106,23 @@ describe.each(TARGETS)('login and consent [%s]', (targetName) => {
     const sessionId = JSON.parse(
       Buffer.from(received.tokenResponse.access_token.split('.')[1], 'base64url').toString(),
     ).sub;
+    const expectedTypes = [
+      'par_request_stored',
+      'authorization_requested',
+      'session_created',
+      'authorization_code_issued',
+      'token_issued',
+      'credential_issued',
+    ];
     const view = await eventually(
       async () => {
         const v = await timeline(sessionId);
-        return v.status === 'credential_issued' && v;
+        return v.status === 'credential_issued' && timelineHas(v, expectedTypes) && v;
       },
       15000,
-      'credential_issued',
+      'credential_issued and the flow before it',
     );
-    expect(view.timeline.map((e) => e.type)).toEqual(
-      expect.arrayContaining([
-        'par_request_stored',
-        'authorization_requested',
-        'session_created',
-        'authorization_code_issued',
-        'token_issued',
-        'credential_issued',
-      ]),
-    );
+    expect(view.timeline.map((e) => e.type)).toEqual(expect.arrayContaining(expectedTypes));
     expect(view.timeline.find((e) => e.type === 'authorization_code_issued')?.data.user).toBe('login');
     expect(
       view.timeline.find((e) => e.type === 'par_request_stored')?.data.authorization.client_attestation,

@@ -1,6 +1,6 @@
 import { randomBytes } from 'crypto';
 import { exportJWK, generateKeyPair } from 'jose';
-import { call, eventually, type Answer } from './support/http';
+import { call, eventually, timelineHas, type Answer } from './support/http';
 import { PRE_AUTH, cNonce, keyProof, requestCredential, tokenFor, type Authorization } from './support/issuance';
 import { TARGETS, startTarget, type Target } from './support/targets';
 import { dpopProof, form, redeemWithDpop, walletKey } from './support/wallet';
@@ -369,7 +369,13 @@ describe.each(TARGETS)('wallet mistakes [%s]', (targetName) => {
     await credential(a, { credential_configuration_id: PID, proofs: { jwt: [await proofFor(a)] } }, requestId('ok'));
     const view = await eventually(async () => {
       const v = await call('GET', `${t.baseUrl}/admin/sessions/${a.sessionId}?collapse=false`, { token: t.adminToken });
-      return v.body?.status === 'credential_issued' && v.body;
+      // The token's entry comes from another service's topic: wait for the whole flow, not only the status.
+      return (
+        v.body?.status === 'credential_issued' &&
+        timelineHas(v.body, ['session_created', 'token_issued', 'credential_issued']) &&
+        v.body.timeline.length >= 5 &&
+        v.body
+      );
     });
     expect(view.timeline.length).toBeGreaterThanOrEqual(5);
     for (const e of view.timeline) {

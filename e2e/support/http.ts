@@ -54,3 +54,11 @@ export async function eventually<T>(
   }
   throw new Error(`${what} not reached within ${timeoutMs} ms${last ? `: ${(last as Error).message}` : ''}`);
 }
+
+/**
+ * Whether a session view's timeline holds every one of `types`. The services' events reach the
+ * projector on their own topics, so a summary's status can run ahead of another service's entry:
+ * wait for the entries a test asserts, not only for the status.
+ */
+export const timelineHas = (view: { timeline?: Array<{ type?: unknown }> } | undefined, types: readonly string[]) =>
+  !!view?.timeline && types.every((type) => view.timeline!.some((e) => e.type === type));
