@@ -51,10 +51,12 @@ describe('loadOrCreateIssuerKeys: generated development keys', () => {
     expect(readdirSync(dir).sort()).toEqual([
       'access-token-signing.key.pem',
       'ca.cert.pem',
+      'credential-encryption.key.pem',
       'credential-signing.cert.pem',
       'credential-signing.key.pem',
     ]);
     const again = await loadOrCreateIssuerKeys({ dir, issuerUrl: ISSUER, now: NOW });
+    expect(again.credentialEncryption.kid).toBe(keys.credentialEncryption.kid);
     expect(again.created).toBe(false);
     expect(again.credentialSigning.kid).toBe(keys.credentialSigning.kid);
     expect(again.accessTokenSigning.kid).toBe(keys.accessTokenSigning.kid);
@@ -62,6 +64,33 @@ describe('loadOrCreateIssuerKeys: generated development keys', () => {
     expect(again.caCertificatePem).toBe(keys.caCertificatePem);
     expect(again.warnings).toEqual([]);
     expect(keys.credentialSigning.kid).not.toBe(keys.accessTokenSigning.kid);
+  });
+
+  it('has an ECDH-ES encryption key of its own, published without private members', async () => {
+    const key = keys.credentialEncryption;
+    expect(key.publicJwk).toEqual({
+      kty: 'EC',
+      crv: 'P-256',
+      x: expect.any(String),
+      y: expect.any(String),
+      kid: key.kid,
+      alg: 'ECDH-ES',
+      use: 'enc',
+    });
+    expect(key.kid).toBe(await calculateJwkThumbprint(key.publicJwk, 'sha256'));
+    expect([keys.credentialSigning.kid, keys.accessTokenSigning.kid]).not.toContain(key.kid);
+    expect(key.privateKey.usages).toEqual(['deriveBits']);
+    expect(key.privateKey.extractable).toBe(false);
+  });
+
+  it('generates the encryption key in a key directory made before it existed', async () => {
+    rmSync(join(dir, ISSUER_KEY_FILES.credentialEncryptionKey));
+    const again = await loadOrCreateIssuerKeys({ dir, issuerUrl: ISSUER, now: NOW });
+    expect(again.credentialSigning.kid).toBe(keys.credentialSigning.kid);
+    expect(again.credentialEncryption.kid).not.toBe(keys.credentialEncryption.kid);
+    expect((await loadOrCreateIssuerKeys({ dir, issuerUrl: ISSUER, now: NOW })).credentialEncryption.kid).toBe(
+      again.credentialEncryption.kid,
+    );
   });
 
   it('exposes ES256 public JWKs whose kid is the RFC 7638 thumbprint', async () => {
@@ -333,7 +362,14 @@ describe('loadOrCreateIssuerKeys: operator-supplied keys and chain', () => {
     expect(new x509.X509Certificate(keys.caCertificatePem!).subject).toBe(pki.root.subject);
     expect(keys.credentialSigning.certificateFile).toBe(join(dir, ISSUER_KEY_FILES.credentialSigningChain));
     expect(keys.warnings).toEqual([]);
-    expect(readdirSync(dir)).toHaveLength(3);
+    // The supplied three, and the encryption key generated next to them (0600).
+    expect(readdirSync(dir).sort()).toEqual([
+      'access-token-signing.key.pem',
+      'credential-encryption.key.pem',
+      'credential-signing.chain.pem',
+      'credential-signing.key.pem',
+    ]);
+    expect(statSync(join(dir, ISSUER_KEY_FILES.credentialEncryptionKey)).mode & 0o777).toBe(0o600);
   });
 
   it('prefers the chain file over credential-signing.cert.pem', async () => {

@@ -36,7 +36,9 @@ export { DEVELOPMENT_CA_NAME, EXPIRY_WARNING_DAYS, IssuerKeysError } from './cer
  * - `credential-signing.cert.pem`: the leaf certificate (used when there is no chain file);
  * - `ca.cert.pem`: optional trust anchor that issued the last certificate of the chain (the generated
  *   development CA);
- * - `access-token-signing.key.pem`: the access-token signing key (P-256, no certificate, 0600).
+ * - `access-token-signing.key.pem`: the access-token signing key (P-256, no certificate, 0600);
+ * - `credential-encryption.key.pem`: the key wallets encrypt credential requests to (P-256, ECDH-ES,
+ *   0600); generated when missing, also in a directory generated before it existed.
  */
 export const ISSUER_KEY_FILES = {
   caCertificate: 'ca.cert.pem',
@@ -44,6 +46,7 @@ export const ISSUER_KEY_FILES = {
   credentialSigningCertificate: 'credential-signing.cert.pem',
   credentialSigningChain: 'credential-signing.chain.pem',
   accessTokenSigningKey: 'access-token-signing.key.pem',
+  credentialEncryptionKey: 'credential-encryption.key.pem',
 } as const;
 
 const LOCK_FILE = '.issuer-keys.lock';
@@ -81,11 +84,32 @@ export interface CredentialSigningKey extends IssuerSigningKey {
   certificateFile: string;
 }
 
+/** A public ECDH-ES encryption key (OID4VCI 1.0 Section 10): RFC 7638 thumbprint as `kid`, never a private member. */
+export interface PublicEncryptionJwk {
+  kty: 'EC';
+  crv: 'P-256';
+  x: string;
+  y: string;
+  kid: string;
+  alg: 'ECDH-ES';
+  use: 'enc';
+}
+
+export interface IssuerEncryptionKey {
+  kid: string;
+  /** Non-extractable ECDH P-256 key with usage `deriveBits`; jose accepts it as is. */
+  privateKey: webcrypto.CryptoKey;
+  publicJwk: PublicEncryptionJwk;
+  keyFile: string;
+}
+
 export interface IssuerKeys {
   credentialSigning: CredentialSigningKey;
   accessTokenSigning: IssuerSigningKey;
   /** Signs the issuer metadata: the supplied `metadata-signing.*` pair, else the credential signing key (`metadata-signing.ts`). */
   metadataSigning: CredentialSigningKey;
+  /** The key wallets encrypt credential requests to (`credential_request_encryption.jwks`). */
+  credentialEncryption: IssuerEncryptionKey;
   /**
    * The trust anchor's certificate, PEM (the development CA when generated), for tests and
    * wallets in development to trust; undefined when an operator's chain stops below its root.
@@ -167,6 +191,7 @@ async function generate(dir: string, issuerUrl: URL, now: Date): Promise<void> {
       0o600,
     ],
     [ISSUER_KEY_FILES.accessTokenSigningKey, pkcs8Pem(accessToken), 0o600],
+    [ISSUER_KEY_FILES.credentialEncryptionKey, newEncryptionKeyPem(), 0o600],
     [ISSUER_KEY_FILES.credentialSigningCertificate, certificates.credentialSigningCertificatePem, 0o644],
     [ISSUER_KEY_FILES.caCertificate, certificates.caCertificatePem, 0o644],
   ];
@@ -184,6 +209,8 @@ async function generate(dir: string, issuerUrl: URL, now: Date): Promise<void> {
     throw new IssuerKeysError(`cannot write the generated keys to ${dir}: ${(err as Error).message}`);
   }
 }
+
+const newEncryptionKeyPem = (): string => pkcs8Pem(generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey);
 
 function pkcs8Pem(key: KeyObject): string {
   return key.export({ format: 'pem', type: 'pkcs8' }).toString();
@@ -239,6 +266,11 @@ async function load(dir: string, issuerUrl: URL, now: Date): Promise<Omit<Issuer
   const nameWarning = issuerNameWarning(validated.leaf, issuerUrl, chainFile);
   if (nameWarning) warnings.push(nameWarning);
 
+  const encryption = await readEncryptionKey(path(ISSUER_KEY_FILES.credentialEncryptionKey), warnings);
+  if (encryption.kid === credential.kid || encryption.kid === accessToken.kid)
+    throw new IssuerKeysError(
+      `${encryption.keyFile} holds a signing key; the credential encryption key must be a key of its own`,
+    );
   const credentialSigning: CredentialSigningKey = {
     ...credential,
     x5c: validated.x5c,
@@ -247,13 +279,14 @@ async function load(dir: string, issuerUrl: URL, now: Date): Promise<Omit<Issuer
     certificateFile: chainFile,
   };
   return {
+    credentialEncryption: encryption,
     credentialSigning,
     accessTokenSigning: accessToken,
     metadataSigning: await loadMetadataSigningKey({
       dir,
       now,
       credentialSigning,
-      otherKids: [credential.kid, accessToken.kid],
+      otherKids: [credential.kid, accessToken.kid, encryption.kid],
       readKey: readSigningKey,
       warnings,
     }),
@@ -294,6 +327,53 @@ async function readSigningKey(file: string, warnings: string[]): Promise<IssuerS
     alg: 'ES256',
     privateKey,
     publicJwk: { kty: 'EC', crv: 'P-256', x, y, kid, alg: 'ES256', use: 'sig' },
+    keyFile: file,
+  };
+}
+
+/**
+ * The encryption key: read, or generated when missing (key directories made before it existed);
+ * concurrent starts write it once (exclusive create) and all read the same file.
+ */
+async function readEncryptionKey(file: string, warnings: string[]): Promise<IssuerEncryptionKey> {
+  if (!existsSync(file)) {
+    try {
+      writeFileSync(file, newEncryptionKeyPem(), { mode: 0o600, flag: 'wx' });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST')
+        throw new IssuerKeysError(
+          `${file} is missing and cannot be generated (${(err as Error).message}); supply a P-256 private key (PKCS#8 PEM, 0600)`,
+        );
+    }
+  }
+  let key: KeyObject;
+  try {
+    key = createPrivateKey(readFileSync(file));
+  } catch (err) {
+    throw new IssuerKeysError(
+      `${file}: not a readable unencrypted PEM private key (PKCS#8 or SEC1): ${(err as Error).message}`,
+    );
+  }
+  const { kty, crv, x, y } = createPublicKey(key).export({ format: 'jwk' });
+  if (kty !== 'EC' || crv !== 'P-256' || !x || !y)
+    throw new IssuerKeysError(`${file}: the key must be EC P-256 (ECDH-ES), found ${describeJwk({ kty, crv })}`);
+  const kid = await calculateJwkThumbprint({ kty, crv, x, y }, 'sha256');
+  const privateKey = await webcrypto.subtle.importKey(
+    'pkcs8',
+    key.export({ format: 'der', type: 'pkcs8' }),
+    { name: 'ECDH', namedCurve: 'P-256' },
+    false,
+    ['deriveBits'],
+  );
+  const mode = statSync(file).mode & 0o777;
+  if (process.platform !== 'win32' && (mode & 0o077) !== 0)
+    warnings.push(
+      `${file}: private key is readable by group or others (mode 0${mode.toString(8)}); restrict it to 0600`,
+    );
+  return {
+    kid,
+    privateKey,
+    publicJwk: { kty: 'EC', crv: 'P-256', x, y, kid, alg: 'ECDH-ES', use: 'enc' },
     keyFile: file,
   };
 }

@@ -59,6 +59,7 @@ const DPOP_NONCE = 'RFC 9449 Section 8';
 const PROOF = 'OID4VCI 1.0 Appendix F.1';
 const VERIFY_PROOF = 'OID4VCI 1.0 Appendix F.4';
 const CREDENTIAL_REQUEST = 'OID4VCI 1.0 Section 8.2';
+const ENCRYPTION_SECTION = 'OID4VCI 1.0 Section 10';
 const CREDENTIAL_ERRORS = 'OID4VCI 1.0 Section 8.3.1.2';
 const TOKEN_ERRORS = 'OID4VCI 1.0 Section 6.3';
 const OFFER_PARAMETERS = 'OID4VCI 1.0 Section 4.1.1';
@@ -598,13 +599,52 @@ export const OID4VC_REASONS = {
     title: 'Key proof nonce already used',
     help: 'POST to the Nonce Endpoint for a new c_nonce before every credential request and sign the key proofs of that request with it; a c_nonce is consumed by the first request that uses it.',
   },
-  credential_encryption_unsupported: {
+  credential_request_encryption_required: {
     error: 'invalid_encryption_parameters',
-    spec_ref: CREDENTIAL_ERRORS,
+    spec_ref: ENCRYPTION_SECTION,
     description:
-      'This issuer does not encrypt credential responses (none is advertised): send the request without credential_response_encryption',
-    title: 'Response encryption not supported',
-    help: 'Remove credential_response_encryption from the credential request: the issuer metadata has no credential_response_encryption, so responses come as plain JSON over TLS.',
+      'This issuer requires encrypted credential requests: send the request as a JWE with Content-Type application/jwt',
+    title: 'Credential request not encrypted',
+    help: 'The issuer metadata says credential_request_encryption.encryption_required is true: encrypt the JSON credential request to one of its jwks (alg ECDH-ES, kid in the JWE header) and POST the compact JWE with Content-Type: application/jwt.',
+  },
+  credential_request_encryption_unsupported: {
+    error: 'invalid_encryption_parameters',
+    compares: 'JWE header parameter',
+    spec_ref: ENCRYPTION_SECTION,
+    description: 'The encrypted credential request uses an unsupported JWE alg, enc, zip or kid',
+    title: 'Unsupported request encryption',
+    help: 'Encrypt the request with alg ECDH-ES to a key of credential_request_encryption.jwks (its kid in the JWE header), an enc of enc_values_supported (A128GCM or A256GCM) and zip only from zip_values_supported (DEF).',
+  },
+  credential_request_undecryptable: {
+    error: 'invalid_encryption_parameters',
+    spec_ref: ENCRYPTION_SECTION,
+    description: 'The encrypted credential request could not be decrypted',
+    title: 'Credential request not decryptable',
+    help: 'Send one JWE in compact serialisation (five dot-separated parts) encrypted to the current key of credential_request_encryption.jwks in the issuer metadata; fetch the metadata again if the issuer may have changed its key.',
+  },
+  credential_response_encryption_required: {
+    error: 'invalid_encryption_parameters',
+    spec_ref: CREDENTIAL_REQUEST,
+    description:
+      'This issuer requires encrypted credential responses: send credential_response_encryption in the request',
+    title: 'Response encryption missing',
+    help: 'The issuer metadata says credential_response_encryption.encryption_required is true: add credential_response_encryption {jwk, enc} to the (encrypted) credential request, with a P-256 public jwk whose alg is ECDH-ES and enc A128GCM or A256GCM.',
+  },
+  credential_response_encryption_unprotected: {
+    error: 'invalid_encryption_parameters',
+    spec_ref: CREDENTIAL_REQUEST,
+    description: 'credential_response_encryption is only accepted in an encrypted credential request',
+    title: 'Response encryption in a plain request',
+    help: 'A request that carries credential_response_encryption must itself be encrypted, so that nobody can substitute the key: encrypt it to credential_request_encryption.jwks and POST it with Content-Type: application/jwt.',
+  },
+  credential_response_encryption_invalid: {
+    error: 'invalid_encryption_parameters',
+    compares: 'credential_response_encryption',
+    spec_ref: CREDENTIAL_REQUEST,
+    description:
+      'The credential_response_encryption parameters are missing a key or name an unsupported alg, enc or zip',
+    title: 'Unsupported response encryption',
+    help: 'Send credential_response_encryption with jwk (a public EC P-256 key with alg ECDH-ES), enc from enc_values_supported (A128GCM or A256GCM) and zip only from zip_values_supported (DEF), e.g. {jwk: {kty: EC, crv: P-256, x, y, alg: ECDH-ES}, enc: A128GCM}.',
   },
   credential_request_not_json: {
     error: 'invalid_credential_request',
@@ -612,7 +652,7 @@ export const OID4VC_REASONS = {
     spec_ref: CREDENTIAL_REQUEST,
     description: 'The credential request must be a JSON body with Content-Type application/json',
     title: 'Credential request is not JSON',
-    help: 'POST the credential request with the header Content-Type: application/json and a JSON object body; form-encoded bodies and encrypted application/jwt requests are not accepted.',
+    help: 'POST the credential request with the header Content-Type: application/json and a JSON object body, or encrypted as a JWE with Content-Type: application/jwt when the issuer advertises credential_request_encryption; form-encoded bodies are not accepted.',
   },
   credential_request_json_invalid: {
     error: 'invalid_credential_request',

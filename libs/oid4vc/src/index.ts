@@ -34,3 +34,12 @@ export { verifyClientAttestation } from './client-attestation';
 export type { VerifiedClientAttestation, VerifyClientAttestationOptions } from './client-attestation';
 export { KEY_ATTESTATION_TYP, verifyKeyAttestation } from './key-attestation';
 export type { VerifiedKeyAttestation } from './key-attestation';
+export {
+  ENCRYPTION_ALGS,
+  ENCRYPTION_ENCS,
+  ENCRYPTION_ZIPS,
+  decryptCredentialRequest,
+  encryptCredentialResponse,
+  responseEncryptionOf,
+} from './encryption';
+export type { ResponseEncryption } from './encryption';

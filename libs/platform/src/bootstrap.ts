@@ -67,7 +67,11 @@ export async function createHttpApp(
   app.useBodyParser('application/x-www-form-urlencoded', { bodyLimit: BODY_LIMIT }, (_req, body, done) =>
     done(null, { ...parseForm(body.toString()) }),
   );
-  // Any other media type (an encrypted application/jwt credential request, text/plain) reaches the
+  // An encrypted credential request (OID4VCI 1.0 Section 10) is a compact JWE: its handler decrypts the text.
+  app.useBodyParser('application/jwt', { bodyLimit: BODY_LIMIT }, (_req, body, done) =>
+    done(null, body.toString('utf8')),
+  );
+  // Any other media type (text/plain, application/xml) reaches the
   // handler without a body, instead of Fastify's own 415: the endpoint refuses it in its wire
   // format, with a catalogue reason, and records it.
   app

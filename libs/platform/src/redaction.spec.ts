@@ -181,4 +181,15 @@ describe('the redaction policy', () => {
     expect(big.list).toHaveLength(20);
     expect(big.long.length).toBeLessThan(300);
   });
+
+  it('records an encrypted (application/jwt) credential request as its size and hash, never its content', () => {
+    const header = Buffer.from(JSON.stringify({ alg: 'ECDH-ES', enc: 'A128GCM', epk: { kty: 'EC' } })).toString(
+      'base64url',
+    );
+    const jwe = `${header}..aXYtdmFsdWUtMTI.Y2lwaGVydGV4dC13aXRoLWEtcHJvb2Y.dGFnLXZhbHVlLTEyMzQ`;
+    const recorded = redactRequest({ headers: { 'content-type': 'application/jwt' }, body: jwe });
+    expect(recorded.body).toBe(fingerprint(jwe));
+    expect(recorded.body).toMatch(new RegExp(`^<present, len=${jwe.length}, sha256=[A-Za-z0-9_-]{8}>$`));
+    expect(JSON.stringify(recorded)).not.toContain('Y2lwaGVydGV4dC13aXRoLWEtcHJvb2Y');
+  });
 });

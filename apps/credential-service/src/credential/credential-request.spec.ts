@@ -163,14 +163,6 @@ describe('credential request parsing', () => {
       'unknown_credential_identifier/credential_identifier_unknown',
     ],
     [
-      {
-        credential_configuration_id: 'pid',
-        proofs: { jwt: ['a'] },
-        credential_response_encryption: { jwk: {}, enc: 'A128GCM' },
-      },
-      'invalid_encryption_parameters/credential_encryption_unsupported',
-    ],
-    [
       { credential_configuration_id: 'nope', proofs: { jwt: ['a'] } },
       'unknown_credential_configuration/credential_configuration_unknown',
     ],

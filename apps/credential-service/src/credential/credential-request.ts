@@ -108,7 +108,6 @@ export function parseCredentialRequest(
   const hasIdentifier = b.credential_identifier !== undefined;
   if (hasConfiguration === hasIdentifier)
     throw new Oid4vcError('credential_request_both_ids', hasConfiguration ? 'both were sent' : 'neither was sent');
-  if (b.credential_response_encryption !== undefined) throw new Oid4vcError('credential_encryption_unsupported');
   const identifiers = options.identifiers;
   if (hasIdentifier && !identifiers)
     throw new Oid4vcError('credential_identifier_unknown', 'the token response gave no credential_identifiers');

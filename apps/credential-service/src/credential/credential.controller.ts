@@ -19,7 +19,7 @@ export class CredentialController {
   ): Promise<unknown> {
     reply.header('cache-control', 'no-store');
     try {
-      return await this.issue.handle({
+      const answer = await this.issue.handle({
         authorization,
         dpop,
         contentType: request.headers['content-type'],
@@ -28,6 +28,8 @@ export class CredentialController {
         request: requestContextOf(request),
         now: new Date(),
       });
+      reply.header('content-type', answer.contentType);
+      return answer.body;
     } catch (thrown) {
       // Every refusal leaves the handler recorded; its wire error comes from the recorded event.
       if (!(thrown instanceof CredentialRequestRefused)) throw thrown;

@@ -12,9 +12,13 @@ import {
 import type { IssuerKeys } from '@hallmark/issuer-keys';
 import {
   Oid4vcError,
+  decryptCredentialRequest,
+  encryptCredentialResponse,
+  isObject,
   issueJwtVcJson,
   issueSdJwtVc,
   jwkThumbprint,
+  responseEncryptionOf,
   verifyCredentialProof,
   type JWK,
 } from '@hallmark/oid4vc';
@@ -36,6 +40,11 @@ const disclosable = (c: CredentialConfiguration, claims: Record<string, unknown>
   );
   return Object.keys(claims).filter((name) => !fixed.has(name));
 };
+
+/** What the endpoint answers: JSON, or the JSON as a JWE when the wallet asked for an encrypted response. */
+export type CredentialEndpointResponse =
+  | { contentType: 'application/json'; body: { credentials: Array<{ credential: string }> } }
+  | { contentType: 'application/jwt'; body: string };
 
 /** A credential request as it reached the endpoint. */
 export interface CredentialEndpointRequest {
@@ -70,7 +79,7 @@ export class IssueCredentialHandler {
     @Inject(PLATFORM_CONFIG) private readonly platform: PlatformConfig,
   ) {}
 
-  async handle(input: CredentialEndpointRequest): Promise<{ credentials: Array<{ credential: string }> }> {
+  async handle(input: CredentialEndpointRequest): Promise<CredentialEndpointResponse> {
     const { request, now } = input;
     const auth = await this.tokens
       .verify({
@@ -85,30 +94,43 @@ export class IssueCredentialHandler {
         if (!(err instanceof RefusedAccess)) throw err;
         throw await this.refused(err.rejection, err.sessionId, request);
       });
-    if (!/^application\/json\b/i.test(input.contentType ?? '')) {
+    // An encrypted request (OID4VCI 1.0 Section 10) is a compact JWE sent as application/jwt.
+    const encrypted = /^application\/jwt\b/i.test(input.contentType ?? '');
+    if (!encrypted && !/^application\/json\b/i.test(input.contentType ?? '')) {
       const refusal = new Oid4vcError('credential_request_not_json', undefined, {
-        expected: 'application/json',
+        expected: 'application/json or application/jwt',
         provided: input.contentType ?? '(none)',
       });
       throw await this.refused(refusal, auth.sessionId, request);
     }
-    return this.issue(auth, input.body, request, now);
+    return this.issue(auth, input.body, encrypted, request, now);
   }
 
   private async issue(
     auth: AuthorizedRequest,
     body: unknown,
+    encrypted: boolean,
     request: RequestContext,
     now: Date,
-  ): Promise<{ credentials: Array<{ credential: string }> }> {
+  ): Promise<CredentialEndpointResponse> {
     let configurationId: string | undefined;
+    const required = this.platform.credentialEncryptionRequired;
     try {
-      const parsed = parseCredentialRequest(body, this.config, auth.credentialConfigurationIds, {
+      if (required && !encrypted) throw new Oid4vcError('credential_request_encryption_required');
+      const plain = encrypted
+        ? await decryptCredentialRequest(typeof body === 'string' ? body : '', this.keys.credentialEncryption)
+        : body;
+      const parsed = parseCredentialRequest(plain, this.config, auth.credentialConfigurationIds, {
         compat: this.platform.compatDraftRequests,
         ...(auth.credentialIdentifiers ? { identifiers: auth.credentialIdentifiers } : {}),
         attestationProofs: this.keyAttestations.trusted,
       });
       configurationId = parsed.configurationId;
+      // Checked before any proof or nonce: a response that could not be encrypted must not be issued.
+      const responseEncryption = await responseEncryptionOf(
+        isObject(plain) ? plain.credential_response_encryption : undefined,
+        { requestEncrypted: encrypted, required },
+      );
       const facts = { request, configurationId };
       if (parsed.mappedFrom)
         await this.decide(auth.sessionId, { type: 'map_draft_request', ...facts, from: parsed.mappedFrom });
@@ -177,7 +199,11 @@ export class IssueCredentialHandler {
         claimNames: Object.keys(claims).filter((n) => declared.length === 0 || declared.includes(n)),
         expiresAt: new Date(exp * 1000),
       });
-      return { credentials: credentials.map((credential) => ({ credential })) };
+      const response = { credentials: credentials.map((credential) => ({ credential })) };
+      // Only a success is encrypted: refusals are thrown above and answered as plain JSON errors.
+      return responseEncryption
+        ? { contentType: 'application/jwt', body: await encryptCredentialResponse(response, responseEncryption) }
+        : { contentType: 'application/json', body: response };
     } catch (err) {
       // A check outside the decider (parse, proof signatures, nonce look-up, key attestation proof).
       if (err instanceof Oid4vcError)

@@ -23,7 +23,10 @@ export class IssuerMetadataController {
     @Inject(PLATFORM_CONFIG) platform: PlatformConfig,
     @Inject(ISSUER_KEYS) private readonly keys: IssuerKeys,
   ) {
-    this.metadata = issuerMetadata(config, platform.publicUrl);
+    this.metadata = issuerMetadata(config, platform.publicUrl, {
+      jwk: keys.credentialEncryption.publicJwk,
+      required: platform.credentialEncryptionRequired,
+    });
     this.issuerPath = new URL(platform.publicUrl).pathname.replace(/\/$/, '');
   }
 

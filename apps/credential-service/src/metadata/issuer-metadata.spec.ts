@@ -9,6 +9,10 @@ describe('issuer metadata', () => {
   const metadata = issuerMetadata(
     loadIssuerConfig(join(__dirname, '../../../../config/issuer.json')),
     'https://issuer.example',
+    {
+      jwk: { kty: 'EC', crv: 'P-256', x: 'x'.repeat(43), y: 'y'.repeat(43), kid: 'k1', alg: 'ECDH-ES', use: 'enc' },
+      required: true,
+    },
   );
 
   it('is valid OID4VCI 1.0 issuer metadata for the shipped demo configuration', () => {
@@ -21,6 +25,25 @@ describe('issuer metadata', () => {
     const ajv = new Ajv2020({ strict: false, allErrors: true });
     addFormats(ajv);
     expect(ajv.validate(schema, metadata) || ajv.errors).toBe(true);
+  });
+
+  it('advertises request and response encryption together, with the public encryption key only', () => {
+    expect(metadata.credential_request_encryption).toEqual({
+      jwks: {
+        keys: [
+          { kty: 'EC', crv: 'P-256', x: 'x'.repeat(43), y: 'y'.repeat(43), kid: 'k1', alg: 'ECDH-ES', use: 'enc' },
+        ],
+      },
+      enc_values_supported: ['A128GCM', 'A256GCM'],
+      zip_values_supported: ['DEF'],
+      encryption_required: true,
+    });
+    expect(metadata.credential_response_encryption).toEqual({
+      alg_values_supported: ['ECDH-ES'],
+      enc_values_supported: ['A128GCM', 'A256GCM'],
+      zip_values_supported: ['DEF'],
+      encryption_required: true,
+    });
   });
 
   it('keeps Hallmark-only settings out of what wallets see', () => {

@@ -1,4 +1,6 @@
 import { batchSizeOf, type CredentialConfiguration, type IssuerConfig } from '@hallmark/issuer-config';
+import type { PublicEncryptionJwk } from '@hallmark/issuer-keys';
+import { ENCRYPTION_ALGS, ENCRYPTION_ENCS, ENCRYPTION_ZIPS } from '@hallmark/oid4vc';
 
 /** What every configuration supports today: key binding by JWK, ES256, jwt proofs. */
 const binding = {
@@ -38,11 +40,42 @@ function configurationMetadata(
   };
 }
 
+/** The issuer's encryption key and whether encryption is required (HALLMARK_CREDENTIAL_ENCRYPTION_REQUIRED). */
+export interface EncryptionSettings {
+  jwk: PublicEncryptionJwk;
+  required: boolean;
+}
+
+/**
+ * `credential_request_encryption` and `credential_response_encryption` (OID4VCI 1.0 Section 12.2.4):
+ * advertised together, since a request asking for an encrypted response must be encrypted itself.
+ */
+export function encryptionMetadata(encryption: EncryptionSettings): Record<string, unknown> {
+  return {
+    credential_request_encryption: {
+      jwks: { keys: [encryption.jwk] },
+      enc_values_supported: [...ENCRYPTION_ENCS],
+      zip_values_supported: [...ENCRYPTION_ZIPS],
+      encryption_required: encryption.required,
+    },
+    credential_response_encryption: {
+      alg_values_supported: [...ENCRYPTION_ALGS],
+      enc_values_supported: [...ENCRYPTION_ENCS],
+      zip_values_supported: [...ENCRYPTION_ZIPS],
+      encryption_required: encryption.required,
+    },
+  };
+}
+
 /**
  * Credential issuer metadata (OID4VCI 1.0 Section 12.2). Only what works end to end: no deferred
- * or notification endpoint, no encryption, no mso_mdoc until they exist.
+ * or notification endpoint, no mso_mdoc until they exist.
  */
-export function issuerMetadata(config: IssuerConfig, publicUrl: string): Record<string, unknown> {
+export function issuerMetadata(
+  config: IssuerConfig,
+  publicUrl: string,
+  encryption?: EncryptionSettings,
+): Record<string, unknown> {
   const supported = Object.entries(config.credential_configurations_supported).filter(
     ([, c]) => c.format === 'dc+sd-jwt' || c.format === 'jwt_vc_json',
   );
@@ -50,6 +83,7 @@ export function issuerMetadata(config: IssuerConfig, publicUrl: string): Record<
     credential_issuer: publicUrl,
     credential_endpoint: `${publicUrl}/credential`,
     nonce_endpoint: `${publicUrl}/nonce`,
+    ...(encryption ? encryptionMetadata(encryption) : {}),
     // OID4VCI has one issuer-wide batch_size: the smallest configuration limit, so no configuration accepts fewer.
     batch_credential_issuance: { batch_size: Math.min(...supported.map(([id]) => batchSizeOf(config, id))) },
     ...(config.display ? { display: config.display } : {}),

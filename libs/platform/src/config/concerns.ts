@@ -265,7 +265,7 @@ export const signingKeys = concern({
 export const credentials = concern({
   name: 'credentials',
   title: 'Credential issuance',
-  settings: ['authorizationServerJwksUrl', 'cNonceTtlSeconds', 'compatDraftRequests'],
+  settings: ['authorizationServerJwksUrl', 'cNonceTtlSeconds', 'compatDraftRequests', 'credentialEncryptionRequired'],
   variables: {
     HALLMARK_AS_JWKS_URL: optional({
       name: 'HALLMARK_AS_JWKS_URL',
@@ -286,11 +286,20 @@ export const credentials = concern({
       description:
         'map draft-shaped credential requests (format + vct, singular proof) to the matching configuration, with a warning on the timeline',
     }),
+    HALLMARK_CREDENTIAL_ENCRYPTION_REQUIRED: optional({
+      name: 'HALLMARK_CREDENTIAL_ENCRYPTION_REQUIRED',
+      type: boolean(),
+      documentedDefault: '`false`; `true` under `HALLMARK_PROFILE=haip`',
+      description:
+        'require encrypted credential requests and responses (JWE, OID4VCI 1.0 Section 10); encryption is offered either way',
+    }),
   },
   build: (v, { built }) => ({
     authorizationServerJwksUrl: v.HALLMARK_AS_JWKS_URL ?? `${publicUrlOf(built)}/.well-known/jwks.json`,
     cNonceTtlSeconds: v.HALLMARK_C_NONCE_TTL,
     compatDraftRequests: v.HALLMARK_COMPAT_DRAFT_REQUESTS,
+    // HAIP 1.0 wallets (the EU reference wallet) expect encrypted responses: on by default under that profile.
+    credentialEncryptionRequired: v.HALLMARK_CREDENTIAL_ENCRYPTION_REQUIRED ?? built.profile === 'haip',
   }),
 });
 

@@ -40,7 +40,8 @@ export const PROCESS_CONCERNS = {
     internalCalls,
     offerServiceClient,
   ],
-  'credential-service': [...COMMON, tokenBinding, signingKeys, credentials, internalCalls, offerServiceClient],
+  // The profile before the credentials concern: it sets the encryption default.
+  'credential-service': [...COMMON, tokenBinding, signingKeys, profile, credentials, internalCalls, offerServiceClient],
   'audit-projector': [...COMMON, adminAuth],
   // The one-process host: the union of the four services, and its data directory.
   hallmark: [
@@ -53,8 +54,8 @@ export const PROCESS_CONCERNS = {
     accessTokens,
     tokenBinding,
     signingKeys,
-    credentials,
     profile,
+    credentials,
     login,
     embeddedHost,
   ],
