@@ -1,6 +1,7 @@
 import { IndependentWallet, newWalletKey } from '@hallmark/test-wallet';
+import { recordDecryptedSecrets } from '@hallmark/testing';
 import { issuerConfigWith, testTrust, trusting, walletAttestation, type TestTrust } from './support/attestations';
-import { call } from './support/http';
+import { call, eventually } from './support/http';
 import { form } from './support/wallet';
 import { TARGETS, startTarget, type Target } from './support/targets';
 
@@ -47,6 +48,8 @@ describe.each(TARGETS)('HAIP profile [%s]', (targetName) => {
       clientAttestationJwt: await walletAttestation(trust, clientId, instance),
       clientAttestationKey: instance,
       attestationChallenge: true,
+      // HAIP 1.0: encrypted credential requests and responses are required by default.
+      encryption: { onPlaintext: recordDecryptedSecrets },
     });
   };
 
@@ -125,6 +128,48 @@ describe.each(TARGETS)('HAIP profile [%s]', (targetName) => {
       redirectUri: 'openid://',
     });
     expect(received.credentials).toHaveLength(1);
+  });
+
+  it('requires encrypted credential requests and responses by default, and refuses plain ones, explained', async () => {
+    const m = (await call('GET', `${t.baseUrl}/.well-known/openid-credential-issuer`)).body;
+    expect(m.credential_request_encryption.encryption_required).toBe(true);
+    expect(m.credential_response_encryption.encryption_required).toBe(true);
+    const clientId = 'did:jwk:haip-plain';
+    const instance = await newWalletKey();
+    const attestation = await walletAttestation(trust, clientId, instance);
+    const wallet = (encryption?: { plainResponse: boolean }) =>
+      new IndependentWallet({
+        allowInsecureUrls: true,
+        clientId,
+        clientAttestationJwt: attestation,
+        clientAttestationKey: instance,
+        attestationChallenge: true,
+        ...(encryption ? { encryption } : {}),
+      });
+    for (const [encryption, reason] of [
+      [undefined, 'credential_request_encryption_required'],
+      [{ plainResponse: true }, 'credential_response_encryption_required'],
+    ] as const) {
+      const session = await createSession('pre-authorized_code');
+      const failure = await wallet(encryption)
+        .receiveCredentials({ offerUri: session.credential_offer_uri })
+        .catch((e) => e);
+      expect(failure).toMatchObject({
+        step: 'credential',
+        details: { status: 400, error: 'invalid_encryption_parameters' },
+      });
+      expect(failure.details.exchange.responseHeaders['content-type']).toMatch(/^application\/json/);
+      const view = await eventually(async () => {
+        const v = await call('GET', `${t.baseUrl}/admin/sessions/${session.session_id}?collapse=false`, {
+          token: t.adminToken,
+        });
+        return v.body?.timeline.find((e: { data: { reason?: string } }) => e.data.reason === reason);
+      });
+      expect(view.explanation).toMatchObject({
+        title: expect.any(String),
+        spec_ref: expect.stringMatching(/^OID4VCI/),
+      });
+    }
   });
 
   it('requires the wallet attestation at the token endpoint for a pre-authorized code', async () => {

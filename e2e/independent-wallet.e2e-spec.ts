@@ -3,7 +3,7 @@ import addFormats from 'ajv-formats';
 import { execFile } from 'child_process';
 import { calculateJwkThumbprint } from 'jose';
 import { promisify } from 'util';
-import { REPO_ROOT, conformanceSchema } from '@hallmark/testing';
+import { REPO_ROOT, conformanceSchema, recordDecryptedSecrets } from '@hallmark/testing';
 import { call } from './support/http';
 import {
   IndependentWallet,
@@ -237,6 +237,74 @@ describe.each(TARGETS)('independent wallet [%s]', (targetName) => {
     });
     const cnf = payload.cnf as { jwk: Record<string, string> };
     expect(await calculateJwkThumbprint(cnf.jwk)).toBe(received.holderKeys[0].jkt);
+  });
+
+  it('encrypted request and response (OID4VCI 1.0 Section 10) for both formats, A128GCM and A256GCM with zip', async () => {
+    expect(metadata.credential_request_encryption).toMatchObject({
+      jwks: { keys: [{ kty: 'EC', crv: 'P-256', alg: 'ECDH-ES', use: 'enc', kid: expect.any(String) }] },
+      enc_values_supported: ['A128GCM', 'A256GCM'],
+      encryption_required: false,
+    });
+    expect(metadata.credential_request_encryption.jwks.keys[0].d).toBeUndefined();
+    expect(metadata.credential_response_encryption).toMatchObject({
+      alg_values_supported: ['ECDH-ES'],
+      enc_values_supported: ['A128GCM', 'A256GCM'],
+      encryption_required: false,
+    });
+    const jwtVc = Object.keys(metadata.credential_configurations_supported).find(
+      (k) => metadata.credential_configurations_supported[k].format === 'jwt_vc_json',
+    )!;
+    expect(jwtVc).toBeDefined();
+    const cases = [
+      { id: PID, claims: CLAIMS[PID], encryption: { enc: 'A128GCM' } },
+      { id: jwtVc, claims: { age_over_18: true }, encryption: { enc: 'A256GCM', zip: 'DEF', zipRequest: true } },
+    ];
+    for (const { id, claims, encryption } of cases) {
+      const r = await call('POST', `${t.baseUrl}/admin/sessions`, {
+        token: t.adminToken,
+        body: { credential_configuration_ids: [id], claims: { [id]: claims } },
+      });
+      expect(r.status).toBe(201);
+      const wallet = new IndependentWallet({
+        allowInsecureUrls: true,
+        encryption: { ...encryption, onPlaintext: recordDecryptedSecrets },
+      });
+      const received = await wallet.receiveCredentials({ offerUri: r.body.offer_url, batchSize: 2 });
+      expect(received.credentials).toHaveLength(2);
+      // On the wire: a JWE each way, the response to the wallet's key with the asked-for enc and zip.
+      const wire = wallet.exchanges.find((e) => e.url === `${t.baseUrl}/credential`)!;
+      expect(wire.requestHeaders['content-type']).toBe('application/jwt');
+      expect(wire.requestBody!.split('.')).toHaveLength(5);
+      expect(wire.responseHeaders['content-type']).toMatch(/^application\/jwt/);
+      expect(wire.responseHeaders['cache-control']).toBe('no-store');
+      expect(wire.responseBody.split('.')).toHaveLength(5);
+      const header = JSON.parse(Buffer.from(wire.responseBody.split('.')[0], 'base64url').toString());
+      expect(header).toMatchObject({ alg: 'ECDH-ES', enc: encryption.enc, kid: expect.any(String) });
+      expect(header.zip).toBe('zip' in encryption ? 'DEF' : undefined);
+      for (const credential of received.credentials) expect(wire.responseBody).not.toContain(credential as string);
+      if (id === PID) {
+        for (const credential of received.credentials) await checkCredential(credential, PID, received.holderKeys);
+      } else {
+        for (const credential of received.credentials) {
+          const { payload } = await verifyJwtVc(credential as string);
+          expect(payload).toMatchObject({ iss: t.baseUrl, vc: { credentialSubject: { age_over_18: true } } });
+          const jkt = await calculateJwkThumbprint((payload.cnf as { jwk: Record<string, string> }).jwk);
+          expect(received.holderKeys.map((k) => k.jkt)).toContain(jkt);
+        }
+      }
+    }
+  });
+
+  it('npm run wallet --encrypt asks for an encrypted response and prints the decrypted credential', async () => {
+    const session = await createSession(AGE);
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ['-r', '@swc-node/register', 'tools/wallet/main.ts', session.offer_url, '--encrypt', 'A256GCM'],
+      { cwd: REPO_ROOT, timeout: 60000 },
+    );
+    expect(stdout).toContain('Encrypted request and response (ECDH-ES, A256GCM)');
+    expect(stdout).toContain('Credential 1 of 1');
+    expect(stdout).toContain('age_over_18: true');
   });
 
   it('npm run wallet receives and prints the credential from a deep link', async () => {

@@ -8,6 +8,7 @@ import { PRE_AUTH, cNonce, keyProof, requestCredential } from './support/issuanc
 import { readTopic } from './support/kafka';
 import { TARGETS, startTarget, type Target } from './support/targets';
 import { redeemWithDpop, walletKey } from './support/wallet';
+import { recordDecryptedSecrets } from '@hallmark/testing';
 
 const PID = 'eu.europa.ec.eudi.pid_vc_sd_jwt';
 /** The wallet's address as an outer proxy reports it; Hallmark trusts that hop in this suite. */
@@ -121,6 +122,8 @@ describe.each(TARGETS)('personal data and secrets [%s]', (targetName) => {
       clientId,
       clientAttestationJwt: await walletAttestation(trust, clientId, instance),
       clientAttestationKey: instance,
+      // Encrypted request and response: the JWEs and what they carry must not be stored either.
+      encryption: { zip: 'DEF', onPlaintext: recordDecryptedSecrets },
     });
     const received = await attested.receiveCredentialsByAuthorizationCode({
       offerUri: byCode.body.credential_offer_uri,
@@ -140,6 +143,13 @@ describe.each(TARGETS)('personal data and secrets [%s]', (targetName) => {
       const form = new URLSearchParams(e.requestBody ?? '');
       for (const f of ['code_verifier', 'request_uri']) if (form.get(f)) flowSecrets.push(form.get(f)!);
       if (e.url.endsWith('/par') && e.status === 201) flowSecrets.push(JSON.parse(e.responseBody).request_uri);
+      if (e.url.endsWith('/credential')) {
+        expect([e.requestHeaders['content-type'], e.responseHeaders['content-type']]).toEqual([
+          'application/jwt',
+          'application/jwt',
+        ]);
+        flowSecrets.push(e.requestBody!, e.responseBody);
+      }
     }
     expect(flowSecrets.length).toBeGreaterThanOrEqual(10);
 

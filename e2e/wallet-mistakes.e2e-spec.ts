@@ -1,5 +1,5 @@
 import { randomBytes } from 'crypto';
-import { exportJWK, generateKeyPair } from 'jose';
+import { CompactEncrypt, exportJWK, generateKeyPair, importJWK } from 'jose';
 import { call, eventually, timelineHas, type Answer } from './support/http';
 import { PRE_AUTH, cNonce, keyProof, requestCredential, tokenFor, type Authorization } from './support/issuance';
 import { TARGETS, startTarget, type Target } from './support/targets';
@@ -353,15 +353,142 @@ describe.each(TARGETS)('wallet mistakes [%s]', (targetName) => {
     expect(entry.data.request.body).toMatch(/^<not valid JSON, len=\d+/);
   });
 
-  it('credential request in another media type (an encrypted application/jwt request): refused in the wire format, not by the framework', async () => {
+  it('credential request in another media type: refused in the wire format, not by the framework', async () => {
     const a = await auth();
     const rid = requestId('media-type');
     const r = await credential(a, undefined, rid, {
-      raw: 'eyJhbGciOiJFQ0RILUVTIn0.x.y.z.w',
-      headers: { 'content-type': 'application/jwt' },
+      raw: `credential_configuration_id=${PID}`,
+      headers: { 'content-type': 'text/plain' },
     });
     const entry = await expectMistake(r, [400, 'invalid_credential_request'], a, rid, 'credential_request_not_json');
-    expect(entry.explanation).toMatchObject({ expected: 'application/json', provided: 'application/jwt' });
+    expect(entry.explanation).toMatchObject({
+      expected: 'application/json or application/jwt',
+      provided: 'text/plain',
+    });
+  });
+
+  describe('encryption (OID4VCI 1.0 Section 10)', () => {
+    /** The issuer's request encryption key, from its metadata. */
+    const issuerKey = async () =>
+      (await call('GET', `${t.baseUrl}/.well-known/openid-credential-issuer`)).body.credential_request_encryption.jwks
+        .keys[0];
+    const encrypted = async (payload: unknown, header: Record<string, string> = {}) => {
+      const key = await issuerKey();
+      return new CompactEncrypt(new TextEncoder().encode(JSON.stringify(payload)))
+        .setProtectedHeader({ alg: 'ECDH-ES', enc: 'A128GCM', kid: key.kid, ...header })
+        .encrypt(await importJWK(key, 'ECDH-ES'));
+    };
+    const responseKey = async () => {
+      const pair = await generateKeyPair('ECDH-ES', { crv: 'P-256' });
+      return { ...pair, jwk: { ...(await exportJWK(pair.publicKey)), alg: 'ECDH-ES' } };
+    };
+    const asJwt = (jwe: string) => ({ raw: jwe, headers: { 'content-type': 'application/jwt' } });
+
+    it('unsupported enc and missing jwk in credential_response_encryption: invalid_encryption_parameters, explained', async () => {
+      const a = await auth();
+      const { jwk } = await responseKey();
+      const rid = requestId('enc-unsupported');
+      const unsupported = await credential(
+        a,
+        undefined,
+        rid,
+        asJwt(
+          await encrypted({
+            credential_configuration_id: PID,
+            proofs: { jwt: [await proofFor(a)] },
+            credential_response_encryption: { jwk, enc: 'A128CBC-HS256' },
+          }),
+        ),
+      );
+      const entry = await expectMistake(
+        unsupported,
+        [400, 'invalid_encryption_parameters'],
+        a,
+        rid,
+        'credential_response_encryption_invalid',
+      );
+      expect(entry.explanation).toMatchObject({ expected: 'A128GCM A256GCM', provided: 'A128CBC-HS256' });
+      // The recorded request keeps the JWE as its size and hash only.
+      expect(entry.data.request.body).toMatch(/^<present, len=\d+, sha256=[\w-]{8}>$/);
+
+      const noJwk = requestId('enc-no-jwk');
+      const missing = await credential(
+        a,
+        undefined,
+        noJwk,
+        asJwt(
+          await encrypted({
+            credential_configuration_id: PID,
+            proofs: { jwt: [await proofFor(a)] },
+            credential_response_encryption: { enc: 'A128GCM' },
+          }),
+        ),
+      );
+      await expectMistake(
+        missing,
+        [400, 'invalid_encryption_parameters'],
+        a,
+        noJwk,
+        'credential_response_encryption_invalid',
+      );
+    });
+
+    it('response encryption asked for in a plain request: refused, since the key could be substituted', async () => {
+      const a = await auth();
+      const rid = requestId('enc-unprotected');
+      const r = await credential(
+        a,
+        {
+          credential_configuration_id: PID,
+          proofs: { jwt: [await proofFor(a)] },
+          credential_response_encryption: { jwk: (await responseKey()).jwk, enc: 'A128GCM' },
+        },
+        rid,
+      );
+      await expectMistake(
+        r,
+        [400, 'invalid_encryption_parameters'],
+        a,
+        rid,
+        'credential_response_encryption_unprotected',
+      );
+    });
+
+    it('an application/jwt body that is no JWE to our key: undecryptable, explained', async () => {
+      const a = await auth();
+      const rid = requestId('enc-undecryptable');
+      const r = await credential(a, undefined, rid, asJwt('eyJhbGciOiJFQ0RILUVTIiwiZW5jIjoiQTEyOEdDTSJ9.x.y.z'));
+      await expectMistake(r, [400, 'invalid_encryption_parameters'], a, rid, 'credential_request_undecryptable');
+      const other = requestId('enc-unsupported-header');
+      const r2 = await credential(a, undefined, other, asJwt(await encrypted({}, { enc: 'A256GCM', kid: 'not-ours' })));
+      const entry = await expectMistake(
+        r2,
+        [400, 'invalid_encryption_parameters'],
+        a,
+        other,
+        'credential_request_encryption_unsupported',
+      );
+      expect(entry.explanation).toMatchObject({ provided: 'not-ours' });
+    });
+
+    it('an error is never encrypted, even when the request asked for an encrypted response', async () => {
+      const a = await auth();
+      const rid = requestId('enc-error-plain');
+      const r = await credential(
+        a,
+        undefined,
+        rid,
+        asJwt(
+          await encrypted({
+            credential_configuration_id: PID,
+            proofs: { jwt: [await proofFor(a, { aud: 'https://someone.else' })] },
+            credential_response_encryption: { jwk: (await responseKey()).jwk, enc: 'A128GCM' },
+          }),
+        ),
+      );
+      expect(r.headers.get('content-type')).toMatch(/^application\/json/);
+      await expectMistake(r, [400, 'invalid_proof'], a, rid, 'proof_aud_mismatch');
+    });
   });
 
   it('gives every entry of a session its trace id and request id', async () => {

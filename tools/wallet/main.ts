@@ -3,7 +3,7 @@ import { parseArgs } from 'util';
 import { IndependentWallet, PRE_AUTHORIZED_GRANT, WalletError } from '@hallmark/test-wallet';
 import { describeBatch, describeExchanges } from './print';
 
-const USAGE = `usage: npm run wallet -- '<credential offer>' [--tx-code CODE] [--batch N] [--credential-configuration ID] [--client-id ID] [--redirect-uri URI] [--allow-http] [--verbose]
+const USAGE = `usage: npm run wallet -- '<credential offer>' [--tx-code CODE] [--batch N] [--credential-configuration ID] [--client-id ID] [--redirect-uri URI] [--encrypt [ENC]] [--allow-http] [--verbose]
 
 Receives credentials from any OpenID4VCI 1.0 issuer with @openid4vc/openid4vci's wallet client:
 offer -> issuer metadata -> token (pre-authorized code with tx_code, or authorization code with
@@ -18,6 +18,9 @@ answer the authorization request with a redirect at once (an offer, no login or 
   --credential-configuration ID   default: the offer's first credential_configuration_ids entry
   --client-id ID          the wallet's client_id in the authorization code flow (default hallmark-cli-wallet)
   --redirect-uri URI      its redirect URI (default openid://cli; never opened, the code is read from the redirect)
+  --encrypt [ENC]         send the credential request encrypted (JWE, application/jwt) to the issuer's
+                          credential_request_encryption key and ask for an encrypted response with
+                          a fresh P-256 key (ECDH-ES); ENC is A128GCM (default) or A256GCM
   --allow-http            allow http:// URLs on hosts other than the loopback (always allowed there)
   --verbose               list every HTTP exchange`;
 
@@ -43,8 +46,9 @@ function offerTarget(link: string): URL | undefined {
 
 const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
 
-const parse = () =>
+const parse = (args: string[]) =>
   parseArgs({
+    args,
     allowPositionals: true,
     options: {
       'tx-code': { type: 'string' },
@@ -52,16 +56,34 @@ const parse = () =>
       'credential-configuration': { type: 'string' },
       'client-id': { type: 'string', default: 'hallmark-cli-wallet' },
       'redirect-uri': { type: 'string', default: 'openid://cli' },
+      encrypt: { type: 'boolean', default: false },
+      'encrypt-enc': { type: 'string' },
       'allow-http': { type: 'boolean', default: false },
       verbose: { type: 'boolean', short: 'v', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
 
+/** `--encrypt A256GCM` as well as a bare `--encrypt`: parseArgs has no optional values, so the value is split off first. */
+function withEncryptValue(argv: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const m = /^--encrypt(?:=(.+))?$/.exec(argv[i]);
+    if (!m) {
+      out.push(argv[i]);
+      continue;
+    }
+    out.push('--encrypt');
+    const value = m[1] ?? (/^A\d+GCM$/.test(argv[i + 1] ?? '') ? argv[++i] : undefined);
+    if (value) out.push('--encrypt-enc', value);
+  }
+  return out;
+}
+
 async function main(): Promise<void> {
   let args: ReturnType<typeof parse>;
   try {
-    args = parse();
+    args = parse(withEncryptValue(process.argv.slice(2)));
   } catch (err) {
     fail(`${(err as Error).message}\n${USAGE}`, 2);
   }
@@ -85,7 +107,10 @@ async function main(): Promise<void> {
   }
 
   const clientId = args.values['client-id'];
-  const wallet = new IndependentWallet({ allowInsecureUrls, clientId });
+  const encryption = args.values.encrypt
+    ? { ...(args.values['encrypt-enc'] ? { enc: args.values['encrypt-enc'] } : {}) }
+    : undefined;
+  const wallet = new IndependentWallet({ allowInsecureUrls, clientId, ...(encryption ? { encryption } : {}) });
   try {
     const resolved = await wallet.resolveOffer({ offerUri: offer });
     const common = { offer: resolved, batchSize, configurationId: args.values['credential-configuration'] };
@@ -103,6 +128,7 @@ async function main(): Promise<void> {
       [
         `Issuer: ${received.offer.credential_issuer}`,
         `Access token: ${received.tokenResponse.token_type} (DPoP key ${received.dpopKey.jkt}), c_nonce ${received.cNonce}`,
+        ...(encryption ? [`Encrypted request and response (ECDH-ES, ${encryptedEnc(wallet) ?? 'unknown enc'})`] : []),
         `Received ${received.credentials.length} credential(s) for ${batchSize} proof(s)${received.credentialResponse.notification_id ? `, notification_id ${received.credentialResponse.notification_id}` : ''}`,
         '',
         await describeBatch(received, received.configurationId, configuration?.format),
@@ -114,6 +140,17 @@ async function main(): Promise<void> {
       process.stderr.write(`HTTP exchanges:\n${describeExchanges(wallet.exchanges)}\n`);
     if (err instanceof WalletError) fail(err.describe());
     fail(`${(err as Error).stack ?? String(err)}`);
+  }
+}
+
+/** The enc of the encrypted credential response, from its JWE header on the wire. */
+function encryptedEnc(wallet: IndependentWallet): string | undefined {
+  const exchange = wallet.exchanges.find((e) => /^application\/jwt/.test(e.responseHeaders['content-type'] ?? ''));
+  if (!exchange) return undefined;
+  try {
+    return JSON.parse(Buffer.from(exchange.responseBody.split('.')[0], 'base64url').toString()).enc;
+  } catch {
+    return undefined;
   }
 }
 

@@ -9,11 +9,14 @@
  */
 import { X509Certificate, createHash, randomBytes, verify as verifySignature, webcrypto } from 'crypto';
 import {
+  CompactEncrypt,
   CompactSign,
   calculateJwkThumbprint,
+  compactDecrypt,
   decodeProtectedHeader,
   exportJWK,
   generateKeyPair,
+  importJWK,
   importX509,
   jwtVerify,
   type CompactJWSHeaderParameters,
@@ -143,6 +146,109 @@ function recordingFetch(exchanges: Exchange[], inner: typeof fetch = fetch): typ
     });
     return response;
   };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Encrypted credential requests and responses (OID4VCI 1.0 Section 10), on jose
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * What the wallet asks for when it encrypts. The library (written against drafts) knows neither
+ * request encryption nor the 1.0 `credential_response_encryption` shape, so a fetch layer under
+ * it does both: it reads the issuer's encryption parameters from the metadata the library
+ * fetches, sends the library's credential request as a JWE with a fresh response key, and hands
+ * the library the decrypted response.
+ */
+export interface WalletEncryption {
+  /** The response `enc`; default the first of the issuer's `enc_values_supported`. */
+  enc?: string;
+  /** The response `zip` (`DEF`); default none. */
+  zip?: string;
+  /** Also compress the request (`zip` in the request's JWE header). */
+  zipRequest?: boolean;
+  /** Rewrites `credential_response_encryption` before it is encrypted (wallet mistakes in tests). */
+  tamper?: (params: Record<string, unknown>) => Record<string, unknown>;
+  /** Encrypt the request but ask for no encrypted response. */
+  plainResponse?: boolean;
+  /** Sees each plaintext the wire only carries encrypted (the request, the response), e.g. for a secret scan. */
+  onPlaintext?: (json: string) => void;
+}
+
+interface IssuerEncryption {
+  credentialEndpoint: string;
+  request?: { jwks?: { keys?: JWK[] }; enc_values_supported?: string[] };
+  response?: { enc_values_supported?: string[] };
+}
+
+function encryptingFetch(inner: typeof fetch, encryption: WalletEncryption): typeof fetch {
+  let issuer: IssuerEncryption | undefined;
+  return async (input, init) => {
+    const request = new Request(input, init);
+    if (request.method === 'POST' && issuer && request.url === issuer.credentialEndpoint)
+      return encryptedExchange(inner, request, issuer, encryption);
+    const response = await inner(input, init);
+    if (request.method === 'GET' && new URL(request.url).pathname.startsWith('/.well-known/openid-credential-issuer')) {
+      const metadata = (await response
+        .clone()
+        .json()
+        .catch(() => undefined)) as Record<string, unknown> | undefined;
+      if (typeof metadata?.credential_endpoint === 'string')
+        issuer = {
+          credentialEndpoint: metadata.credential_endpoint,
+          request: metadata.credential_request_encryption as IssuerEncryption['request'],
+          response: metadata.credential_response_encryption as IssuerEncryption['response'],
+        };
+    }
+    return response;
+  };
+}
+
+async function encryptedExchange(
+  inner: typeof fetch,
+  request: Request,
+  issuer: IssuerEncryption,
+  encryption: WalletEncryption,
+): Promise<Response> {
+  const issuerKey = issuer.request?.jwks?.keys?.find((k) => k.use === undefined || k.use === 'enc');
+  if (!issuerKey?.kid || !issuer.request?.enc_values_supported?.length)
+    throw new WalletError('credential', 'the issuer metadata advertises no credential_request_encryption key');
+  const body = (await request.json()) as Record<string, unknown>;
+  let responseKey: CryptoKey | undefined;
+  if (!encryption.plainResponse) {
+    const pair = await generateKeyPair('ECDH-ES', { crv: 'P-256' });
+    responseKey = pair.privateKey;
+    const jwk = { ...(await exportJWK(pair.publicKey)), alg: 'ECDH-ES', kid: randomBytes(6).toString('base64url') };
+    const params = {
+      jwk,
+      enc: encryption.enc ?? issuer.response?.enc_values_supported?.[0] ?? 'A128GCM',
+      ...(encryption.zip ? { zip: encryption.zip } : {}),
+    };
+    body.credential_response_encryption = encryption.tamper ? encryption.tamper(params) : params;
+  }
+  const plaintext = JSON.stringify(body);
+  encryption.onPlaintext?.(plaintext);
+  const jwe = await new CompactEncrypt(new TextEncoder().encode(plaintext))
+    .setProtectedHeader({
+      alg: 'ECDH-ES',
+      enc: issuer.request.enc_values_supported[0],
+      kid: issuerKey.kid,
+      ...(encryption.zipRequest ? { zip: 'DEF' } : {}),
+    })
+    .encrypt(await importJWK(issuerKey, 'ECDH-ES'));
+  const headers = new Headers(request.headers);
+  headers.set('content-type', 'application/jwt');
+  const response = await inner(request.url, { method: 'POST', headers, body: jwe });
+  if (!/^application\/jwt\b/i.test(response.headers.get('content-type') ?? '')) return response;
+  if (!responseKey) throw new WalletError('credential', 'an encrypted response although none was asked for');
+  const { plaintext: decrypted } = await compactDecrypt((await response.text()).trim(), responseKey).catch((err) => {
+    throw new WalletError('credential', `the encrypted credential response does not decrypt: ${String(err)}`);
+  });
+  const json = new TextDecoder().decode(decrypted);
+  encryption.onPlaintext?.(json);
+  const plainHeaders = new Headers(response.headers);
+  plainHeaders.set('content-type', 'application/json');
+  plainHeaders.delete('content-length');
+  return new Response(json, { status: response.status, headers: plainHeaders });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -288,6 +394,8 @@ export interface IndependentWalletOptions {
    */
   allowInsecureUrls?: boolean;
   fetch?: typeof fetch;
+  /** Encrypt credential requests and ask for encrypted responses (OID4VCI 1.0 Section 10). */
+  encryption?: WalletEncryption;
   /**
    * The wallet's client_id for the authorization code flow (a public client, authenticated by
    * nothing or by `clientAttestationJwt`). Without it the wallet is anonymous (pre-authorized).
@@ -384,7 +492,10 @@ export class IndependentWallet {
     };
     this.client = new Openid4vciClient({
       callbacks: {
-        fetch: recordingFetch(this.exchanges, options.fetch),
+        // Exchanges record the wire: encrypted bodies as sent and received.
+        fetch: options.encryption
+          ? encryptingFetch(recordingFetch(this.exchanges, options.fetch), options.encryption)
+          : recordingFetch(this.exchanges, options.fetch),
         hash: (data, alg) => {
           const name = NODE_HASH[alg];
           if (!name) throw new Error(`unsupported hash algorithm ${alg}`);

@@ -7,3 +7,4 @@ export * from './embedded';
 export * from './wallet';
 export * from './kafka-topics';
 export * from './conformance-schemas';
+export { recordDecryptedSecrets } from './secret-recorder';

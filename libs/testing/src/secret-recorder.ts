@@ -61,6 +61,8 @@ function walkSecret(v: unknown): void {
 
 function fromBody(text: string | undefined, contentType: string | null): void {
   if (!text) return;
+  // An encrypted credential request or response (a compact JWE) is a secret as a whole.
+  if (/^application\/jwt\b/i.test(contentType ?? '')) return remember(text.trim());
   if (contentType?.includes('json') || /^\s*[{[]/.test(text)) {
     try {
       walk(JSON.parse(text));
@@ -71,6 +73,15 @@ function fromBody(text: string | undefined, contentType: string | null): void {
     const form = new URLSearchParams(text);
     for (const [k, v] of form) if (SECRET_FIELDS.has(k)) remember(v);
   }
+}
+
+/**
+ * A message the wire carries only encrypted (an encrypted credential request or response, as
+ * the wallet decrypted it): its secrets (proofs, credentials) are written down like a JSON body's,
+ * so the scan looks for the plaintext credentials as well as the JWE.
+ */
+export function recordDecryptedSecrets(json: string): void {
+  fromBody(json, 'application/json');
 }
 
 /**
