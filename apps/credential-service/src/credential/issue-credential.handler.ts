@@ -59,7 +59,8 @@ export interface CredentialEndpointRequest {
 }
 
 /**
- * The credential endpoint's work: check the access token and its DPoP proof, parse, verify every
+ * The credential endpoint's work: check the access token and its DPoP proof, decrypt an encrypted
+ * request and check the response encryption it asks for (OID4VCI 1.0 Section 10), parse, verify every
  * key proof (nonces used once, across replicas), fetch the claims from their custodian, sign one
  * credential per key, record what was issued (hashes and thumbprints, never credentials). Every
  * refusal leaves it recorded (a CredentialRequestRefused): on the session's timeline when the

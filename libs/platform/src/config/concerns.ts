@@ -256,7 +256,7 @@ export const signingKeys = concern({
       default: '.hallmark/keys',
       documentedDefault: '`.hallmark/keys`; hallmark: `<data dir>/keys`',
       description:
-        'signing keys and certificate chains; generated with a development CA when empty; replicas must share one supplied set',
+        'signing keys, certificate chains and the credential encryption key; generated with a development CA when empty; replicas must share one supplied set',
     }),
   },
   build: (v) => ({ keysDir: v.HALLMARK_KEYS_DIR }),
