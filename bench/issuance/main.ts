@@ -10,15 +10,18 @@ import { HttpClient } from './http-client';
 import { closedLoop, openLoop, type LoadResult } from './load';
 import { ProcessSampler, loadAverage, type ProcessGroupStats } from './process-stats';
 import { startEmbedded, startStack, type RunningTarget } from './targets';
-import { KeyPool, runFlow } from './wallet-flow';
+import { FORMATS, KeyPool, runFlow, type BenchFormat, type FlowOptions } from './wallet-flow';
 
 const USAGE = `usage: npm run bench -- [--targets embedded,stack,peer] [--concurrency 32,128] [--seconds 20] [--warmup-seconds 20]
        [--rates 10,25,50,100] [--rate-seconds 15] [--lag-every 10] [--soak-seconds 0] [--soak-rate 100] [--no-batch]
+       [--batch-sizes 1,10,60] [--batch-seconds 10]
        [--profile] [--embedded-node-args=--max-old-space-size=192] [--out issuance-flows] [--smoke]
 
 Drives complete pre-authorized flows (admin session, offer by reference, token with DPoP, nonce,
 credential) against each target from this process, the issuer running in its own processes.
 Results: bench/results/<out>.json and .svg (--smoke: tmp/bench-smoke.json, no chart).
+  --batch-sizes    closed-loop runs per credential format (dc+sd-jwt, jwt_vc_json) with that many
+                   credentials per request: credentials/s and CPU per credential
   --profile        run the embedded process with --cpu-prof (profiles in tmp/bench-profiles)
   npm run bench:footprint   the embedded process's start time and memory (bench/embedded-footprint.ts)`;
 
@@ -52,6 +55,9 @@ const args = parseArgs({
     'soak-rate': { type: 'string', default: '100' },
     'lag-every': { type: 'string', default: '10' },
     'no-batch': { type: 'boolean', default: false },
+    /** Batches per format, e.g. 1,10,60 (none by default: they take a minute per target). */
+    'batch-sizes': { type: 'string', default: '' },
+    'batch-seconds': { type: 'string', default: '10' },
     profile: { type: 'boolean', default: false },
     /** Extra Node options for the embedded process, e.g. `--max-old-space-size=192` to show a soak fits a bounded heap. */
     'embedded-node-args': { type: 'string', default: '' },
@@ -97,11 +103,9 @@ async function benchTarget(target: RunningTarget, keys: KeyPool): Promise<RunRec
   const levels = args.concurrency.split(',').map(Number);
   const concurrency = levels[0];
   const client = new HttpClient(Math.max(...levels) * 4);
-  const run =
-    target.runFlow ??
-    ((c: HttpClient, k: KeyPool, o: { batch: number; measureLag: boolean }) => runFlow(target, c, k, o));
-  const flow = (batch: number, lagEvery: number) => (i: number) =>
-    run(client, keys, { batch, measureLag: i % lagEvery === 0 });
+  const run = target.runFlow ?? ((c: HttpClient, k: KeyPool, o: FlowOptions) => runFlow(target, c, k, o));
+  const flow = (batch: number, lagEvery: number, format?: BenchFormat) => (i: number) =>
+    run(client, keys, { batch, measureLag: i % lagEvery === 0, format });
   const runs: RunRecord[] = [];
   try {
     if (args.smoke) {
@@ -140,6 +144,18 @@ async function benchTarget(target: RunningTarget, keys: KeyPool): Promise<RunRec
           closedLoop(concurrency, 10, flow(5, 10)),
         ),
       );
+    }
+    const batchSizes = args['batch-sizes'].split(',').filter(Boolean).map(Number);
+    if (batchSizes.length && target.batch !== false) {
+      for (const format of Object.keys(FORMATS) as BenchFormat[])
+        for (const size of batchSizes)
+          runs.push(
+            await measure(
+              `${format} batch of ${size}: ${concurrency} wallets, ${args['batch-seconds']} s`,
+              target,
+              () => closedLoop(concurrency, Number(args['batch-seconds']), flow(size, 10, format)),
+            ),
+          );
     }
     const soak = Number(args['soak-seconds']);
     const soakRate = Number(args['soak-rate']);
@@ -287,7 +303,7 @@ async function main(): Promise<void> {
           t.runs
             .filter((r) => !r.name.startsWith('soak'))
             .map((r) => ({
-              label: `${t.name}: ${r.mode === 'closed' ? `${r.name.startsWith('batch') ? 'batch-5, ' : ''}${r.concurrency} wallets` : `offered ${r.offered_per_second}/s`}`,
+              label: `${t.name}: ${r.mode === 'closed' ? `${r.name.includes('batch of') ? `${r.name.split(':')[0]}, ` : ''}${r.concurrency} wallets` : `offered ${r.offered_per_second}/s`}`,
               value: r.flows_per_second,
               failed: r.status === 'failed',
             })),

@@ -14,7 +14,7 @@ import {
 } from '@hallmark/testing';
 import { commandOf, descendants } from './process-stats';
 import type { HttpClient } from './http-client';
-import type { FlowResult, FlowTarget, KeyPool } from './wallet-flow';
+import type { FlowOptions, FlowResult, FlowTarget, KeyPool } from './wallet-flow';
 
 /** An issuer under test, started by the bench as its own processes. */
 export interface RunningTarget extends FlowTarget {
@@ -23,7 +23,7 @@ export interface RunningTarget extends FlowTarget {
   processes(): Record<string, number[]>;
   stop(): Promise<void>;
   /** A flow of its own, when the target does not speak Hallmark's (the peer). */
-  runFlow?: (client: HttpClient, keys: KeyPool, options: { batch: number; measureLag: boolean }) => Promise<FlowResult>;
+  runFlow?: (client: HttpClient, keys: KeyPool, options: FlowOptions) => Promise<FlowResult>;
   /** False when the target cannot issue a batch. */
   batch?: boolean;
   /** How its flow differs from Hallmark's. */

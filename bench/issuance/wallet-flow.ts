@@ -7,6 +7,20 @@ export const PRE_AUTH = 'urn:ietf:params:oauth:grant-type:pre-authorized_code';
 export const PID = 'eu.europa.ec.eudi.pid_vc_sd_jwt';
 const PID_CLAIMS = { given_name: 'Erika', family_name: 'Mustermann', birthdate: '1964-08-12', nationalities: ['DE'] };
 
+/** The demo configurations the batch runs request, one per credential format. */
+export const FORMATS = {
+  'dc+sd-jwt': { configurationId: PID, claims: PID_CLAIMS },
+  jwt_vc_json: { configurationId: 'age_verification_jwt_vc', claims: { age_over_18: true } },
+} as const;
+export type BenchFormat = keyof typeof FORMATS;
+
+export interface FlowOptions {
+  batch: number;
+  measureLag: boolean;
+  /** The credential format asked for (default dc+sd-jwt, the PID). */
+  format?: BenchFormat;
+}
+
 /** What the flow needs to know about the issuer under test. */
 export interface FlowTarget {
   baseUrl: string;
@@ -83,8 +97,9 @@ export async function runFlow(
   t: FlowTarget,
   client: HttpClient,
   keys: KeyPool,
-  options: { batch: number; measureLag: boolean },
+  options: FlowOptions,
 ): Promise<FlowResult> {
+  const { configurationId, claims } = FORMATS[options.format ?? 'dc+sd-jwt'];
   const steps: [string, number][] = [];
   const timed = stepTimer(steps);
 
@@ -94,7 +109,7 @@ export async function runFlow(
     () =>
       client.call('POST', `${t.baseUrl}/admin/sessions`, {
         token: t.adminToken,
-        body: { credential_configuration_ids: [PID], claims: { [PID]: PID_CLAIMS } },
+        body: { credential_configuration_ids: [configurationId], claims: { [configurationId]: claims } },
       }),
   );
   const sessionId = created.body.session_id as string;
@@ -130,7 +145,7 @@ export async function runFlow(
   try {
     await timed('POST /credential', issued(options.batch), async () =>
       client.call('POST', `${t.baseUrl}/credential`, {
-        body: { credential_configuration_id: PID, proofs: { jwt: proofs } },
+        body: { credential_configuration_id: configurationId, proofs: { jwt: proofs } },
         headers: {
           authorization: `DPoP ${accessToken}`,
           dpop: await dpopProof(dpop, { htm: 'POST', htu: `${t.baseUrl}/credential`, ath: ath(accessToken) }),
