@@ -295,7 +295,15 @@ async function load(dir: string, issuerUrl: URL, now: Date): Promise<Omit<Issuer
   };
 }
 
-async function readSigningKey(file: string, warnings: string[]): Promise<IssuerSigningKey> {
+/**
+ * A P-256 private key from a PEM file (PKCS#8 or SEC1), imported for its purpose, with its public
+ * coordinates and RFC 7638 thumbprint; a key readable by group or others is a warning.
+ */
+async function readP256Key(
+  file: string,
+  purpose: 'ES256' | 'ECDH-ES',
+  warnings: string[],
+): Promise<{ privateKey: webcrypto.CryptoKey; x: string; y: string; kid: string }> {
   let key: KeyObject;
   try {
     key = createPrivateKey(readFileSync(file));
@@ -306,15 +314,15 @@ async function readSigningKey(file: string, warnings: string[]): Promise<IssuerS
   }
   const { kty, crv, x, y } = createPublicKey(key).export({ format: 'jwk' });
   if (kty !== 'EC' || crv !== 'P-256' || !x || !y) {
-    throw new IssuerKeysError(`${file}: the key must be EC P-256 (ES256), found ${describeJwk({ kty, crv })}`);
+    throw new IssuerKeysError(`${file}: the key must be EC P-256 (${purpose}), found ${describeJwk({ kty, crv })}`);
   }
   const kid = await calculateJwkThumbprint({ kty, crv, x, y }, 'sha256');
   const privateKey = await webcrypto.subtle.importKey(
     'pkcs8',
     key.export({ format: 'der', type: 'pkcs8' }),
-    { name: 'ECDSA', namedCurve: 'P-256' },
+    purpose === 'ES256' ? { name: 'ECDSA', namedCurve: 'P-256' } : { name: 'ECDH', namedCurve: 'P-256' },
     false,
-    ['sign'],
+    purpose === 'ES256' ? ['sign'] : ['deriveBits'],
   );
   const mode = statSync(file).mode & 0o777;
   if (process.platform !== 'win32' && (mode & 0o077) !== 0) {
@@ -322,6 +330,11 @@ async function readSigningKey(file: string, warnings: string[]): Promise<IssuerS
       `${file}: private key is readable by group or others (mode 0${mode.toString(8)}); restrict it to 0600`,
     );
   }
+  return { privateKey, x, y, kid };
+}
+
+async function readSigningKey(file: string, warnings: string[]): Promise<IssuerSigningKey> {
+  const { privateKey, x, y, kid } = await readP256Key(file, 'ES256', warnings);
   return {
     kid,
     alg: 'ES256',
@@ -346,30 +359,7 @@ async function readEncryptionKey(file: string, warnings: string[]): Promise<Issu
         );
     }
   }
-  let key: KeyObject;
-  try {
-    key = createPrivateKey(readFileSync(file));
-  } catch (err) {
-    throw new IssuerKeysError(
-      `${file}: not a readable unencrypted PEM private key (PKCS#8 or SEC1): ${(err as Error).message}`,
-    );
-  }
-  const { kty, crv, x, y } = createPublicKey(key).export({ format: 'jwk' });
-  if (kty !== 'EC' || crv !== 'P-256' || !x || !y)
-    throw new IssuerKeysError(`${file}: the key must be EC P-256 (ECDH-ES), found ${describeJwk({ kty, crv })}`);
-  const kid = await calculateJwkThumbprint({ kty, crv, x, y }, 'sha256');
-  const privateKey = await webcrypto.subtle.importKey(
-    'pkcs8',
-    key.export({ format: 'der', type: 'pkcs8' }),
-    { name: 'ECDH', namedCurve: 'P-256' },
-    false,
-    ['deriveBits'],
-  );
-  const mode = statSync(file).mode & 0o777;
-  if (process.platform !== 'win32' && (mode & 0o077) !== 0)
-    warnings.push(
-      `${file}: private key is readable by group or others (mode 0${mode.toString(8)}); restrict it to 0600`,
-    );
+  const { privateKey, x, y, kid } = await readP256Key(file, 'ECDH-ES', warnings);
   return {
     kid,
     privateKey,
