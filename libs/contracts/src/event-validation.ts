@@ -95,6 +95,11 @@ const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : und
 const num = (v: unknown): number | undefined => (typeof v === 'number' ? v : undefined);
 const strOrNull = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 
+/** Whether every member of `fields` is set: narrows `{ k: T | undefined }` to `{ k: T }`. */
+const allPresent = <T extends Record<string, unknown>>(fields: {
+  [K in keyof T]: T[K] | undefined;
+}): fields is T => Object.values(fields).every((v) => v !== undefined);
+
 /** Parses a serialized envelope (a Kafka record value), rejecting anything that is not one. */
 export function parseEnvelope(raw: string | Buffer | null): RawEventEnvelope {
   if (raw === null) throw new EventContractError('record has no value');
@@ -118,32 +123,7 @@ export function parseEnvelope(raw: string | Buffer | null): RawEventEnvelope {
     correlation_id: str(parsed.correlation_id),
     data: isRecord(parsed.data) ? parsed.data : undefined,
   };
-  const {
-    event_id,
-    event_type,
-    schema_version,
-    stream_id,
-    stream_version,
-    session_id,
-    occurred_at,
-    recorded_at,
-    source,
-    correlation_id,
-    data,
-  } = fields;
-  if (
-    event_id === undefined ||
-    event_type === undefined ||
-    schema_version === undefined ||
-    stream_id === undefined ||
-    stream_version === undefined ||
-    session_id === undefined ||
-    occurred_at === undefined ||
-    recorded_at === undefined ||
-    source === undefined ||
-    correlation_id === undefined ||
-    data === undefined
-  ) {
+  if (!allPresent(fields)) {
     const missing = Object.entries(fields).filter(([, v]) => v === undefined);
     throw new EventContractError(
       'not an event envelope',
@@ -151,19 +131,9 @@ export function parseEnvelope(raw: string | Buffer | null): RawEventEnvelope {
     );
   }
   return {
-    event_id,
-    event_type,
-    schema_version,
-    stream_id,
-    stream_version,
-    session_id,
-    occurred_at,
-    recorded_at,
-    source,
-    correlation_id,
+    ...fields,
     causation_id: strOrNull(parsed.causation_id),
     traceparent: strOrNull(parsed.traceparent),
     tracestate: strOrNull(parsed.tracestate),
-    data,
   };
 }
